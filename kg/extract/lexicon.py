@@ -1,0 +1,191 @@
+"""Arabic trigger and cue words: language data, not code.
+
+Each list holds surface forms as Arabic news writes them, without proclitics
+(و ف ب ل ك) and without the definite article: the NORM of a token already has
+those removed (see kg.nlp.pipeline). Forms are folded before use, so hamza,
+ta marbuta and alif maqsura variants need not be listed. The rules in
+kg.extract.events read these lists by name; adding a form here extends every
+rule that uses it.
+"""
+
+from __future__ import annotations
+
+from kg.text.normalize import fold, strip_definite
+
+# --- attacks ---------------------------------------------------------------
+ATTACK_NOUNS = (
+    "هجوم هجوما هجومان هجومين هجمة هجمتين هجمتان اعتداء اعتداءين استهداف قصف قصفا غارة "
+    "غارتين غارتان ضربة ضربتين ضربتان تفجير انفجار اعتداءً"
+).split()
+ATTACK_PLURALS = "هجمات هجومات اعتداءات غارات ضربات تفجيرات عمليات_قصف".replace("_", " ").split()
+ATTACK_VERBS = (
+    "استهدف استهدفت استهدفا استهدفتا استهدفوا يستهدف تستهدف يستهدفان تستهدفان مستهدفا مستهدفة "
+    "مستهدفين هاجم هاجمت هاجموا يهاجم تهاجم قصف قصفت قصفوا يقصف تقصف شن شنت شنوا يشن تشن "
+    "شنته شنتها نفذ نفذت نفذته نفذتها ينفذ تنفذ أطلق أطلقت أطلقوا يطلق تطلق إطلاق سقط سقطت سقطا "
+    "سقطتا يسقط تسقط سقوط انفجر انفجرت انفجرتا ينفجر تنفجر طال طالت ضرب ضربت ضربوا تعرض تعرضت "
+    "تعرضتا يتعرض تتعرض تعرضا تعرضها أصاب أصابت"
+).split()
+# Verbs that alone make an attack only together with a weapon or an attack noun.
+WEAK_ATTACK_VERBS = set(
+    "نفذ نفذت نفذته نفذتها ينفذ تنفذ ضرب ضربت ضربوا أصاب أصابت تعرض تعرضت تعرضتا يتعرض تتعرض "
+    "تعرضا تعرضها أطلق أطلقت أطلقوا يطلق تطلق إطلاق سقط سقطت سقطا سقطتا يسقط تسقط سقوط طال طالت "
+    "انفجر انفجرت انفجرتا ينفجر تنفجر شن شنت شنوا يشن تشن شنته شنتها".split()
+)
+# Words that say the attack was stopped (the attack still counts, status disrupted).
+DISRUPTION = (
+    "أسقط أسقطت إسقاط اعترض اعترضت اعتراض تصدت تصدى التصدي أحبط أحبطت إحباط أبطل تفكيك فككت "
+    "إفشال"
+).split()
+
+# --- withdrawals -----------------------------------------------------------
+WITHDRAWAL_WORDS = (
+    "انسحاب انسحب انسحبت ينسحب تنسحب سينسحب ستنسحب منسحبة منسحبا الانسحاب سحب يسحب تسحب سيسحب "
+    "ستسحب سحبت مغادرة غادر غادرت يغادر تغادر ستغادر سيغادر يغادرون رحيل خروج إخراج"
+).split()
+HANDOVER_WORDS = "تسليم سلم سلمت يسلم تسلم ستسلم سيسلم تسلّم نقل_قاعدة".replace("_", " ").split()
+REDEPLOY_PHRASES = (
+    "إعادة تمركز",
+    "إعادة التمركز",
+    "إعادة تموضع",
+    "إعادة التموضع",
+    "إعادة انتشار",
+    "إعادة الانتشار",
+    "يعيد تمركز",
+    "تعيد تمركز",
+    "يعيد التمركز",
+    "أعيد تموضع",
+    "أعيد تمركز",
+    "إعادة نشر",
+    "نقل القوات",
+    "نقل قوات",
+)
+# Words that mark a withdrawal or attack as announced, planned or intended.
+PLANNED_MARKERS = (
+    "سيتم سوف من_المقرر المقرر من_المنتظر المنتظر يخطط تخطط يخططون تعتزم يعتزم ينوي تنوي النية "
+    "قرر قررت تقرر القرار اتفق اتفقت الاتفاق يجب سيقام بحلول المقبل المقبلة القادم القادمة "
+    "تتطلع ستغادر سيغادر ستنسحب سينسحب ستسلم سيسلم سيسحب ستسحب سيجري خطة المزمع"
+).replace("_", " ").split()
+# Negation of the event itself ("did not come under attack").
+NEGATION = "لم لن ليس ليست نفى نفت نافيا نفي دون".split()
+
+# --- responsibility ----------------------------------------------------------
+CLAIM_WORDS = (
+    "تبنى تبنت تبنّت يتبنى تتبنى تبنيها تبني أعلن_مسؤوليته أعلنت_مسؤوليتها مسؤوليته مسؤوليتها"
+).replace("_", " ").split()
+NO_CLAIM_PHRASES = (
+    "لم يتبنها",
+    "لم تتبنها",
+    "لم تتبنّها",
+    "لم يتبن",
+    "لم تتبن",
+    "دون أن تتبنى",
+    "بدون أن تتبنى",
+    "دون أن يتبنى",
+    "بدون أن يتبنى",
+    "لم تعلن أي جهة",
+    "لم يعلن أي طرف",
+    "لم تعلن أي جهة مسؤوليتها",
+    "لم تتبنّها أيّ جهة",
+)
+ATTRIBUTION_WORDS = (
+    "تنسب تنسبها ينسب ينسبها نسبت تُنسب اتهم اتهمت تتهم يتهم اتهام حمل حملت حمّلت يحمل تحمل "
+    "المسؤولية تلوم يلوم لامت"
+).split()
+
+# --- casualties --------------------------------------------------------------
+KILLED_WORDS = (
+    "مقتل قتل قتلت قتلوا قتلى قتيل قتيلا قتيلين مصرع لقي حتفه لقوا حتفهم استشهاد استشهد استشهدوا"
+).split()
+WOUNDED_WORDS = "إصابة إصابات أصيب أصيبوا جرح جرحى جريح جريحين إصابته جروح إصابة_آخرين".replace(
+    "_", " "
+).split()
+NO_CASUALTY_PHRASES = (
+    "من دون تسجيل إصابات",
+    "دون تسجيل إصابات",
+    "دون وقوع إصابات",
+    "دون إصابات",
+    "لم يسفر عن إصابات",
+    "لم تسفر عن إصابات",
+    "لا إصابات",
+    "دون وقوع خسائر بشرية",
+    "لم يسفر عن خسائر",
+)
+# Nouns that count people (a bare singular one counts 1: "قتل مقاول").
+PERSON_NOUNS = (
+    "جندي جنود عنصر عناصر عسكري عسكريين عسكريون مقاتل مقاتلين مقاتلون شخص أشخاص مدني مدنيين مدنيون "
+    "ضابط ضباط شرطي شرطة منتسب منتسبين مقاول متعاقد مستشار أفراد فرد مجندة مجند حارس حراس طفل "
+    "أطفال امرأة نساء موظف موظفين أميركي أمريكي أميركيين أمريكيين بريطاني عراقي عراقيين"
+).split()
+
+# --- retaliation --------------------------------------------------------------
+RETALIATION_PHRASES = (
+    "ردا على",
+    "رداً على",
+    "رد على",
+    "انتقاما ل",
+    "انتقاماً ل",
+    "انتقامي",
+    "الانتقامي",
+    "الانتقامية",
+    "ردت",
+    "رد",
+    "سببا رئيسيا في",
+    "سببا في",
+    "أعقب ذلك",
+    "عقب ذلك",
+    "تلا ذلك",
+)
+
+# --- statements that are not single events --------------------------------
+NOT_EVENT_PHRASES = (
+    "قائمة من الأهداف",
+    "تبحث",
+    "بحثت",
+    "تسعى لمهاجمة",
+    "هجمات وشيكة",
+    "عادة ما",
+    "خيارات",
+)
+AGGREGATE_MARKERS = "منذ نحو حوالي قرابة زهاء إجمالي موجة سلسلة تصعيد وتيرة تكرر كثيفة".split()
+
+# --- cues for entities the gazetteer does not know ----------------------------
+BASE_CUES = "قاعدة معسكر مطار مخيم ثكنة مقر".split()
+GROUP_CUES = "فصيل فصائل كتائب سرايا ألوية لواء عصائب حركة جماعة تنظيم".split()
+PLACE_CUES = "محافظة مدينة بلدة قضاء ناحية قرية منطقة حي".split()
+PERSON_TITLES = (
+    "الجنرال اللواء العميد العقيد المقدم الرائد النقيب الفريق الرئيس الوزير السفير المتحدث الناطق "
+    "القيادي الشيخ السيد زعيم قائد"
+).split()
+SELF_NAMED = ("تطلق على نفسها", "تطلق على نفسها اسم", "يطلق على نفسه", "تسمي نفسها", "تسمى")
+
+
+def _words(*groups: tuple[str, ...] | list[str] | set[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for group in groups:
+        for phrase in group:
+            out.extend(phrase.split())
+    return tuple(dict.fromkeys(out))
+
+
+LEXICON_WORDS = _words(
+    ATTACK_NOUNS,
+    ATTACK_PLURALS,
+    ATTACK_VERBS,
+    DISRUPTION,
+    WITHDRAWAL_WORDS,
+    HANDOVER_WORDS,
+    REDEPLOY_PHRASES,
+    CLAIM_WORDS,
+    ATTRIBUTION_WORDS,
+    KILLED_WORDS,
+    WOUNDED_WORDS,
+    PERSON_NOUNS,
+    BASE_CUES,
+    GROUP_CUES,
+    PLACE_CUES,
+)
+
+
+def keys(words: tuple[str, ...] | list[str] | set[str]) -> frozenset[str]:
+    """The NORM keys of a word list (folded, definite article removed)."""
+    return frozenset(strip_definite(fold(w)) for w in words)

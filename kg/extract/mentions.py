@@ -1,0 +1,165 @@
+"""Entity mentions: gazetteer matches, and entities the gazetteer does not know.
+
+An entity the gazetteer lacks still gets a node when the text clearly names
+it with an Arabic cue: "قاعدة/معسكر/مطار X", "فصيل/كتائب/سرايا/ألوية X",
+"مجموعة تطلق على نفسها X", "محافظة/مدينة X", a rank or title before a
+person's name. Its IRI is a hash of the folded label, so the same name in
+another article is the same node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract import lexicon as lx
+from kg.extract.records import EntityRef, Mention
+from kg.onto.gazetteer import ENTITY_NS, Gazetteer
+from kg.text.normalize import fold, strip_definite
+
+# Words that end a name after a cue (prepositions, relatives, adjectives of place/kind).
+STOP = lx.keys(
+    (
+        "في من على إلى الى عن مع ضد قرب بعد قبل خلال التي الذي الذين التابعة التابع التابعين "
+        "او أو ثم حيث كما وقد قد بين نحو حوالي منذ عند لدى داخل خارج أمام عبر تحت فوق إن أن "
+        "العسكرية العسكري الجوية الجوي الأميركية الأمريكية الأميركي الأمريكي العراقية العراقي "
+        "الدولي الدولية الكبرى الرئيسية الرئيسي المشتركة الواقعة القريبة المجاورة جنوب شمال شرق "
+        "غرب جنوبي شمالي غربي شرقي وسط جنوبا شمالا غربا شرقا هناك هذه هذا تلك ذلك أخرى آخر "
+        "الأخرى الأولى الثانية الثالثة كل جميع بعض عدة عدد أيضا أيضاً الموالية الموالي المدعومة "
+        "المدعوم المسلحة المسلح التي الشيعية الإيرانية السورية الكويتية البريطانية الحدودية "
+        "الإرهابي الإرهابية الخاصة الرسمي الرسمية الذي والتي مسلحة مسلحين مجهولين مجهولة "
+        "قواعد القوات قوات عناصر مواقع الإسلامية نفسها نفسه اسم تطلق يطلق"
+    ).split()
+)
+CUE_CLASS = {
+    **{k: "MilitaryBase" for k in lx.keys(lx.BASE_CUES)},
+    **{k: "ArmedGroup" for k in lx.keys(lx.GROUP_CUES)},
+    **{k: "Place" for k in lx.keys(lx.PLACE_CUES)},
+}
+TITLE_KEYS = lx.keys(lx.PERSON_TITLES)
+LEXICON_KEYS = lx.keys(lx.LEXICON_WORDS)
+_ARABIC_WORD = re.compile(r"^[\u0621-\u064A\u0671-\u06D3\u0640\u064B-\u065F]+$")
+
+
+def new_entity_iri(cls: str, label_ar: str) -> str:
+    """IRI of an entity the gazetteer does not know: class + hash of the folded label."""
+    key = " ".join(strip_definite(w) for w in fold(label_ar).split())
+    return f"{ENTITY_NS}{cls.lower()}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
+
+
+def gazetteer_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) -> list[Mention]:
+    out = []
+    for span in doc.spans.get("gazetteer", []):
+        entity = gaz.by_iri[span.kb_id_]
+        ref = EntityRef(entity.iri, entity.cls, entity.label_ar, entity.label_en, True)
+        out.append(
+            Mention(article, article_id, span.start_char, span.end_char, span.text, ref, "gazetteer")
+        )
+    return out
+
+
+def _is_name_word(tok: Token) -> bool:
+    return (
+        bool(_ARABIC_WORD.match(tok.text))
+        and tok.norm_ not in STOP
+        and tok.norm_ not in LEXICON_KEYS
+        and len(tok.norm_) >= 2
+    )
+
+
+def _strip_proclitic_text(tok: Token) -> int:
+    """How many leading characters of the token are a proclitic (by its NORM)."""
+    folded = fold(tok.text)
+    norm = tok.norm_
+    for cut in range(0, min(4, len(folded))):
+        rest = folded[cut:]
+        if strip_definite(rest) == norm or rest == norm:
+            return cut
+    return 0
+
+
+def cue_mentions(
+    doc: Doc, taken: set[int], article: str, article_id: str
+) -> list[Mention]:
+    """Entities named by a cue word and not already matched by the gazetteer."""
+    out: list[Mention] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        cls = CUE_CLASS.get(tok.norm_)
+        rule = "cue:" + (cls or "")
+        start_name = i + 1
+        if _self_named_at(doc, i):
+            cls, rule = "ArmedGroup", "cue:self-named"
+            start_name = i + _self_named_at(doc, i)
+        elif tok.norm_ in TITLE_KEYS and i + 2 < n:
+            cls, rule = "Person", "cue:title"
+        if not cls or i in taken:
+            i += 1
+            continue
+        j = start_name
+        quoted = j < n and doc[j].text in {'"', "“", "”", "«", "»"}
+        if quoted:
+            j += 1
+            k = j
+            while k < n and k - j < 6 and doc[k].text not in {'"', "“", "”", "«", "»"}:
+                k += 1
+            name = doc[j:k] if k < n and k > j else None
+        else:
+            k = j
+            limit = 2 if cls in ("Person", "Place", "MilitaryBase") else 4
+            while k < n and k - j < limit and k not in taken and _is_name_word(doc[k]):
+                k += 1
+            name = doc[j:k] if k > j else None
+        if name is None or any(t.i in taken for t in name):
+            i += 1
+            continue
+        if cls == "Person" and len(name) < 2:
+            i += 1
+            continue
+        if cls in ("Person",):
+            span_start = name.start
+        else:
+            span_start = i
+        span = doc[span_start : name.end]
+        cut = _strip_proclitic_text(doc[span_start]) if span_start == i else 0
+        start_char = span.start_char + cut
+        label = doc.text[start_char : span.end_char]
+        if cls != "Person" and rule.startswith("cue:") and rule != "cue:self-named":
+            label_name = label
+        else:
+            label_name = name.text
+            start_char, label = name.start_char, name.text
+        ref = EntityRef(new_entity_iri(cls, label_name), cls, label_name, None, False)
+        out.append(Mention(article, article_id, start_char, span.end_char, label, ref, rule))
+        taken.update(range(span_start, name.end))
+        i = name.end
+    return out
+
+
+def _self_named_at(doc: Doc, i: int) -> int:
+    """Length of a "… تطلق على نفسها (اسم)" cue starting at token i, or 0."""
+    for phrase in lx.SELF_NAMED:
+        words = [strip_definite(fold(w)) for w in phrase.split()]
+        if i + len(words) <= len(doc) and all(
+            doc[i + k].norm_ == w for k, w in enumerate(words)
+        ):
+            return len(words)
+    return 0
+
+
+def extract_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) -> list[Mention]:
+    """All entity mentions of a document, sorted by position."""
+    gaz_mentions = gazetteer_mentions(doc, gaz, article, article_id)
+    taken: set[int] = set()
+    for span in doc.spans.get("gazetteer", []):
+        taken.update(range(span.start, span.end))
+    mentions = gaz_mentions + cue_mentions(doc, taken, article, article_id)
+    return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def span_tokens(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand")

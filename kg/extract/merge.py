@@ -1,0 +1,197 @@
+"""One node per real event: merging event reports within and across articles.
+
+Two reports are the same event (ACLED's rule: same actors, place and day) when
+they have the same category, compatible types (equal, or one generic, or both
+from the air), compatible dates (their intervals overlap) and share a location
+or target. A report with no date merges only with a report of the same place
+that is itself the only candidate. Merging is order-independent: reports are
+visited in a canonical order, and an event's IRI is a hash of its canonical
+key (category, date, places), never of the order articles were read in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from kg.extract.records import (
+    CasualtyReport,
+    DateInfo,
+    EntityRef,
+    EventRecord,
+    Evidence,
+    Responsibility,
+    RoleFiller,
+)
+
+EVENT_NS = "https://w3id.org/kg-iraq/id/event/"
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, None: 4}
+GENERIC = {"Attack", "Withdrawal"}
+AIR = {"AirStrike", "DroneAttack"}
+
+
+@dataclass(frozen=True)
+class Event:
+    """A real event with every report of it."""
+
+    iri: str
+    category: str
+    type: str
+    status: str
+    date: DateInfo | None
+    roles: tuple[RoleFiller, ...]
+    responsibility: tuple[Responsibility, ...]
+    casualties: tuple[CasualtyReport, ...]
+    sources: tuple[Evidence, ...]
+    retaliation_for: tuple[str, ...]  # event IRIs
+    reports: tuple[str, ...] = field(default=())  # local ids merged here
+
+    def fillers(self, role: str) -> tuple[EntityRef, ...]:
+        return tuple(sorted(dict.fromkeys(r.entity for r in self.roles if r.role == role)))
+
+    @property
+    def killed(self) -> int | None:
+        return _agreed(c.killed for c in self.casualties)
+
+    @property
+    def wounded(self) -> int | None:
+        return _agreed(c.wounded for c in self.casualties)
+
+
+def _agreed(values) -> int | None:
+    vals = {v for v in values if v is not None}
+    return vals.pop() if len(vals) == 1 else None
+
+
+def _interval(d: DateInfo | None) -> tuple[str, str] | None:
+    if d is None or d.earliest is None or d.latest is None:
+        return None
+    return d.earliest, d.latest
+
+
+def _places(r: EventRecord) -> set[str]:
+    roles = ("location", "target") if r.category == "attack" else ("location",)
+    return {f.entity.iri for f in r.roles if f.role in roles}
+
+
+def _types_compatible(a: str, b: str) -> bool:
+    return a == b or a in GENERIC or b in GENERIC or (a in AIR and b in AIR)
+
+
+def _dates_compatible(a: EventRecord | Event, b: EventRecord | Event) -> bool:
+    ia, ib = _interval(a.date), _interval(b.date)
+    if ia is None or ib is None:
+        return False
+    return ia[0] <= ib[1] and ib[0] <= ia[1]
+
+
+def _same(a: EventRecord, b: EventRecord) -> bool:
+    if a.category != b.category or not _types_compatible(a.type, b.type):
+        return False
+    if a.ordinal and b.ordinal and a.ordinal != b.ordinal and a.sources[0].article == b.sources[0].article:
+        return False
+    pa, pb = _places(a), _places(b)
+    if not (pa & pb):
+        return False
+    if a.category == "withdrawal" and a.status != b.status and not _dates_compatible(a, b):
+        return False
+    return _dates_compatible(a, b)
+
+
+def _canonical(r: EventRecord) -> tuple:
+    s = r.sources[0]
+    return (s.article, s.start, r.local_id)
+
+
+def merge_events(records: list[EventRecord]) -> list[Event]:
+    """Cluster event reports into events (union-find over pairs judged the same)."""
+    recs = sorted(records, key=_canonical)
+    parent = list(range(len(recs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(recs)):
+        for j in range(i + 1, len(recs)):
+            if _same(recs[i], recs[j]):
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+    groups: dict[int, list[EventRecord]] = {}
+    for i, r in enumerate(recs):
+        groups.setdefault(find(i), []).append(r)
+    local_to_iri: dict[str, str] = {}
+    drafts = []
+    used_iris: set[str] = set()
+    for root in sorted(groups):
+        members = groups[root]
+        iri = _event_iri(members, used_iris)
+        used_iris.add(iri)
+        for m in members:
+            local_to_iri[m.local_id] = iri
+        drafts.append((iri, members))
+    events = []
+    for iri, members in drafts:
+        events.append(_combine(iri, members, local_to_iri))
+    return sorted(events, key=lambda e: e.iri)
+
+
+def _event_iri(members: list[EventRecord], used: set[str]) -> str:
+    """Hash of the event's identity: category, date and places; else its first report."""
+    best = min(members, key=lambda r: (PRECISION_RANK.get(r.date.precision if r.date else None, 4), _canonical(r)))
+    places = sorted(set().union(*(_places(m) for m in members)))
+    if best.date is not None and best.date.value and places:
+        key = f"{best.category}|{best.type if best.type not in GENERIC else ''}|{best.date.value}|{'|'.join(places)}|{best.ordinal or ''}"
+    else:
+        s = min(members, key=_canonical).sources[0]
+        key = f"{best.category}|{s.article_id}|{s.start}|{min(members, key=_canonical).local_id}"
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
+    iri = EVENT_NS + digest[:16]
+    n = 1
+    while iri in used:
+        iri = EVENT_NS + hashlib.sha1(f"{key}|{n}".encode()).hexdigest()[:16]
+        n += 1
+    return iri
+
+
+def _combine(iri: str, members: list[EventRecord], local_to_iri: dict[str, str]) -> Event:
+    types = [m.type for m in members]
+    specific = [t for t in types if t not in GENERIC]
+    etype = min(specific, key=lambda t: (-specific.count(t), t)) if specific else types[0]
+    statuses = {m.status for m in members}
+    status = "done" if "done" in statuses else "disrupted" if "disrupted" in statuses else "planned"
+    if "disrupted" in statuses:
+        status = "disrupted"
+    dated = [m for m in members if m.date is not None and m.date.value]
+    date = None
+    if dated:
+        date = min(dated, key=lambda m: (PRECISION_RANK.get(m.date.precision, 4), _canonical(m))).date
+    elif any(m.date is not None for m in members):
+        date = min((m for m in members if m.date is not None), key=_canonical).date
+    roles = tuple(sorted({r for m in members for r in m.roles}))
+    resp = tuple(sorted({r for m in members for r in m.responsibility}, key=_resp_key))
+    cas = tuple(sorted({c for m in members for c in m.casualties}, key=lambda c: (c.evidence.article, c.evidence.start)))
+    sources = tuple(sorted({s for m in members for s in m.sources}, key=lambda s: (s.article, s.start, s.rule)))
+    retal = tuple(
+        sorted({local_to_iri[x] for m in members for x in m.retaliation_for if x in local_to_iri} - {iri})
+    )
+    return Event(
+        iri=iri,
+        category=members[0].category,
+        type=etype,
+        status=status,
+        date=date,
+        roles=roles,
+        responsibility=resp,
+        casualties=cas,
+        sources=sources,
+        retaliation_for=retal,
+        reports=tuple(m.local_id for m in members),
+    )
+
+
+def _resp_key(r: Responsibility) -> tuple:
+    return (r.kind, r.party.iri if r.party else "", tuple(b.iri for b in r.by), r.evidence.article, r.evidence.start)

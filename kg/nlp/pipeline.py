@@ -1,0 +1,207 @@
+"""The spaCy pipeline for Arabic news: tokenizer fixes, sentences, NORM, gazetteer.
+
+spaCy's Arabic language splits no proclitic and leaves punctuation glued after
+quotes and tanwin; it has no NORM getter. This module adds what matching
+needs, as ordinary spaCy components built on request (nothing happens at
+import time):
+
+- ``kg_sentences``: sentence starts from line breaks and Arabic/Latin end
+  punctuation (headlines have no full stop; seed 004 separates with ".,").
+- ``kg_norm``: every token's NORM is its folded form with the definite article
+  removed, and a proclitic (و ف ب ل ك لل بال …) removed only when what remains
+  is a word the gazetteer or the trigger lexicon knows. Blind stripping damages
+  names (واشنطن, بغداد, كركوك); this keeps them whole.
+- ``kg_gazetteer``: a PhraseMatcher on NORM compiled from the gazetteer's
+  Arabic labels; matches become ``doc.spans["gazetteer"]`` with the entity IRI
+  as ``kb_id``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+from kg.onto.gazetteer import Gazetteer, load_gazetteer
+from kg.text.normalize import clitic_variants, fold, strip_definite
+
+# Sentence ends: . ! ? ؟ (optionally followed by closing quotes/brackets), or a line break.
+_SENT_END = re.compile(r"""([.!?؟]+["”’»)\]]*)(?=[\s,،]|$)|\n+""")
+_QUOTES = r"""["“”«»„‟'‘’]"""
+
+
+def segment_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) over the original text, without surrounding space.
+
+    Splits at line breaks and at end punctuation followed by space or a comma
+    (seed 004 joins its sentences with ".,"). Numbers like 3.5 do not split.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end() if m.group(1) else m.start()
+        _add_span(text, start, end, spans)
+        start = m.end()
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and (text[start].isspace() or text[start] in ",،"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and any(ch.isalnum() for ch in text[start:end]):
+        spans.append((start, end))
+
+
+def _customise_tokenizer(nlp: Language) -> None:
+    """Split glued punctuation and tatweel-joined proclitics (بـ"قوات → بـ " قوات)."""
+    prefixes = [r"[وفبلك]ـ+", _QUOTES, r"[(\[]"] + list(nlp.Defaults.prefixes or [])
+    suffixes = [r"[.,،؛:!؟?]+", _QUOTES, r"[)\]]"] + list(nlp.Defaults.suffixes or [])
+    infixes = [r"(?<=[\u0600-\u06FF])[\"“”«»](?=[\u0600-\u06FF])", r"(?<=\w)[/](?=\w)"]
+    infixes += list(nlp.Defaults.infixes or [])
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+@Language.component("kg_sentences")
+def kg_sentences(doc: Doc) -> Doc:
+    """Mark sentence starts from :func:`segment_sentences` (character spans → tokens)."""
+    starts = {s for s, _ in segment_sentences(doc.text)}
+    first = True
+    for token in doc:
+        if first:
+            token.is_sent_start = True
+            first = False
+            continue
+        prev = doc[token.i - 1]
+        boundary = token.idx in starts or any(
+            s in starts for s in range(prev.idx + len(prev.text), token.idx + 1)
+        )
+        token.is_sent_start = bool(boundary)
+    return doc
+
+
+def norm_key(word: str, known: frozenset[str]) -> str:
+    """The matching key of one token: folded, proclitic stripped only onto a known word."""
+    folded = fold(word).strip("ـ")
+    variants = clitic_variants(folded)
+    for variant in variants:
+        key = strip_definite(variant)
+        if variant in known or key in known:
+            return key
+    return strip_definite(folded)
+
+
+class NormComponent:
+    """Sets NORM for every token (see module docstring)."""
+
+    def __init__(self, known: frozenset[str]):
+        self.known = known
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            token.norm_ = norm_key(token.text, self.known)
+        return doc
+
+
+class GazetteerComponent:
+    """PhraseMatcher on NORM over every Arabic label of the gazetteer.
+
+    Overlapping matches resolve to the longest (so "واشنطن بوست" is the
+    newspaper, not Washington), then the earliest.
+    """
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, norm: NormComponent):
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.gazetteer = gazetteer
+        by_key: dict[str, list[Doc]] = {}
+        for entity in gazetteer.entities:
+            for label in entity.labels_ar:
+                pattern = norm(nlp.make_doc(label))
+                if len(pattern):
+                    by_key.setdefault(entity.iri, []).append(pattern)
+        for iri in sorted(by_key):
+            self.matcher.add(iri, by_key[iri])
+
+    def __call__(self, doc: Doc) -> Doc:
+        # Match on a view without quote marks and tatweel-joined proclitics, so that
+        # كتائب “حزب الله” and لـ"حزب الله" match like plain text; map indices back.
+        keep = [t.i for t in doc if not _TRANSPARENT.match(t.text)]
+        view = Doc(doc.vocab, words=[doc[i].text for i in keep])
+        for vt, i in zip(view, keep, strict=True):
+            vt.norm_ = doc[i].norm_
+        spans = []
+        for match_id, start, end in self.matcher(view):
+            iri = doc.vocab.strings[match_id]
+            entity = self.gazetteer.by_iri[iri]
+            first, last = keep[start], keep[end - 1]
+            if _crosses_sentence(doc, first, last):
+                continue
+            spans.append(Span(doc, first, last + 1, label=entity.cls, kb_id=iri))
+        doc.spans["gazetteer"] = _longest_first(spans)
+        return doc
+
+
+_TRANSPARENT = re.compile(r"""^(?:["“”«»„‟'‘’]+|[وفبلك]ـ+)$""")
+
+
+def _crosses_sentence(doc: Doc, first: int, last: int) -> bool:
+    return any(doc[k].is_sent_start for k in range(first + 1, last + 1))
+
+
+def _longest_first(spans: Iterable[Span]) -> list[Span]:
+    chosen: list[Span] = []
+    taken: set[int] = set()
+    for span in sorted(spans, key=lambda s: (-(s.end_char - s.start_char), s.start, s.kb_id_)):
+        if taken.intersection(range(span.start, span.end)):
+            continue
+        chosen.append(span)
+        taken.update(range(span.start, span.end))
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def known_words(nlp: Language, gazetteer: Gazetteer, extra_words: Iterable[str]) -> frozenset[str]:
+    """Folded words a proclitic may be stripped onto: label words and lexicon words."""
+    known: set[str] = set()
+    words = [tok.text for e in gazetteer.entities for label in e.labels_ar for tok in nlp.make_doc(label)]
+    for word in [*words, *extra_words]:
+        f = fold(word)
+        known.add(f)
+        known.add(strip_definite(f))
+    return frozenset(w for w in known if len(w) >= 2)
+
+
+@Language.factory("kg_norm", default_config={"ontology_dir": None})
+def make_norm(nlp: Language, name: str, ontology_dir: str | None) -> NormComponent:
+    from kg.extract.lexicon import LEXICON_WORDS
+
+    gazetteer = load_gazetteer(ontology_dir)
+    return NormComponent(known_words(nlp, gazetteer, LEXICON_WORDS))
+
+
+@Language.factory("kg_gazetteer", default_config={"ontology_dir": None})
+def make_gazetteer(nlp: Language, name: str, ontology_dir: str | None) -> GazetteerComponent:
+    norm = nlp.get_pipe("kg_norm")
+    return GazetteerComponent(nlp, load_gazetteer(ontology_dir), norm)
+
+
+def build_pipeline(ontology_dir: str | None = None) -> Language:
+    """A blank Arabic pipeline with kg's tokenizer fixes and components.
+
+    ``ontology_dir`` is the folder holding gazetteer.ttl (default: the
+    repository's ontology/).
+    """
+    nlp = spacy.blank("ar")
+    _customise_tokenizer(nlp)
+    nlp.add_pipe("kg_sentences")
+    nlp.add_pipe("kg_norm", config={"ontology_dir": ontology_dir})
+    nlp.add_pipe("kg_gazetteer", config={"ontology_dir": ontology_dir})
+    return nlp

@@ -1,0 +1,146 @@
+"""The gazetteer: known entities, read from ontology/gazetteer.ttl.
+
+The gazetteer is data. The matcher patterns, the entity classes and the
+relations between entities all come from this one file, so nothing about an
+entity is written twice in code.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
+
+from kg.errors import OntologyError
+
+KGO = "https://w3id.org/kg-iraq/ontology#"
+ENTITY_NS = "https://w3id.org/kg-iraq/id/entity/"
+ENTITY_CLASSES = (
+    "State",
+    "ArmedGroup",
+    "MilitaryForce",
+    "Coalition",
+    "Person",
+    "Organisation",
+    "Place",
+    "MilitaryBase",
+    "Weapon",
+)
+RELATIONS = ("partOf", "backedBy", "locatedIn", "stationedAt", "leaderOf", "spokespersonOf")
+
+
+def default_ontology_dir() -> Path:
+    """The ontology folder: $KG_ONTOLOGY_DIR, else the repository's ontology/."""
+    env = os.environ.get("KG_ONTOLOGY_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "ontology"
+
+
+@dataclass(frozen=True)
+class GazEntity:
+    """One known entity with its labels and relations."""
+
+    iri: str
+    slug: str
+    cls: str
+    label_ar: str
+    label_en: str | None
+    labels_ar: tuple[str, ...]
+    labels_en: tuple[str, ...]
+    implies_attack_type: str | None = None
+    demonyms_ar: tuple[str, ...] = field(default=())
+    relations: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    entities: tuple[GazEntity, ...]
+    by_iri: dict[str, GazEntity]
+
+    def related(self, iri: str, relation: str) -> list[str]:
+        entity = self.by_iri.get(iri)
+        if entity is None:
+            return []
+        return [o for r, o in entity.relations if r == relation]
+
+    def ancestors(self, iri: str) -> set[str]:
+        """The entity and everything it is (transitively) part of."""
+        seen = {iri}
+        todo = [iri]
+        while todo:
+            for parent in self.related(todo.pop(), "partOf"):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+
+def _lang(graph: Graph, s: URIRef, p: URIRef, lang: str) -> list[str]:
+    return sorted(
+        str(o) for o in graph.objects(s, p) if isinstance(o, Literal) and o.language == lang
+    )
+
+
+def parse_gazetteer(graph: Graph) -> Gazetteer:
+    """Gazetteer records from an rdflib graph (pure)."""
+    entities = []
+    for s in sorted(set(graph.subjects(RDF.type, None))):
+        if not isinstance(s, URIRef) or not str(s).startswith(ENTITY_NS):
+            continue
+        classes = [
+            str(o)[len(KGO) :]
+            for o in graph.objects(s, RDF.type)
+            if str(o).startswith(KGO) and str(o)[len(KGO) :] in ENTITY_CLASSES
+        ]
+        if len(classes) != 1:
+            raise OntologyError(f"gazetteer: {s} has {len(classes)} entity classes, needs one")
+        pref_ar = _lang(graph, s, SKOS.prefLabel, "ar")
+        if len(pref_ar) != 1:
+            raise OntologyError(f"gazetteer: {s} needs exactly one Arabic prefLabel")
+        pref_en = _lang(graph, s, SKOS.prefLabel, "en")
+        alt_ar = _lang(graph, s, SKOS.altLabel, "ar")
+        alt_en = _lang(graph, s, SKOS.altLabel, "en")
+        implies = graph.value(s, URIRef(KGO + "impliesAttackType"))
+        demonyms = _lang(graph, s, URIRef(KGO + "demonym"), "ar")
+        relations = tuple(
+            sorted(
+                (rel, str(o))
+                for rel in RELATIONS
+                for o in graph.objects(s, URIRef(KGO + rel))
+                if isinstance(o, URIRef)
+            )
+        )
+        entities.append(
+            GazEntity(
+                iri=str(s),
+                slug=str(s)[len(ENTITY_NS) :],
+                cls=classes[0],
+                label_ar=pref_ar[0],
+                label_en=pref_en[0] if pref_en else None,
+                labels_ar=tuple(dict.fromkeys(pref_ar + alt_ar)),
+                labels_en=tuple(dict.fromkeys(pref_en + alt_en)),
+                implies_attack_type=str(implies)[len(KGO) :] if implies else None,
+                demonyms_ar=tuple(demonyms),
+                relations=relations,
+            )
+        )
+    return Gazetteer(entities=tuple(entities), by_iri={e.iri: e for e in entities})
+
+
+@functools.lru_cache(maxsize=4)
+def load_gazetteer(ontology_dir: str | None = None) -> Gazetteer:
+    """Load and cache ontology_dir/gazetteer.ttl."""
+    folder = Path(ontology_dir) if ontology_dir else default_ontology_dir()
+    path = folder / "gazetteer.ttl"
+    if not path.exists():
+        raise OntologyError(f"gazetteer not found: {path.name} in the ontology folder")
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several parser exception types
+        raise OntologyError(f"{path.name}: {exc}") from exc
+    return parse_gazetteer(graph)

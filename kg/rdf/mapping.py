@@ -1,0 +1,200 @@
+"""The mapping from extraction records to RDF: the only place that chooses properties.
+
+Output is a list of quads (subject, predicate, object, graph) with IRIs that
+depend only on content, never on the order of reading, and no blank nodes.
+Each article has its named graph; what an article says about an event (its
+roles, claims, casualty figures, evidence) goes into that article's graph, so
+a researcher can ask "according to which article" and an article can be
+dropped and rebuilt on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from kg.extract.merge import Event
+from kg.extract.records import ArticleExtraction, DateInfo, EntityRef, Evidence, Mention
+
+KGO = Namespace("https://w3id.org/kg-iraq/ontology#")
+KGR = Namespace("https://w3id.org/kg-iraq/id/")
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/kg-iraq/ontology")
+
+Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
+
+ROLE_PROPERTY = {
+    "attacker": KGO.attacker,
+    "target": KGO.target,
+    "weapon": KGO.weapon,
+    "location": KGO.location,
+    "actor": KGO.actor,
+    "recipient": KGO.recipient,
+    "destination": KGO.destination,
+}
+STATUS = {"done": KGO.Done, "planned": KGO.Planned, "disrupted": KGO.Disrupted}
+PRECISION = {
+    "day": KGO.DayPrecision,
+    "month": KGO.MonthPrecision,
+    "year": KGO.YearPrecision,
+    "week": KGO.WeekPrecision,
+}
+DATE_TYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+RESP_CLASS = {"claim": KGO.Claim, "attribution": KGO.Attribution, "noclaim": KGO.NoClaim}
+
+
+def _h(*parts: object) -> str:
+    return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def graph_iri(article_id: str) -> URIRef:
+    return KGR[f"graph/{article_id}"]
+
+
+def article_iri(article_id: str) -> URIRef:
+    return KGR[f"article/{article_id}"]
+
+
+def evidence_iri(ev: Evidence) -> URIRef:
+    return KGR[f"evidence/{ev.article_id}/{ev.start}-{ev.end}"]
+
+
+def mention_iri(m: Mention) -> URIRef:
+    return KGR[f"mention/{m.article_id}/{m.start}-{m.end}"]
+
+
+def _nn(value: int) -> Literal:
+    return Literal(value, datatype=XSD.nonNegativeInteger)
+
+
+def evidence_quads(ev: Evidence, g: URIRef) -> Iterator[Quad]:
+    e = evidence_iri(ev)
+    yield e, RDF.type, KGO.Evidence, g
+    yield e, KGO.inArticle, article_iri(ev.article_id), g
+    yield e, KGO.sentence, Literal(ev.sentence, lang="ar"), g
+    yield e, KGO.startOffset, _nn(ev.start), g
+    yield e, KGO.endOffset, _nn(ev.end), g
+    yield e, PROV.wasDerivedFrom, article_iri(ev.article_id), g
+
+
+def entity_quads(ref: EntityRef, g: URIRef) -> Iterator[Quad]:
+    """Triples for an entity the gazetteer does not know (gazetteer ones live in the ontology graph)."""
+    if ref.in_gazetteer:
+        return
+    s = URIRef(ref.iri)
+    yield s, RDF.type, KGO[ref.cls], g
+    yield s, SKOS.prefLabel, Literal(ref.label_ar, lang="ar"), g
+    yield s, RDFS.label, Literal(ref.label_ar, lang="ar"), g
+    yield s, KGO.inGazetteer, Literal(False), g
+
+
+def article_quads(x: ArticleExtraction) -> Iterator[Quad]:
+    g = graph_iri(x.article_id)
+    a = article_iri(x.article_id)
+    yield a, RDF.type, KGO.Article, g
+    yield a, KGO.fileName, Literal(x.article), g
+    yield a, KGO.sha256, Literal(x.sha256), g
+    yield a, DCTERMS.title, Literal(x.title, lang="ar"), g
+    if x.published:
+        yield a, KGO.published, Literal(x.published, datatype=XSD.date), g
+    for m in x.mentions:
+        mi = mention_iri(m)
+        yield mi, RDF.type, KGO.Mention, g
+        yield mi, KGO.mentionOf, URIRef(m.entity.iri), g
+        yield mi, KGO.inArticle, a, g
+        yield mi, KGO.startOffset, _nn(m.start), g
+        yield mi, KGO.endOffset, _nn(m.end), g
+        yield mi, KGO.quote, Literal(m.text, lang="ar"), g
+        yield mi, KGO.extractedBy, Literal(m.rule), g
+        yield from entity_quads(m.entity, g)
+
+
+def date_quads(s: URIRef, d: DateInfo, g: URIRef) -> Iterator[Quad]:
+    if d.value and d.precision in DATE_TYPE:
+        yield s, KGO.date, Literal(d.value, datatype=DATE_TYPE[d.precision]), g
+    if d.precision in PRECISION:
+        yield s, KGO.datePrecision, PRECISION[d.precision], g
+    if d.earliest:
+        yield s, KGO.earliestDate, Literal(d.earliest, datatype=XSD.date), g
+    if d.latest:
+        yield s, KGO.latestDate, Literal(d.latest, datatype=XSD.date), g
+
+
+def event_quads(ev: Event) -> Iterator[Quad]:
+    """An event: summary triples in each source article's graph, roles where they were read."""
+    s = URIRef(ev.iri)
+    articles = sorted({src.article_id for src in ev.sources})
+    for aid in articles:
+        g = graph_iri(aid)
+        yield s, RDF.type, KGO[ev.type], g
+        yield s, KGO.status, STATUS[ev.status], g
+        if ev.date is not None:
+            yield from date_quads(s, ev.date, g)
+        for other in ev.retaliation_for:
+            yield s, KGO.inRetaliationFor, URIRef(other), g
+        if ev.killed is not None:
+            yield s, KGO.killed, _nn(ev.killed), g
+        if ev.wounded is not None:
+            yield s, KGO.wounded, _nn(ev.wounded), g
+    if ev.date is not None:
+        # the expression that gave the date, in the article that stated it
+        for src in ev.sources:
+            if ev.date.expression and ev.date.expression in src.sentence:
+                yield s, KGO.dateExpression, Literal(ev.date.expression, lang="ar"), graph_iri(src.article_id)
+                break
+    for src in ev.sources:
+        g = graph_iri(src.article_id)
+        yield s, KGO.hasEvidence, evidence_iri(src), g
+        yield from evidence_quads(src, g)
+        yield evidence_iri(src), KGO.extractedBy, Literal(src.rule), g
+    for r in ev.roles:
+        g = graph_iri(r.evidence.article_id)
+        prop = ROLE_PROPERTY[r.role]
+        ent = URIRef(r.entity.iri)
+        yield s, prop, ent, g
+        ra = KGR[f"role/{_h(ev.iri, r.role, r.entity.iri, r.evidence.article_id, r.evidence.start)}"]
+        yield ra, RDF.type, KGO.RoleAssertion, g
+        yield ra, KGO.ofEvent, s, g
+        yield ra, KGO.assertsRole, prop, g
+        yield ra, KGO.filler, ent, g
+        yield ra, KGO.hasEvidence, evidence_iri(r.evidence), g
+        yield ra, KGO.extractedBy, Literal(r.evidence.rule), g
+        yield from entity_quads(r.entity, g)
+    for rs in ev.responsibility:
+        g = graph_iri(rs.evidence.article_id)
+        c = KGR[
+            f"claim/{_h(ev.iri, rs.kind, rs.party.iri if rs.party else '', ','.join(b.iri for b in rs.by))}"
+        ]
+        yield c, RDF.type, RESP_CLASS[rs.kind], g
+        yield c, KGO.aboutEvent, s, g
+        if rs.party is not None:
+            yield c, KGO.responsibleParty, URIRef(rs.party.iri), g
+            yield from entity_quads(rs.party, g)
+        for b in rs.by:
+            yield c, KGO.accordingTo, URIRef(b.iri), g
+            yield from entity_quads(b, g)
+        yield c, KGO.hasEvidence, evidence_iri(rs.evidence), g
+        yield from evidence_quads(rs.evidence, g)
+    for cr in ev.casualties:
+        g = graph_iri(cr.evidence.article_id)
+        c = KGR[f"casualties/{_h(ev.iri, cr.evidence.article_id, cr.evidence.start)}"]
+        yield c, RDF.type, KGO.CasualtyReport, g
+        yield c, KGO.reportOf, s, g
+        if cr.killed is not None:
+            yield c, KGO.killed, _nn(cr.killed), g
+        if cr.wounded is not None:
+            yield c, KGO.wounded, _nn(cr.wounded), g
+        yield c, KGO.hasEvidence, evidence_iri(cr.evidence), g
+        yield from evidence_quads(cr.evidence, g)
+
+
+def corpus_quads(extractions: Iterable[ArticleExtraction], events: Iterable[Event]) -> set[Quad]:
+    """All data quads of a corpus (without the ontology graph), as a set."""
+    quads: set[Quad] = set()
+    for x in extractions:
+        quads.update(article_quads(x))
+    for ev in events:
+        quads.update(event_quads(ev))
+    return quads

@@ -1,0 +1,35 @@
+"""Shared fixtures: the seed corpus, and one seed build reused by many tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """kg build on the seeds, once per test session."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("seed-out")
+    return build(ROOT / "seeds", out)
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp.pipeline import build_pipeline
+
+    return build_pipeline()

@@ -1,0 +1,131 @@
+"""Reading articles: encodings, HTML, boilerplate, bad files, the manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.corpus import (
+    Article,
+    Problem,
+    article_id_for,
+    iter_corpus,
+    list_articles,
+    read_article,
+    read_manifest,
+)
+from kg.errors import InputError
+
+ARABIC = "سقطت ثلاثة صواريخ كاتيوشا على قاعدة بلد الجوية شمال بغداد فجر الجمعة دون وقوع إصابات."
+
+
+def test_seed_manifest_dates(seeds_dir):
+    dates = read_manifest(seeds_dir)
+    assert dates["000_eb657ab30861df45.txt"] == dt.date(2020, 3, 17)
+    assert dates["003_7c3ce2b50505d2e6.txt"] is None
+    assert len(dates) == 5
+
+
+def test_seed_002_comment_form_is_boilerplate(seeds_dir):
+    a = read_article(seeds_dir / "002_943095af3632c038.txt")
+    tail = a.text.index("اترك تعليقاً")
+    assert a.in_boilerplate(tail, tail + 5)
+    body = a.text.index("سلّم التحالف الدولي")
+    assert not a.in_boilerplate(body, body + 5)
+
+
+def test_offsets_refer_to_text_as_read(seeds_dir):
+    raw = (seeds_dir / "004_774cba9940d3942d.txt").read_text(encoding="utf-8")
+    a = read_article(seeds_dir / "004_774cba9940d3942d.txt")
+    assert a.text == raw
+    assert len(a.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("payload", "encoding"),
+    [
+        (ARABIC.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + ARABIC.encode("utf-8"), "utf-8-sig"),
+        (ARABIC.encode("utf-16"), "utf-16"),
+        (ARABIC.encode("cp1256"), "windows-1256"),
+    ],
+)
+def test_encodings_decode_to_the_same_text(tmp_path, payload, encoding):
+    p = tmp_path / "a.txt"
+    p.write_bytes(payload)
+    a = read_article(p)
+    assert a.text == ARABIC
+    assert a.encoding == encoding
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"", "empty file"),
+        (b"   \n\n", "empty file"),
+        (b"\x00\x01\x02binary\x00", "binary"),
+        (b"Rockets hit a base near Baghdad on Tuesday, officials said.", "no Arabic text"),
+        (b"caf\xe9 cr\xe8me br\xfbl\xe9e, d\xe9j\xe0 vu " * 5, "not UTF-8"),
+    ],
+    ids=["empty", "blank", "binary", "english", "latin1"],
+)
+def test_bad_files_are_named_errors(tmp_path, payload, message):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(payload)
+    with pytest.raises(InputError) as err:
+        read_article(p)
+    assert str(err.value).startswith("bad.txt: ")
+    assert message in str(err.value)
+
+
+def test_html_page_becomes_text(tmp_path):
+    page = (
+        "<html><head><script>var x = 1;</script><style>p{}</style></head><body>"
+        f"<nav>الرئيسية</nav><p>{ARABIC}</p><p>وأضاف المصدر &amp; المسؤول</p></body></html>"
+    )
+    p = tmp_path / "page.html"
+    p.write_text(page, encoding="utf-8")
+    a = read_article(p)
+    assert ARABIC in a.text
+    assert "var x" not in a.text and "<p>" not in a.text and "الرئيسية" not in a.text
+    assert "&amp;" not in a.text and "& المسؤول" in a.text
+    assert a.encoding.endswith("+html")
+
+
+def test_corpus_reports_bad_files_and_reads_the_rest(tmp_path):
+    (tmp_path / "a.txt").write_text(ARABIC, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.txt").write_bytes(b"\x00\x00\x00")
+    (tmp_path / "manifest.csv").write_text("file,published\na.txt,2021-02-05\n", encoding="utf-8")
+    items = list(iter_corpus(tmp_path))
+    assert [type(i) for i in items] == [Article, Problem, Problem]
+    assert items[0].published == dt.date(2021, 2, 5)
+    assert "b.txt" in str(items[1]) and "empty" in str(items[1])
+
+
+def test_symlink_out_of_corpus_is_refused(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text(ARABIC, encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text(ARABIC, encoding="utf-8")
+    (corpus / "link.txt").symlink_to(outside)
+    items = list(iter_corpus(corpus))
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert len(problems) == 1 and problems[0].file_name == "link.txt"
+    assert "outside" not in problems[0].message and "symbolic link" in problems[0].message
+
+
+def test_missing_folder_and_bad_manifest(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        list_articles(tmp_path / "nope")
+    (tmp_path / "manifest.csv").write_text("file,published\na.txt,17/03/2020\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 2"):
+        read_manifest(tmp_path)
+
+
+def test_article_ids_are_ascii_and_stable():
+    assert article_id_for("000_eb657ab30861df45.txt") == "000_eb657ab30861df45"
+    assert article_id_for("مقال عربي.txt").startswith("article-")
+    assert article_id_for("Report 2020 (final).txt") == "report-2020-final"
