@@ -40,7 +40,7 @@ def build(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
 ) -> None:
     """Read a folder of Arabic articles and write the graph (TriG, Turtle, N-Quads) and event tables."""
-    from kg.build import build as run_build
+    from kg.builder import build as run_build
 
     try:
         result = run_build(corpus, out, ontology)
@@ -78,6 +78,19 @@ def _print_summary(result) -> None:
     c.print("Wrote:")
     for name, path in sorted(result.files.items()):
         c.print(f"  {path}", markup=False, highlight=False)
+
+
+def _register_commands() -> None:
+    """Commands defined in other modules add themselves to ``app`` (one module per verb group)."""
+    import importlib
+    import importlib.util
+
+    for name in ("kg.cli_query", "kg.cli_chains", "kg.cli_tools"):
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(app)
+
+
+_register_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry

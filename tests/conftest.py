@@ -22,7 +22,7 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory):
     """kg build on the seeds, once per test session."""
-    from kg.build import build
+    from kg.builder import build
 
     out = tmp_path_factory.mktemp("seed-out")
     return build(ROOT / "seeds", out)
