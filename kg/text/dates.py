@@ -1,0 +1,563 @@
+"""Date expressions in Arabic news, resolved against the publication date.
+
+The annotation guide asks for dates at the precision the text gives (day,
+month, year, or a week-long window), never inventing a day or a year, with the
+original expression kept as evidence. News states most dates relative to the
+day of publication (الثلاثاء، أمس، الأسبوع الماضي، نهاية يونيو الماضي), so
+those are resolved against ``published``; without it they are reported as
+relative and left unresolved.
+
+The grammar is a handful of regular expressions over the FOLDED text (see
+:mod:`kg.text.normalize`: hamza, ta marbuta, diacritics and tatweel do not
+matter), mapped back to original offsets. Each pattern proposes candidates;
+the longest wins and the rest are dropped where they overlap. A leading clitic
+(و ف ب ل ك) or a preposition (في، منذ، خلال، حتى) is not part of the
+expression; the fixed phrases "في وقت متأخر/مبكر (من)" and "في وقت سابق من"
+are, because they qualify the time itself.
+
+Resolution rules:
+
+* weekday: the latest date on or before ``published`` with that weekday (an
+  article published on Tuesday saying الثلاثاء means that day); followed by
+  الماضي strictly before; المقبل/القادم strictly after.
+* "الاثنين" is also "the two": it is read as Monday only with a time word
+  before it (يوم، ليل، مساء، صباح، فجر، اليوم، أمس، في وقت متأخر …), with
+  الماضي/المقبل after it, or when what follows is the end of the text, a
+  punctuation mark, a date, or a reporting "إن/أن" (قال … الاثنين إن). It is
+  never Monday after كلا/بين or before من/معا (كلا الاثنين، الاثنين من الجنود).
+* month name with no year: the most recent such month on or before the
+  publication month; الماضي strictly before it, المقبل/القادم strictly after,
+  الحالي/الجاري the publication month. A day is then taken in that month
+  (even if it falls after the publication day: the text may announce a plan).
+* أمس/البارحة = published − 1, أول أمس = − 2, اليوم = published, غدا = + 1.
+* weeks run Saturday–Friday: الأسبوع الماضي is the week before the one
+  containing ``published``, هذا الأسبوع the one containing it.
+* a four-digit number is a year only after a month name or عام/العام/سنة.
+* مطلع/بداية/أوائل/منتصف/أواسط/نهاية/أواخر before a month or a year keep the
+  precision of the month or year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kg.text.normalize import extend_over_marks, fold, fold_with_map
+
+__all__ = ["DateSpan", "find_dateline", "find_dates"]
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A date expression; ``text == original[start:end]``.
+
+    ``value`` is ISO at ``precision`` ("2020-03-17", "2020-04", "2014"), None
+    for a week or when unresolved. ``earliest``/``latest`` bound the interval.
+    ``relative`` is True when the expression needs the publication date.
+    """
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    precision: str | None
+    earliest: dt.date | None
+    latest: dt.date | None
+    relative: bool
+
+
+# --------------------------------------------------------------------------
+# Vocabulary (written in ordinary spelling, folded at import)
+
+
+def _alt(words: list[str] | dict[str, int]) -> str:
+    """Regex alternation of folded phrases, longest first, spaces as \\s+."""
+    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in folded) + ")"
+
+
+def _key(s: str) -> str:
+    return " ".join(s.split())
+
+
+_MONTHS: dict[str, int] = {
+    fold(k): v
+    for k, v in {
+        "يناير": 1,
+        "كانون الثاني": 1,
+        "كانون ثاني": 1,
+        "فبراير": 2,
+        "شباط": 2,
+        "مارس": 3,
+        "آذار": 3,
+        "أبريل": 4,
+        "نيسان": 4,
+        "مايو": 5,
+        "أيار": 5,
+        "يونيو": 6,
+        "يونيه": 6,
+        "حزيران": 6,
+        "يوليو": 7,
+        "يوليه": 7,
+        "تموز": 7,
+        "أغسطس": 8,
+        "آب": 8,
+        "سبتمبر": 9,
+        "أيلول": 9,
+        "أكتوبر": 10,
+        "تشرين الأول": 10,
+        "تشرين أول": 10,
+        "نوفمبر": 11,
+        "تشرين الثاني": 11,
+        "تشرين ثاني": 11,
+        "ديسمبر": 12,
+        "كانون الأول": 12,
+        "كانون أول": 12,
+    }.items()
+}
+# Month names that are also ordinary words (آب/أب "father", مارس "he
+# practised", نيسان "Nissan"): accepted only with an anchor (a day, a year,
+# a paired name, a modifier, a preceding preposition or مطلع/نهاية …).
+_AMBIGUOUS_MONTHS = {fold(w) for w in ["آب", "مارس", "نيسان"]}
+_MONTH_ANCHOR_WORDS = {
+    fold(w)
+    for w in ["في", "منذ", "خلال", "حتى", "بحلول", "قبل", "بعد", "شهر", "مطلع", "بداية", "نهاية"]
+}
+
+_WEEKDAYS: dict[str, int] = {
+    fold(k): v
+    for k, v in {
+        "الاثنين": 0,
+        "الإثنين": 0,
+        "الثلاثاء": 1,
+        "الأربعاء": 2,
+        "الخميس": 3,
+        "الجمعة": 4,
+        "السبت": 5,
+        "الأحد": 6,
+    }.items()
+}
+_MONDAY = fold("الاثنين")
+
+_DAY_ORDINALS: dict[str, int] = {}
+_ORD = ["الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع"]
+for _n, _w in enumerate(_ORD, start=1):
+    _DAY_ORDINALS[_w] = _n
+    if _n > 1:
+        _DAY_ORDINALS[f"{_w} عشر"] = 10 + _n
+        for _tens in ("والعشرين", "والعشرون"):
+            _DAY_ORDINALS[f"{_w} {_tens}"] = 20 + _n
+_DAY_ORDINALS.update(
+    {
+        "أول": 1,
+        "العاشر": 10,
+        "الحادي عشر": 11,
+        "العشرين": 20,
+        "العشرون": 20,
+        "الحادي والعشرين": 21,
+        "الحادي والعشرون": 21,
+        "الثلاثين": 30,
+        "الثلاثون": 30,
+        "الحادي والثلاثين": 31,
+        "الحادي والثلاثون": 31,
+    }
+)
+_DAY_ORDINALS = {_key(fold(k)): v for k, v in _DAY_ORDINALS.items()}
+
+_PAST = {fold(w) for w in ["الماضي", "المنصرم", "الفائت"]}
+_FUTURE = {fold(w) for w in ["المقبل", "القادم"]}
+_CURRENT = {fold(w) for w in ["الحالي", "الجاري"]}
+
+# --------------------------------------------------------------------------
+# Regex pieces (over folded text)
+
+_L = r"(?<![^\W\d_])"  # no letter before
+_R = r"(?![^\W\d_])"  # no letter after
+_CLITIC = r"(?:[وف]?[بلك]?)"
+_ART = r"(?:ال|(?<=ل)ل)"  # ال, or its ل after the preposition ل (للعام)
+_MONTH_NAME = _alt(list(_MONTHS))
+_MONTH = rf"(?P<m1>{_MONTH_NAME}){_R}(?:\s*/\s*(?P<m2>{_MONTH_NAME}){_R})?"
+_MOD_WORDS = _alt(["الماضي", "المنصرم", "الفائت", "المقبل", "القادم", "الحالي", "الجاري"])
+_YEAR = r"(?P<y>(?:19|20)[0-9]{2})(?![0-9])"
+_YEAR_WORD = rf"(?:{_ART}?(?:عام|سنه)|لعام)"
+_MONTH_TAIL = (
+    rf"(?:\s*،?\s*(?:من\s+)?(?:{_YEAR_WORD}\s+)?{_YEAR}"
+    rf"|\s+(?P<mod>{_MOD_WORDS}){_R}"
+    rf"|\s+من\s+(?:(?:ال)?(?:عام|سنه)\s+(?P<ymod>{_MOD_WORDS})|(?P<ythis>هذا\s+العام|هذه\s+السنه)){_R})?"
+)
+_PART = _alt(["مطلع", "بداية", "أوائل", "منتصف", "أواسط", "نهاية", "أواخر", "آخر", "مستهل", "أول"])
+_WEEKDAY = rf"(?P<wd>{_alt(list(_WEEKDAYS))}){_R}"
+_TIME_WORD = _alt(["يوم", "ليل", "ليلة", "مساء", "صباح", "فجر", "ظهر", "ظهيرة", "عصر", "نهار"])
+_DAY = rf"(?:(?<![0-9])(?P<dn>[0-9]{{1,2}})(?![0-9])|(?P<do>{_alt(list(_DAY_ORDINALS))}){_R})"
+
+_PATTERNS: dict[str, str] = {
+    # 2021/08/08, 08/08/2021, 2020-03-17, optionally after a weekday
+    "numeric": rf"(?:{_WEEKDAY}\s*،?\s*)?(?<![0-9/.-])(?:(?P<ny>(?:19|20)[0-9]{{2}})(?P<s1>[/.-])(?P<nm>[0-9]{{1,2}})(?P=s1)(?P<nd>[0-9]{{1,2}})|(?P<nd2>[0-9]{{1,2}})(?P<s2>[/.-])(?P<nm2>[0-9]{{1,2}})(?P=s2)(?P<ny2>(?:19|20)[0-9]{{2}}))(?![0-9/.-])",
+    # 28 ديسمبر/كانون الأول 2019, السابع من أبريل الماضي, الثلاثاء 17 مارس 2020
+    "day_month": rf"(?:{_WEEKDAY}\s*،?\s*)?(?:{_TIME_WORD}\s+)?{_DAY}\s+(?:من\s+)?(?:شهر\s+)?{_MONTH}{_MONTH_TAIL}",
+    # يوم 11 من الشهر الحالي, السابع من الشهر الماضي
+    "day_rel_month": rf"(?:{_TIME_WORD}\s+)?{_DAY}\s+من\s+(?:الشهر(?:\s+(?P<mod>{_MOD_WORDS}))?|(?P<this>هذا\s+الشهر)){_R}",
+    # أواخر تشرين الأول/أكتوبر, نوفمبر/تشرين الثاني 2017, نهاية يونيو الماضي
+    "month": rf"(?:(?P<part>{_PART})\s+)?(?:شهر\s+)?{_MONTH}{_MONTH_TAIL}",
+    # الشهر الماضي, أواخر الشهر الماضي, هذا الشهر
+    "rel_month": rf"(?:(?P<part>{_PART})\s+)?(?:{_ART}شهر\s+(?P<mod>{_MOD_WORDS})|(?P<this>هذا\s+الشهر)){_R}",
+    # عام 2014, في العام 2019, سنة 2020, نهاية عام 2021
+    "year": rf"(?:(?P<part>{_PART})\s+)?{_YEAR_WORD}\s+{_YEAR}",
+    # العام الماضي, العام الجاري 2021, بداية العام الماضي, في وقت سابق من هذا العام
+    "rel_year": rf"(?P<earlier>في\s+وقت\s+(?:سابق|لاحق)\s+من\s+)?(?:(?P<part>{_PART})\s+)?(?:{_ART}(?:عام|سنه)\s+(?P<mod>{_MOD_WORDS})|(?P<this>هذا\s+العام|هذه\s+السنه|العام\s+هذا)){_R}(?:\s+{_YEAR})?",
+    # الأسبوع الماضي, هذا الأسبوع
+    "week": rf"(?:(?P<part>{_PART})\s+)?(?:{_ART}اسبوع\s+(?P<mod>{_MOD_WORDS})|(?P<this>هذا\s+الاسبوع)){_R}",
+    # الثلاثاء, يوم الجمعة, ليل الخميس, في وقت متأخر الاثنين, اليوم الأحد
+    "weekday": rf"(?P<pre>(?:في\s+)?وقت\s+(?:متاخر|مبكر)\s+(?:من\s+)?(?:{_TIME_WORD}\s+){{0,2}}|(?:{_TIME_WORD}\s+){{1,2}}|اليوم\s+|امس\s+)?{_WEEKDAY}(?:\s+(?P<mod>{_MOD_WORDS}){_R})?",
+    # أمس, أول أمس, اليوم, غدا, مساء أمس
+    "adverb": rf"(?:{_TIME_WORD}\s+){{0,2}}(?P<adv>اول\s+من\s+امس|اول\s+امس|امس\s+الاول|امس|البارحه|اليوم|غدا){_R}",
+}
+
+# Starts of the patterns: a clitic may precede, and is not part of the span.
+_COMPILED: dict[str, re.Pattern[str]] = {
+    name: re.compile(rf"{_L}{_CLITIC}(?P<x>{body})") for name, body in _PATTERNS.items()
+}
+# The fixed phrase "في وقت" starts with a word, not a clitic.
+_COMPILED["weekday"] = re.compile(rf"{_L}{_CLITIC}(?P<x>{_PATTERNS['weekday']})")
+
+
+# --------------------------------------------------------------------------
+# Resolution helpers
+
+
+def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    idx = year * 12 + (month - 1) + delta
+    return idx // 12, idx % 12 + 1
+
+
+def _year_for_month(month: int, pub: dt.date, mod: str | None) -> int:
+    if mod in _PAST:
+        return pub.year if month < pub.month else pub.year - 1
+    if mod in _FUTURE:
+        return pub.year if month > pub.month else pub.year + 1
+    if mod in _CURRENT:
+        return pub.year
+    return pub.year if month <= pub.month else pub.year - 1
+
+
+def _year_offset(mod: str | None) -> int:
+    if mod in _PAST:
+        return -1
+    if mod in _FUTURE:
+        return 1
+    return 0
+
+
+def _week_start(day: dt.date) -> dt.date:
+    """The Saturday that starts the Saturday–Friday week containing ``day``."""
+    return day - dt.timedelta(days=(day.weekday() - 5) % 7)
+
+
+@dataclass(frozen=True)
+class _Res:
+    value: str | None
+    precision: str | None
+    earliest: dt.date | None
+    latest: dt.date | None
+    relative: bool
+
+
+_UNRESOLVED = _Res(None, None, None, None, True)
+
+
+def _day(d: dt.date, relative: bool) -> _Res:
+    return _Res(d.isoformat(), "day", d, d, relative)
+
+
+def _month(year: int, month: int, relative: bool) -> _Res:
+    a, b = _month_range(year, month)
+    return _Res(f"{year:04d}-{month:02d}", "month", a, b, relative)
+
+
+def _year(year: int, relative: bool) -> _Res:
+    return _Res(f"{year:04d}", "year", dt.date(year, 1, 1), dt.date(year, 12, 31), relative)
+
+
+def _g(m: re.Match[str], name: str) -> str | None:
+    try:
+        return m.group(name)
+    except IndexError:
+        return None
+
+
+def _month_of(m: re.Match[str]) -> int | None:
+    m1 = _MONTHS[_key(m.group("m1"))]
+    if m.group("m2") is not None and _MONTHS[_key(m.group("m2"))] != m1:
+        return None  # "مارس/أبريل" is a range, not one month in two calendars
+    return m1
+
+
+def _month_year(m: re.Match[str], pub: dt.date | None, month: int) -> tuple[int | None, bool]:
+    """Year of a month expression and whether it depended on ``pub``."""
+    if _g(m, "y"):
+        return int(m.group("y")), False
+    ymod = _g(m, "ymod")
+    if ymod or _g(m, "ythis"):
+        if pub is None:
+            return None, True
+        return pub.year + _year_offset(_key(ymod) if ymod else None), True
+    if pub is None:
+        return None, True
+    mod = _g(m, "mod")
+    return _year_for_month(month, pub, _key(mod) if mod else None), True
+
+
+def _day_of(m: re.Match[str]) -> int:
+    if m.group("dn") is not None:
+        return int(m.group("dn"))
+    return _DAY_ORDINALS[_key(m.group("do"))]
+
+
+# --------------------------------------------------------------------------
+# Pattern handlers: (match, folded text, published) -> _Res | None (reject)
+
+_Handler = Callable[[re.Match[str], str, dt.date | None], _Res | None]
+
+
+def _h_numeric(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    if m.group("ny"):
+        y, mo, d = int(m.group("ny")), int(m.group("nm")), int(m.group("nd"))
+    else:
+        y, mo, d = int(m.group("ny2")), int(m.group("nm2")), int(m.group("nd2"))
+    try:
+        return _day(dt.date(y, mo, d), False)
+    except ValueError:
+        return None
+
+
+def _h_day_month(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    month = _month_of(m)
+    if month is None:
+        return None
+    year, relative = _month_year(m, pub, month)
+    day = _day_of(m)
+    if not 1 <= day <= 31:
+        return None
+    if year is None:
+        return _UNRESOLVED if day <= 31 else None
+    try:
+        return _day(dt.date(year, month, day), relative)
+    except ValueError:
+        return None
+
+
+def _h_day_rel_month(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    day = _day_of(m)
+    if not 1 <= day <= 31:
+        return None
+    if pub is None:
+        return _UNRESOLVED
+    mod = _g(m, "mod")
+    mod = _key(mod) if mod else None
+    y, mo = _shift_month(pub.year, pub.month, _year_offset(mod))
+    try:
+        return _day(dt.date(y, mo, day), True)
+    except ValueError:
+        return None
+
+
+def _prev_word(folded: str, pos: int) -> str | None:
+    words = re.findall(r"[^\W\d_]+", folded[max(0, pos - 30) : pos])
+    return words[-1] if words else None
+
+
+def _h_month(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    month = _month_of(m)
+    if month is None:
+        return None
+    name = _key(m.group("m1"))
+    if name in _AMBIGUOUS_MONTHS and not (
+        m.group("m2") or _g(m, "y") or _g(m, "mod") or _g(m, "ymod") or _g(m, "ythis")
+    ):
+        anchored = _g(m, "part") is not None or m.group("x").startswith("شهر")
+        prev = _prev_word(folded, m.start("x"))
+        if not anchored and prev not in _MONTH_ANCHOR_WORDS:
+            return None
+    year, relative = _month_year(m, pub, month)
+    if year is None:
+        return _UNRESOLVED
+    return _month(year, month, relative)
+
+
+def _h_rel_month(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    if pub is None:
+        return _UNRESOLVED
+    mod = _g(m, "mod")
+    y, mo = _shift_month(pub.year, pub.month, _year_offset(_key(mod) if mod else None))
+    return _month(y, mo, True)
+
+
+def _h_year(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    return _year(int(m.group("y")), False)
+
+
+def _h_rel_year(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    if m.group("y"):
+        return _year(int(m.group("y")), False)  # العام الجاري 2021: stated outright
+    if pub is None:
+        return _UNRESOLVED
+    mod = _g(m, "mod")
+    return _year(pub.year + _year_offset(_key(mod) if mod else None), True)
+
+
+def _h_week(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    if pub is None:
+        return _UNRESOLVED
+    mod = _g(m, "mod")
+    start = _week_start(pub) + dt.timedelta(days=7 * _year_offset(_key(mod) if mod else None))
+    return _Res(None, "week", start, start + dt.timedelta(days=6), True)
+
+
+_MONDAY_FOLLOW_OK = re.compile(
+    rf"\s*(?:$|[^\w\s]|[0-9]|(?:ان|انه){_R}|{_MONTH_NAME}{_R}|{_alt(list(_WEEKDAYS))}{_R})"
+)
+_MONDAY_FOLLOW_NO = re.compile(rf"\s*(?:من|معا|معًا){_R}")
+_MONDAY_PREV_NO = {fold(w) for w in ["كلا", "بين", "كل"]}
+
+
+def _is_monday(m: re.Match[str], folded: str) -> bool:
+    """Whether "الاثنين" here is Monday rather than "the two" (see module doc)."""
+    if _MONDAY_FOLLOW_NO.match(folded, m.end("wd")):
+        return False
+    if _prev_word(folded, m.start("x")) in _MONDAY_PREV_NO:
+        return False
+    if m.group("pre") or m.group("mod"):
+        return True
+    return _MONDAY_FOLLOW_OK.match(folded, m.end("wd")) is not None
+
+
+def _h_weekday(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    wd = _WEEKDAYS[m.group("wd")]
+    if m.group("wd") == _MONDAY and not _is_monday(m, folded):
+        return None
+    if pub is None:
+        return _UNRESOLVED
+    mod = m.group("mod")
+    mod = _key(mod) if mod else None
+    if mod in _FUTURE:
+        delta = (wd - pub.weekday()) % 7 or 7
+        return _day(pub + dt.timedelta(days=delta), True)
+    back = (pub.weekday() - wd) % 7
+    if mod in _PAST and back == 0:
+        back = 7
+    return _day(pub - dt.timedelta(days=back), True)
+
+
+_ADVERB_OFFSETS = {"امس": -1, "البارحه": -1, "اليوم": 0, "غدا": 1}
+# اليوم followed by one of these is a day in the story (اليوم التالي، اليوم
+# الأول، اليوم العالمي …), not the publication day; بأمس الحاجة is "in dire
+# need"; غدا followed by a definite noun is the verb "became".
+_TODAY_BLOCKERS = re.compile(
+    rf"\s+(?:{_alt(['التالي', 'الأول', 'الثاني', 'الثالث', 'الأخير', 'السابق', 'اللاحق', 'الواحد', 'العالمي', 'الوطني', 'الدولي', 'نفسه', 'ذاته', 'الذي', 'التي', 'الموعود'])}){_R}"
+)
+_YESTERDAY_BLOCKERS = re.compile(rf"\s+الحاجه{_R}")
+_TOMORROW_BLOCKERS = re.compile(rf"\s+ال[^\W\d_]+{_R}")
+_NOT_TODAY_PREV = {fold(w) for w in ["ذلك", "تلك", "نفس", "ذات"]}
+
+
+def _h_adverb(m: re.Match[str], folded: str, pub: dt.date | None) -> _Res | None:
+    adv = _key(m.group("adv"))
+    blockers = {"اليوم": _TODAY_BLOCKERS, "امس": _YESTERDAY_BLOCKERS, "غدا": _TOMORROW_BLOCKERS}
+    if adv in blockers and blockers[adv].match(folded, m.end("adv")):
+        return None
+    if adv == "اليوم" and _prev_word(folded, m.start("x")) in _NOT_TODAY_PREV:
+        return None
+    offset = _ADVERB_OFFSETS.get(adv, -2)  # the rest are "the day before yesterday"
+    if pub is None:
+        return _UNRESOLVED
+    return _day(pub + dt.timedelta(days=offset), True)
+
+
+_HANDLERS: dict[str, _Handler] = {
+    "numeric": _h_numeric,
+    "day_month": _h_day_month,
+    "day_rel_month": _h_day_rel_month,
+    "month": _h_month,
+    "rel_month": _h_rel_month,
+    "year": _h_year,
+    "rel_year": _h_rel_year,
+    "week": _h_week,
+    "weekday": _h_weekday,
+    "adverb": _h_adverb,
+}
+
+
+def _candidates(folded: str, pub: dt.date | None) -> list[tuple[int, int, _Res]]:
+    out: list[tuple[int, int, _Res]] = []
+    for name, rx in _COMPILED.items():
+        handler = _HANDLERS[name]
+        pos = 0
+        while pos <= len(folded):
+            m = rx.search(folded, pos)
+            if m is None:
+                break
+            res = handler(m, folded, pub)
+            if res is not None:
+                out.append((m.start("x"), m.end("x"), res))
+                pos = m.end()
+            else:
+                pos = m.start() + 1  # let a shorter reading start inside it
+    return out
+
+
+def find_dates(text: str, published: dt.date | None) -> list[DateSpan]:
+    """Date expressions in ``text`` resolved against ``published``.
+
+    Sorted, non-overlapping, longest expression wins; offsets are in the
+    original text. Relative expressions without a publication date are
+    returned with ``relative=True`` and no value.
+    """
+    folded = fold_with_map(text)
+    cands = _candidates(folded.text, published)
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int, _Res]] = []
+    for c in cands:
+        if all(c[1] <= t[0] or c[0] >= t[1] for t in taken):
+            taken.append(c)
+    taken.sort(key=lambda c: c[0])
+    out: list[DateSpan] = []
+    for fs, fe, r in taken:
+        start, end = folded.to_original(fs, fe)
+        end = extend_over_marks(text, end)
+        out.append(
+            DateSpan(
+                start, end, text[start:end], r.value, r.precision, r.earliest, r.latest, r.relative
+            )
+        )
+    return out
+
+
+_DATELINE_LINES = 6
+_DATELINE_MAX_OTHER_WORDS = 4
+
+
+def find_dateline(text: str) -> dt.date | None:
+    """The publication date from a date line near the top, if there is one.
+
+    Only the first six non-empty lines are read, only a complete, absolute
+    day-month-year counts ("الأحد 2021/08/08", "08/08/2021", "2020-03-17",
+    "17 آذار/مارس 2020"), and the line must be mostly the date (at most four
+    other words: a weekday, a city, "نشر في"), so a headline that mentions a
+    past date is not mistaken for the date line.
+    """
+    lines = [ln for ln in text.splitlines() if ln.strip()][:_DATELINE_LINES]
+    for line in lines:
+        for span in find_dates(line, None):
+            if span.precision != "day" or span.relative or span.earliest is None:
+                continue
+            rest = line[: span.start] + " " + line[span.end :]
+            if len(re.findall(r"[^\W\d_]+", fold(rest))) <= _DATELINE_MAX_OTHER_WORDS:
+                return span.earliest
+    return None
