@@ -27,6 +27,11 @@ err_console = Console(stderr=True)
 EXIT_OK, EXIT_PARTIAL, EXIT_FAIL = 0, 1, 2
 
 
+@app.callback()
+def _main() -> None:
+    """kg: Arabic conflict news → a knowledge graph (run a command with --help for its options)."""
+
+
 def fail(message: str, code: int = EXIT_FAIL) -> typer.Exit:
     err_console.print(f"kg: error: {message}", markup=False, highlight=False)
     return typer.Exit(code)

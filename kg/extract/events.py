@@ -538,44 +538,58 @@ def withdrawal_clause(
 
 
 def withdrawal_roles(
-    ctx: ArticleContext, doc: Doc, clause: Clause, wtype: str, ev: Evidence
+    ctx: ArticleContext, doc: Doc, clause: Clause, wtype: str, trig: list[int], ev: Evidence
 ) -> list[list[RoleFiller]]:
-    """Roles of a withdrawal; one list per base left when several bases are named."""
+    """Roles of a withdrawal; one list per base left when several bases are named.
+
+    من X → the place left; إلى X / لـX → recipient (a force, for a handover) or
+    destination (a place); the object of a handover verb is the base handed
+    over; "في X" is the place only when nothing says "from". The actor is the
+    first force, coalition or state named as the one that moves (not the one
+    "leading" it: بقيادة/تقوده).
+    """
     start_c = doc[clause.start].idx
     end_c = doc[clause.end - 1].idx + len(doc[clause.end - 1])
-    ms = _mentions_in(ctx, start_c, end_c)
-    actors, recipients, froms, dests = [], [], [], []
+    ms = [m for m in _mentions_in(ctx, start_c, end_c) if m.entity.cls not in ("Weapon", "Person", "Organisation")]
+    actors, recipients, froms, dests, ins = [], [], [], [], []
+    handover_tokens = {i for i in trig if doc[i].norm_ in HANDOVER}
     for m in ms:
         e = m.entity
         t = _token_at(doc, m.start)
-        prev = _prev_words(doc, t, 3)
+        prev = _prev_words(doc, t, 2)
         raw = fold(doc[t].text)
-        to_clitic = raw.startswith(("ل", "لل")) and raw != doc[t].norm_ and not raw.startswith("ال")
-        if e.cls in ("MilitaryBase", "Place", "State") and (
-            "من" in prev[-2:] or (e.cls == "MilitaryBase" and not any(w in TO_PREPS for w in prev[-2:]))
-        ):
-            if e.cls == "MilitaryBase" or "من" in prev[-2:]:
-                froms.append(e)
-                continue
-        if e.cls in ("State", "Place", "MilitaryBase") and any(w in ("الي", "ال") for w in prev[-1:]):
-            dests.append(e)
+        lam = raw.startswith("ل") and not raw.startswith("ال") and m.rule != "anaphora:base"
+        lam = lam or raw.startswith(("ولل", "لل"))
+        if any(w in ("بقياده", "تقوده", "يقوده", "قياده") for w in prev):
             continue
-        if e.cls in ("MilitaryForce", "Coalition", "State") and (
-            any(w in ("الي",) for w in prev[-1:]) or to_clitic
-        ):
-            if wtype == "BaseHandover" and e.cls != "Coalition":
-                recipients.append(e)
-                continue
-        if e.cls in ("Coalition", "MilitaryForce", "State") and e not in froms:
+        if "من" in prev and e.cls in LOCATION_CLASSES:
+            froms.append(e)
+        elif ("الي" in prev[-1:] or lam) and e.cls in ("MilitaryForce", "Coalition", "ArmedGroup") and wtype == "BaseHandover":
+            recipients.append(e)
+        elif ("الي" in prev[-1:] or lam) and e.cls in LOCATION_CLASSES:
+            if e.cls == "State" and lam and wtype != "Redeployment" and not dests:
+                froms.append(e)  # "مغادرة … للعراق": leaving Iraq
+            else:
+                dests.append(e)
+        elif e.cls == "MilitaryBase" and (t - 1 in handover_tokens or t - 2 in handover_tokens or m.rule == "anaphora:base"):
+            froms.append(e)
+        elif e.cls in LOCATION_CLASSES and any(w in LOC_PREPS for w in prev):
+            ins.append(e)
+        elif e.cls in ("Coalition", "MilitaryForce", "State"):
             actors.append(e)
-    actors = [a for a in dict.fromkeys(actors) if a not in recipients]
-    common = [RoleFiller("actor", a, ev) for a in actors[:2]]
-    common += [RoleFiller("recipient", r, ev) for r in dict.fromkeys(recipients)]
+        elif e.cls == "MilitaryBase":
+            froms.append(e)
+    actors = [a for a in dict.fromkeys(actors) if a not in recipients and a not in froms]
+    common = [RoleFiller("actor", a, ev) for a in actors[:1]]
+    common += [RoleFiller("recipient", r, ev) for r in list(dict.fromkeys(recipients))[:1]]
     common += [RoleFiller("destination", d, ev) for d in dict.fromkeys(dests)]
+    froms = froms or ins
     bases = [f for f in dict.fromkeys(froms) if f.cls == "MilitaryBase"]
     if len(bases) > 1:
         return [common + [RoleFiller("location", b, ev)] for b in bases]
     locs = _most_specific(ctx.gazetteer, list(dict.fromkeys(froms)))
+    if not locs and not (actors and dests):
+        return []  # no concrete withdrawal: talk about withdrawal in general
     return [common + [RoleFiller("location", loc, ev) for loc in locs]]
 
 
@@ -691,7 +705,7 @@ def _withdrawal_events(ctx, doc, clause, wd, ev_base, events, counter, sent_even
     ev = replace(ev_base, rule="withdrawal:" + wtype)
     status = status_of(doc, clause, "withdrawal")
     date = clause_date(ctx, doc, clause, doc[trig[0]].idx)
-    for rs in withdrawal_roles(ctx, doc, clause, wtype, ev):
+    for rs in withdrawal_roles(ctx, doc, clause, wtype, trig, ev):
         events.append(
             EventRecord(
                 local_id=f"{ctx.article_id}#{counter}",

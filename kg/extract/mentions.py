@@ -97,7 +97,8 @@ def cue_mentions(
             start_name = i + _self_named_at(doc, i)
         elif tok.norm_ in TITLE_KEYS and i + 2 < n:
             cls, rule = "Person", "cue:title"
-        if not cls or i in taken:
+        if not cls or i in taken or (rule.startswith("cue:") and cls != "Person" and _definite(tok)):
+            # a named base or province is "قاعدة X" (construct state); "القاعدة الغربية" is not a name
             i += 1
             continue
         j = start_name
@@ -114,7 +115,7 @@ def cue_mentions(
             while k < n and k - j < limit and k not in taken and _is_name_word(doc[k]):
                 k += 1
             name = doc[j:k] if k > j else None
-        if name is None or any(t.i in taken for t in name):
+        if name is None or any(t.i in taken for t in name) or _adjective_only(name, cls):
             i += 1
             continue
         if cls == "Person" and len(name) < 2:
@@ -129,7 +130,7 @@ def cue_mentions(
         start_char = span.start_char + cut
         label = doc.text[start_char : span.end_char]
         if cls != "Person" and rule.startswith("cue:") and rule != "cue:self-named":
-            label_name = label
+            label_name = label = f"{doc[span_start].text[cut:]} {name.text}" if quoted else label
         else:
             label_name = name.text
             start_char, label = name.start_char, name.text
@@ -137,6 +138,53 @@ def cue_mentions(
         out.append(Mention(article, article_id, start_char, span.end_char, label, ref, rule))
         taken.update(range(span_start, name.end))
         i = name.end
+    return out
+
+
+def _adjective_only(name: Span, cls: str) -> bool:
+    """'قاعدة مهمة', 'قاعدة منتشرة': one indefinite word agreeing with a feminine cue is an adjective."""
+    if cls not in ("MilitaryBase", "Place") or len(name) != 1:
+        return False
+    word = name[0]
+    return not _definite(word) and fold(word.text).endswith("ه")
+
+
+def _definite(tok: Token) -> bool:
+    """The token carries the definite article (after any proclitic)."""
+    folded = fold(tok.text)
+    for cut in range(0, 3):
+        rest = folded[cut:]
+        if rest.startswith("ال") and strip_definite(rest) == tok.norm_:
+            return True
+        if rest.startswith("ل") and cut > 0 and folded.startswith("لل", cut - 1) and rest[1:] == tok.norm_:
+            return True
+    return False
+
+
+ANAPHOR_KEYS = lx.keys(["قاعدة", "معسكر", "مطار"])
+
+
+def anaphora_mentions(
+    doc: Doc, taken: set[int], earlier: list[Mention], article: str, article_id: str
+) -> list[Mention]:
+    """"القاعدة" / "المعسكر" with no name: the base most recently named before it."""
+    out: list[Mention] = []
+    bases = sorted((m for m in earlier if m.entity.cls == "MilitaryBase"), key=lambda m: m.start)
+    for tok in doc:
+        if tok.i in taken or tok.norm_ not in ANAPHOR_KEYS or not _definite(tok):
+            continue
+        if tok.i + 1 < len(doc) and tok.i + 1 in taken:
+            continue
+        before = [m for m in bases if m.end <= tok.idx]
+        if not before:
+            continue
+        ref = before[-1].entity
+        cut = _strip_proclitic_text(tok)
+        out.append(
+            Mention(article, article_id, tok.idx + cut, tok.idx + len(tok.text), tok.text[cut:], ref, "anaphora:base")
+        )
+        bases.append(out[-1])
+        bases.sort(key=lambda m: m.start)
     return out
 
 
@@ -158,6 +206,11 @@ def extract_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) ->
     for span in doc.spans.get("gazetteer", []):
         taken.update(range(span.start, span.end))
     mentions = gaz_mentions + cue_mentions(doc, taken, article, article_id)
+    for m in mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None:
+            taken.update(range(span.start, span.end))
+    mentions += anaphora_mentions(doc, taken, mentions, article, article_id)
     return sorted(mentions, key=lambda m: (m.start, m.end))
 
 

@@ -1,0 +1,640 @@
+"""Querying a built graph: ``kg.load`` and ``kg.query``, named queries, parameters, result formats.
+
+>>> import kg
+>>> g = kg.load("out")                                   # graph.trig in a pyoxigraph Store
+>>> kg.query(g, "withdrawals")                           # a named query from queries/
+>>> kg.query(g, "attacks-on-base", {"base": "kgr:entity/camp-taji"}, as_="dataframe")
+
+Named queries are the ``.rq`` files of the repository's ``queries/`` folder
+(or ``$KG_QUERIES_DIR``). Each starts with ``# Question: ...`` and, when it
+takes parameters, ``# Params: name (type, meaning), ...``. A parameter is
+bound as an RDF term (pyoxigraph ``substitutions`` / rdflib ``initBindings``),
+never pasted into the query text. Both engines see the same dataset: the
+default graph is the union of the named graphs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from kg.errors import KgError, QueryError
+from kg.store import (
+    ENGINES,
+    OxigraphStore,
+    RdflibStore,
+    Result,
+    Term,
+    graph_file,
+    prefixes,
+    rdflib_dataset,
+    read_quads,
+    to_rdflib,
+    triples_per_graph,
+)
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INT_TYPES = {
+    XSD + t
+    for t in (
+        "integer",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+FLOAT_TYPES = {XSD + "double", XSD + "float"}
+PARAM_TYPES = {"iri", "string", "literal", "text", "date", "integer", "int", "year"}
+
+
+# ---------------------------------------------------------------------------
+# The loaded graph
+# ---------------------------------------------------------------------------
+
+
+class KnowledgeGraph:
+    """A built graph in memory: a pyoxigraph Store, and an rdflib Dataset on request."""
+
+    def __init__(self, quads: list[ox.Quad], path: Path | None = None) -> None:
+        self.path = path
+        self._quads = quads
+        self.oxigraph = OxigraphStore.from_quads(quads)
+        self._rdflib: RdflibStore | None = None
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph Store (query it directly with ``use_default_graph_as_union=True``)."""
+        return self.oxigraph.store
+
+    def rdflib(self) -> Any:
+        """The same data as an rdflib ``Dataset`` (union default graph), built once."""
+        return self._rdflib_store().dataset
+
+    def _rdflib_store(self) -> RdflibStore:
+        if self._rdflib is None:
+            self._rdflib = RdflibStore(rdflib_dataset(self._quads))
+        return self._rdflib
+
+    def engine(self, name: str = "oxigraph") -> OxigraphStore | RdflibStore:
+        if name == "oxigraph":
+            return self.oxigraph
+        if name == "rdflib":
+            return self._rdflib_store()
+        raise QueryError(f"unknown engine {name!r} (choose {' or '.join(ENGINES)})")
+
+    def graphs(self) -> list[str]:
+        """The named graphs' IRIs, sorted."""
+        return sorted(g for g in triples_per_graph(self._quads) if g)
+
+    def triples_per_graph(self) -> dict[str, int]:
+        return triples_per_graph(self._quads)
+
+    def __len__(self) -> int:
+        """Number of quads."""
+        return len(self.oxigraph)
+
+    def query(self, sparql_or_name: str, params: Mapping[str, Any] | None = None, **kw: Any) -> Any:
+        return query(self, sparql_or_name, params, **kw)
+
+    def __repr__(self) -> str:
+        where = f" from {self.path}" if self.path else ""
+        return f"<KnowledgeGraph {len(self)} quads in {len(self.graphs())} graphs{where}>"
+
+
+def load(path: str | Path = "out") -> KnowledgeGraph:
+    """Load a built graph: a folder holding graph.trig (from ``kg build``) or an RDF file."""
+    p = graph_file(path)
+    return KnowledgeGraph(read_quads(p), p)
+
+
+# ---------------------------------------------------------------------------
+# Named queries
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # "IRI", "string", "date" ... as written in the header
+    meaning: str
+
+    @property
+    def wants_iri(self) -> bool:
+        return self.type.lower() == "iri"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path | None
+    text: str
+    question: str
+    params: tuple[Param, ...]
+
+
+def queries_dir() -> Path:
+    """The named queries' folder: $KG_QUERIES_DIR, else the repository's queries/."""
+    env = os.environ.get("KG_QUERIES_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1] / "queries"
+
+
+_PARAM_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)")
+
+
+def parse_header(text: str) -> tuple[str, tuple[Param, ...]]:
+    """The ``# Question:`` and ``# Params:`` lines at the top of a query."""
+    question = ""
+    params: list[Param] = []
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        if not s.startswith("#"):
+            break
+        body = s.lstrip("#").strip()
+        low = body.lower()
+        if low.startswith("question:"):
+            question = body.split(":", 1)[1].strip()
+        elif low.startswith("params:"):
+            for m in _PARAM_RE.finditer(body.split(":", 1)[1]):
+                kind, _, meaning = m.group(2).partition(",")
+                params.append(Param(m.group(1), kind.strip(), meaning.strip()))
+    return question, tuple(params)
+
+
+def _named(path: Path, name: str) -> NamedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path.name}: cannot be read ({exc})") from exc
+    question, params = parse_header(text)
+    return NamedQuery(name, path, text, question, params)
+
+
+def named_queries(folder: Path | None = None) -> list[NamedQuery]:
+    """The competency questions (``queries/*.rq``), by name."""
+    folder = folder or queries_dir()
+    return [_named(p, p.stem) for p in sorted(folder.glob("*.rq"))]
+
+
+def check_queries(folder: Path | None = None) -> list[NamedQuery]:
+    """The validation checks (``queries/checks/*-violation.rq``): each must return no rows."""
+    folder = (folder or queries_dir()) / "checks"
+    return [_named(p, f"checks/{p.stem}") for p in sorted(folder.glob("*-violation.rq"))]
+
+
+def looks_like_sparql(text: str) -> bool:
+    return bool(re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text, re.IGNORECASE)) and (
+        "{" in text or "\n" in text
+    )
+
+
+def resolve(sparql_or_name: str, folder: Path | None = None) -> NamedQuery:
+    """A query text, a ``.rq`` file, or the name of a query in queries/ (never outside it)."""
+    text = sparql_or_name
+    if looks_like_sparql(text):
+        question, params = parse_header(text)
+        return NamedQuery("(inline)", None, text, question, params)
+    if text.endswith(".rq") and Path(text).is_file():
+        p = Path(text)
+        return _named(p, p.stem)
+    name = text[:-3] if text.endswith(".rq") else text
+    if "/" in name or "\\" in name or ".." in name or name.startswith(".") or not name:
+        raise QueryError(f"{text!r}: a query name may not contain '/' or '..' (give the path of an existing .rq file instead)")
+    folder = folder or queries_dir()
+    path = folder / f"{name}.rq"
+    if not path.is_file():
+        known = ", ".join(q.name for q in named_queries(folder)) or "none"
+        raise QueryError(f"no query named {name!r} in queries/ (known: {known})")
+    return _named(path, name)
+
+
+# ---------------------------------------------------------------------------
+# Parameters: text → RDF terms
+# ---------------------------------------------------------------------------
+
+_LANG_RE = re.compile(r"^(.*)@([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)$", re.DOTALL)
+_PNAME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)?:(\S*)$")
+
+
+def parse_term(value: str, known: Mapping[str, str] | None = None) -> Term:
+    """A command-line value as an RDF term.
+
+    ``<iri>`` or ``http(s)://...`` → IRI; ``prefix:local`` with a known prefix → IRI;
+    ``text@ar`` → language literal; ``text^^xsd:date`` → typed literal; else a plain literal.
+    """
+    known = prefixes() if known is None else known
+    v = value.strip()
+    if v.startswith("<") and v.endswith(">"):
+        return _iri(v[1:-1])
+    if v.startswith(("http://", "https://")) and not any(c.isspace() for c in v):
+        return _iri(v)
+    m = _PNAME_RE.match(v)
+    if m and (m.group(1) or "") in known and "://" not in v:
+        return _iri(known[m.group(1) or ""] + m.group(2))
+    if "^^" in value:
+        lex, _, dtype = value.rpartition("^^")
+        dt_term = parse_term(dtype, known)
+        if isinstance(dt_term, ox.NamedNode):
+            return ox.Literal(lex, datatype=dt_term)
+    m = _LANG_RE.match(value)
+    if m:
+        return ox.Literal(m.group(1), language=m.group(2).lower())
+    return ox.Literal(value)
+
+
+def _iri(text: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(text)
+    except ValueError as exc:
+        raise QueryError(f"<{text}> is not a valid IRI ({exc})") from None
+
+
+def coerce_param(param: Param | None, value: Any) -> Term:
+    """A parameter value (text or python value) as an RDF term, checked against its declared type."""
+    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+        term = value
+    elif isinstance(value, bool):
+        term = ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    elif isinstance(value, int):
+        term = ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    elif isinstance(value, dt.date):
+        term = ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    elif hasattr(value, "n3") and type(value).__module__.startswith("rdflib"):
+        from kg.store import from_rdflib
+
+        term = from_rdflib(value)
+    else:
+        term = parse_term(str(value))
+    if param is None:
+        return term
+    kind = param.type.lower()
+    if param.wants_iri and not isinstance(term, ox.NamedNode):
+        raise QueryError(
+            f"parameter {param.name} needs an IRI (<...>, http(s)://... or a prefixed name like kgr:entity/...), got {value!r}"
+        )
+    if kind == "date" and isinstance(term, ox.Literal) and term.datatype.value == XSD + "string":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", term.value):
+            raise QueryError(f"parameter {param.name} needs a date YYYY-MM-DD, got {value!r}")
+        term = ox.Literal(term.value, datatype=ox.NamedNode(XSD + "date"))
+    if kind in ("integer", "int") and isinstance(term, ox.Literal) and term.datatype.value == XSD + "string":
+        if not re.fullmatch(r"-?\d+", term.value):
+            raise QueryError(f"parameter {param.name} needs an integer, got {value!r}")
+        term = ox.Literal(term.value, datatype=ox.NamedNode(XSD + "integer"))
+    return term
+
+
+def _query_variables(text: str) -> set[str]:
+    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", _strip_comments_and_strings(text)))
+
+
+def bind_params(q: NamedQuery, params: Mapping[str, Any] | None) -> dict[str, Term]:
+    """Check the parameters against the query's header (or its variables) and make them terms."""
+    params = dict(params or {})
+    declared = {p.name: p for p in q.params}
+    if declared:
+        unknown = sorted(set(params) - set(declared))
+        if unknown:
+            raise QueryError(
+                f"unknown parameter {unknown[0]!r} for {q.name} (it takes: {', '.join(declared)})"
+            )
+        missing = [p for p in q.params if p.name not in params]
+        if missing:
+            p = missing[0]
+            raise QueryError(f"missing parameter {p.name} for {q.name}: {p.type}, {p.meaning}".rstrip(", "))
+    else:
+        variables = _query_variables(q.text)
+        unknown = sorted(set(params) - variables)
+        if unknown:
+            raise QueryError(f"unknown parameter {unknown[0]!r}: the query has no ?{unknown[0]}")
+    return {k: coerce_param(declared.get(k), v) for k, v in params.items()}
+
+
+# ---------------------------------------------------------------------------
+# Read-only guard (used by the HTTP endpoint)
+# ---------------------------------------------------------------------------
+
+_STRINGS = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.DOTALL)
+_IRIS = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_COMMENTS = re.compile(r"#[^\n]*")
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)<[^>]*>\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?(?:<|[?$]|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE)
+
+
+def _strip_comments_and_strings(text: str) -> str:
+    """Blank out strings, then comments (a # inside an IRI or a string is not a comment)."""
+    out = []
+    pos = 0
+    pattern = re.compile(_STRINGS.pattern + "|" + _IRIS.pattern + "|" + _COMMENTS.pattern, re.DOTALL)
+    for m in pattern.finditer(text):
+        out.append(text[pos : m.start()])
+        tok = m.group(0)
+        if tok.startswith("<"):
+            out.append(tok)
+        elif tok.startswith("#"):
+            out.append(" ")
+        else:
+            out.append('""')
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def refuse_unsafe(text: str) -> None:
+    """Raise ``PermissionError`` for an update (INSERT, LOAD, DROP ...) or a SERVICE call."""
+    clean = _strip_comments_and_strings(text)
+    m = _UPDATE.match(clean)
+    if m:
+        raise PermissionError(f"{m.group(1).upper()} refused: this endpoint is read-only")
+    if _SERVICE.search(_IRIS.sub("<>", clean)):
+        raise PermissionError("SERVICE refused: this endpoint does not call other endpoints")
+
+
+# ---------------------------------------------------------------------------
+# Running queries
+# ---------------------------------------------------------------------------
+
+
+def run(
+    graph: KnowledgeGraph | OxigraphStore | RdflibStore,
+    sparql_or_name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    engine: str = "oxigraph",
+    max_rows: int | None = None,
+) -> Result:
+    """Resolve, bind and run a query; the neutral :class:`kg.store.Result`."""
+    q = resolve(sparql_or_name)
+    bindings = bind_params(q, params)
+    store = graph.engine(engine) if isinstance(graph, KnowledgeGraph) else graph
+    return store.query(q.text, bindings, max_rows=max_rows)
+
+
+def query(
+    graph: KnowledgeGraph | str | Path,
+    sparql_or_name: str,
+    params: Mapping[str, Any] | None = None,
+    as_: str = "rows",
+    *,
+    engine: str = "oxigraph",
+) -> Any:
+    """Run a SPARQL query (text, .rq file, or the name of a query in queries/).
+
+    ``as_``: "rows" (SELECT: a list of dicts of python values — str for IRIs and
+    strings, int, float, bool, ``datetime.date``; None when unbound; ASK: a bool;
+    CONSTRUCT: a list of (s, p, o) tuples), "dataframe" (a pandas DataFrame of
+    the same rows), "rdflib" (an ``rdflib.query.Result`` with rdflib terms).
+    ``engine``: "oxigraph" (default) or "rdflib". Errors raise ``QueryError``.
+    """
+    if as_ not in ("rows", "dataframe", "rdflib"):
+        raise QueryError(f"as_={as_!r}: choose 'rows', 'dataframe' or 'rdflib'")
+    if isinstance(graph, str | Path):
+        graph = load(graph)
+    try:
+        result = run(graph, sparql_or_name, params, engine=engine)
+    except QueryError:
+        raise
+    except KgError as exc:
+        raise QueryError(str(exc)) from exc
+    if as_ == "rdflib":
+        return to_rdflib_result(result)
+    rows = to_rows(result)
+    if as_ == "rows":
+        return rows
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise QueryError("as_='dataframe' needs pandas: pip install 'kg[notebook]'") from exc
+    if result.kind == "select":
+        return pd.DataFrame(rows, columns=list(result.variables))
+    if result.kind == "graph":
+        return pd.DataFrame(rows, columns=["subject", "predicate", "object"])
+    return pd.DataFrame([{"answer": rows}])
+
+
+def python_value(term: Term | None) -> Any:
+    """An RDF term as a python value: IRIs and strings as str, numbers, booleans, dates."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        dtype = term.datatype.value if term.datatype else ""
+        v = term.value
+        try:
+            if dtype in INT_TYPES:
+                return int(v)
+            if dtype == XSD + "decimal":
+                return Decimal(v)
+            if dtype in FLOAT_TYPES:
+                return float(v)
+            if dtype == XSD + "boolean":
+                return v in ("true", "1")
+            if dtype == XSD + "date":
+                return dt.date.fromisoformat(v)
+            if dtype == XSD + "dateTime":
+                return dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+        except (ValueError, InvalidOperation):
+            return v
+        return v
+    return str(term)
+
+
+def to_rows(result: Result) -> Any:
+    if result.kind == "ask":
+        return bool(result.boolean)
+    if result.kind == "graph":
+        return [tuple(python_value(x) for x in (t.subject, t.predicate, t.object)) for t in result.triples]
+    return [{k: python_value(v) for k, v in zip(result.variables, row, strict=True)} for row in result.rows]
+
+
+def to_rdflib_result(result: Result) -> Any:
+    """An ``rdflib.query.Result`` holding the same answer (rdflib terms)."""
+    from rdflib import Graph, Variable
+    from rdflib.query import Result as RdflibResult
+
+    if result.kind == "ask":
+        r = RdflibResult("ASK")
+        r.askAnswer = bool(result.boolean)
+        return r
+    if result.kind == "graph":
+        r = RdflibResult("CONSTRUCT")
+        g = Graph()
+        for name, iri in prefixes().items():
+            g.bind(name, iri, override=True)
+        for t in result.triples:
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        r.graph = g
+        return r
+    r = RdflibResult("SELECT")
+    r.vars = [Variable(v) for v in result.variables]
+    r.bindings = [
+        {Variable(k): to_rdflib(v) for k, v in zip(result.variables, row, strict=True) if v is not None}
+        for row in result.rows
+    ]
+    return r
+
+
+# ---------------------------------------------------------------------------
+# Result formats (SPARQL 1.1 Query Results JSON, XML, CSV, TSV; RDF for graphs)
+# ---------------------------------------------------------------------------
+
+SELECT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMATS = {
+    "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
+    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+}
+
+
+def _json_term(t: Term) -> dict[str, str]:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    out = {"type": "literal", "value": t.value}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype.value != XSD + "string":
+        out["datatype"] = t.datatype.value
+    return out
+
+
+def results_json(result: Result) -> bytes:
+    if result.kind == "ask":
+        doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        doc = {
+            "head": {"vars": list(result.variables)},
+            "results": {
+                "bindings": [
+                    {k: _json_term(v) for k, v in zip(result.variables, row, strict=True) if v is not None}
+                    for row in result.rows
+                ]
+            },
+        }
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(s: str) -> str:
+    return escape(_XML_BAD.sub("\ufffd", s))
+
+
+def results_xml(result: Result) -> bytes:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n']
+    if result.kind == "ask":
+        out.append(f"<head/>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n")
+        return "".join(out).encode("utf-8")
+    out.append("<head>")
+    out.extend(f"<variable name={quoteattr(v)}/>" for v in result.variables)
+    out.append("</head>\n<results>\n")
+    for row in result.rows:
+        out.append("<result>")
+        for name, t in zip(result.variables, row, strict=True):
+            if t is None:
+                continue
+            out.append(f"<binding name={quoteattr(name)}>")
+            if isinstance(t, ox.NamedNode):
+                out.append(f"<uri>{_xml_text(t.value)}</uri>")
+            elif isinstance(t, ox.BlankNode):
+                out.append(f"<bnode>{_xml_text(t.value)}</bnode>")
+            elif t.language:
+                out.append(f"<literal xml:lang={quoteattr(t.language)}>{_xml_text(t.value)}</literal>")
+            elif t.datatype.value != XSD + "string":
+                out.append(f"<literal datatype={quoteattr(t.datatype.value)}>{_xml_text(t.value)}</literal>")
+            else:
+                out.append(f"<literal>{_xml_text(t.value)}</literal>")
+            out.append("</binding>")
+        out.append("</result>\n")
+    out.append("</results>\n</sparql>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _csv_value(t: Term | None) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.BlankNode):
+        return f"_:{t.value}"
+    return t.value
+
+
+def results_csv(result: Result) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if result.kind == "ask":
+        w.writerow(["boolean"])
+        w.writerow(["true" if result.boolean else "false"])
+    else:
+        w.writerow(result.variables)
+        for row in result.rows:
+            w.writerow([_csv_value(t) for t in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def _tsv_value(t: Term | None) -> str:
+    if t is None:
+        return ""
+    return str(t).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def results_tsv(result: Result) -> bytes:
+    if result.kind == "ask":
+        return f"?boolean\n{'true' if result.boolean else 'false'}\n".encode()
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines.extend("\t".join(_tsv_value(t) for t in row) for row in result.rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def graph_bytes(result: Result, fmt: str = "turtle") -> bytes:
+    _, rdf_format = GRAPH_FORMATS[fmt]
+    triples = sorted(set(result.triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    kw = {"prefixes": prefixes()} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}
+    try:
+        return ox.serialize(triples, format=rdf_format, **kw)
+    except TypeError:  # a format without prefixes support in this pyoxigraph
+        return ox.serialize(triples, format=rdf_format)
+
+
+def serialize(result: Result, fmt: str) -> bytes:
+    """The answer in a SPARQL results format (json, xml, csv, tsv) or, for graphs, an RDF format."""
+    if result.kind == "graph":
+        return graph_bytes(result, fmt if fmt in GRAPH_FORMATS else "turtle")
+    writer = {"json": results_json, "xml": results_xml, "csv": results_csv, "tsv": results_tsv}[fmt]
+    return writer(result)

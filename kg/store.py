@@ -1,0 +1,389 @@
+"""The store behind every query: Oxigraph by default, rdflib as a fallback.
+
+Both engines answer the same SPARQL over the same dataset with the same
+semantics: the default graph is the union of all named graphs (what GraphDB
+and most triple stores do), ``GRAPH ?g`` reaches each article's graph and the
+ontology graph, parameters are bound as RDF terms (pyoxigraph's
+``substitutions``, rdflib's ``initBindings``), never pasted into the text.
+Results come back in one neutral shape (:class:`Result`, pyoxigraph terms),
+whichever engine ran the query.
+
+This module also pushes a built graph to a remote store through the SPARQL 1.1
+Graph Store HTTP Protocol (:func:`push`).
+"""
+
+from __future__ import annotations
+
+import base64
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import InputError, OutputError, QueryError
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+GRAPH_FILES = ("graph.trig", "graph.nq")
+FORMAT_BY_SUFFIX = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+}
+ENGINES = ("oxigraph", "rdflib")
+
+
+def prefixes() -> dict[str, str]:
+    """The prefixes kg's dumps declare; queries may use them without PREFIX lines."""
+    from kg.export.dumps import PREFIXES
+
+    return dict(PREFIXES)
+
+
+@dataclass
+class Result:
+    """A query's answer, whichever engine computed it.
+
+    ``kind`` is "select" (``variables`` and ``rows``, one tuple of terms or None
+    per solution), "ask" (``boolean``) or "graph" (CONSTRUCT/DESCRIBE:
+    ``triples``). ``truncated`` says a row cap cut the answer short.
+    """
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        if self.kind == "select":
+            return len(self.rows)
+        if self.kind == "graph":
+            return len(self.triples)
+        return 1
+
+
+def graph_file(path: str | Path) -> Path:
+    """The dump to load: ``path`` itself if it is a file, else graph.trig (or graph.nq) inside it."""
+    p = Path(path)
+    if p.is_dir():
+        for name in GRAPH_FILES:
+            if (p / name).is_file():
+                return p / name
+        raise InputError(f"{p}: no graph.trig here (run `kg build` first, or give --graph)")
+    if not p.is_file():
+        raise InputError(f"{p}: no such graph file or folder")
+    if p.suffix.lower() not in FORMAT_BY_SUFFIX:
+        raise InputError(f"{p.name}: unknown RDF format (expected .trig, .nq, .ttl or .nt)")
+    return p
+
+
+def read_quads(path: str | Path) -> list[ox.Quad]:
+    """Every quad of a dump (TriG, N-Quads, Turtle or N-Triples)."""
+    p = graph_file(path)
+    try:
+        return list(ox.parse(path=str(p), format=FORMAT_BY_SUFFIX[p.suffix.lower()]))
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise InputError(f"{p.name}: cannot be read as RDF: {_one_line(exc)}") from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+# ---------------------------------------------------------------------------
+# Oxigraph (default)
+# ---------------------------------------------------------------------------
+
+
+class OxigraphStore:
+    """An in-memory pyoxigraph Store queried with the union default graph."""
+
+    engine = "oxigraph"
+
+    def __init__(self, store: ox.Store | None = None) -> None:
+        self.store = store if store is not None else ox.Store()
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> OxigraphStore:
+        store = ox.Store()
+        store.extend(quads)
+        return cls(store)
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> OxigraphStore:
+        return cls.from_quads(read_quads(path))
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def quads(self) -> Iterable[ox.Quad]:
+        return self.store.quads_for_pattern(None, None, None, None)
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        max_rows: int | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        use_prefixes: bool = True,
+    ) -> Result:
+        kwargs: dict[str, Any] = {}
+        if default_graph:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
+        if use_prefixes:
+            kwargs["prefixes"] = prefixes()
+        try:
+            answer = self.store.query(sparql, **kwargs)
+            return _collect_ox(answer, max_rows)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {_one_line(exc)}") from exc
+        except (ValueError, OSError, TypeError) as exc:
+            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+
+
+def _collect_ox(answer: Any, max_rows: int | None) -> Result:
+    if isinstance(answer, ox.QueryBoolean):
+        return Result("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        names = tuple(v.value for v in answer.variables)
+        rows: list[tuple[Term | None, ...]] = []
+        truncated = False
+        for sol in answer:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(tuple(sol[i] for i in range(len(names))))
+        return Result("select", variables=names, rows=rows, truncated=truncated)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for t in answer:
+        if max_rows is not None and len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(t)
+    return Result("graph", triples=triples, truncated=truncated)
+
+
+# ---------------------------------------------------------------------------
+# rdflib (fallback, and for users who want rdflib objects)
+# ---------------------------------------------------------------------------
+
+
+def to_rdflib(term: Term | ox.DefaultGraph | None) -> Any:
+    """A pyoxigraph term as the equal rdflib term (None stays None)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def from_rdflib(term: Any) -> Term | None:
+    """An rdflib term as the equal pyoxigraph term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdflib_dataset(quads: Iterable[ox.Quad]) -> Any:
+    """An rdflib Dataset (union default graph) holding the quads, graph by graph."""
+    from rdflib import Dataset
+
+    ds = Dataset(default_union=True)
+    for name, prefix in prefixes().items():
+        ds.bind(name, prefix, override=True)
+    for q in quads:
+        g = q.graph_name
+        ctx = ds.default_graph if isinstance(g, ox.DefaultGraph) else ds.graph(to_rdflib(g))
+        ctx.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return ds
+
+
+class RdflibStore:
+    """An rdflib Dataset with the union default graph."""
+
+    engine = "rdflib"
+
+    def __init__(self, dataset: Any) -> None:
+        self.dataset = dataset
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> RdflibStore:
+        return cls(rdflib_dataset(quads))
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> RdflibStore:
+        return cls.from_quads(read_quads(path))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.dataset.quads((None, None, None, None)))
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        max_rows: int | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        use_prefixes: bool = True,
+    ) -> Result:
+        from pyparsing import ParseException
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        if default_graph or named_graphs:
+            raise QueryError("the rdflib engine does not take a dataset description; use oxigraph")
+        try:
+            parseQuery(sparql)  # rdflib would otherwise report some syntax errors late
+        except ParseException as exc:
+            raise QueryError(f"malformed query: {_one_line(exc)}") from exc
+        init = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self.dataset.query(
+                sparql, initBindings=init, initNs=prefixes() if use_prefixes else None
+            )
+            return _collect_rdflib(answer, max_rows)
+        except ParseException as exc:
+            raise QueryError(f"malformed query: {_one_line(exc)}") from exc
+        except Exception as exc:  # rdflib raises many kinds (Exception, KeyError, ...)
+            raise QueryError(f"query failed: {type(exc).__name__}: {_one_line(exc)}") from exc
+
+
+def _collect_rdflib(answer: Any, max_rows: int | None) -> Result:
+    if answer.type == "ASK":
+        return Result("ask", boolean=bool(answer.askAnswer))
+    if answer.type == "SELECT":
+        names = tuple(str(v) for v in answer.vars)
+        rows: list[tuple[Term | None, ...]] = []
+        truncated = False
+        for row in answer:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(tuple(from_rdflib(row[i]) for i in range(len(names))))
+        return Result("select", variables=names, rows=rows, truncated=truncated)
+    triples = []
+    truncated = False
+    for s, p, o in answer.graph:
+        if max_rows is not None and len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)))
+    return Result("graph", triples=triples, truncated=truncated)
+
+
+def open_store(path: str | Path, engine: str = "oxigraph") -> OxigraphStore | RdflibStore:
+    """Load a dump into the engine asked for."""
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r} (choose {' or '.join(ENGINES)})")
+    quads = read_quads(path)
+    return OxigraphStore.from_quads(quads) if engine == "oxigraph" else RdflibStore.from_quads(quads)
+
+
+# ---------------------------------------------------------------------------
+# Pushing to a remote store (GraphDB, Oxigraph, Fuseki ...)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pushed:
+    graph: str  # the named graph IRI ("" for the default graph)
+    triples: int
+    status: int
+
+
+def triples_per_graph(quads: Iterable[ox.Quad]) -> dict[str, int]:
+    """Distinct triples in each graph ("" is the default graph)."""
+    seen: dict[str, set] = {}
+    for q in quads:
+        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        seen.setdefault(g, set()).add(q.triple)
+    return {g: len(ts) for g, ts in sorted(seen.items())}
+
+
+def push(
+    path: str | Path,
+    endpoint: str,
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = 60.0,
+) -> list[Pushed]:
+    """PUT every graph of a dump to ``endpoint`` (a Graph Store Protocol service).
+
+    ``PUT {endpoint}?graph=<iri>`` replaces the graph, so pushing twice leaves
+    the same data as pushing once. The body is N-Triples (UTF-8).
+    """
+    if not endpoint.startswith(("http://", "https://")):
+        raise OutputError(f"{endpoint}: the endpoint must be an http(s) URL")
+    quads = read_quads(path)
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for q in quads:
+        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        by_graph.setdefault(g, []).append(q.triple)
+    headers = {"Content-Type": "application/n-triples"}
+    if user is not None:
+        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    sep = "&" if "?" in endpoint else "?"
+    done = []
+    for g, triples in sorted(by_graph.items()):
+        unique = sorted(set(triples), key=str)
+        body = ox.serialize(unique, format=ox.RdfFormat.N_TRIPLES)
+        target = endpoint + sep + ("default" if g == "" else "graph=" + urllib.parse.quote(g, safe=""))
+        req = urllib.request.Request(target, data=body, method="PUT", headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                status = resp.status
+        except urllib.error.HTTPError as exc:
+            detail = _one_line(Exception(exc.read(300).decode("utf-8", "replace")))
+            raise OutputError(f"push of <{g}> refused: HTTP {exc.code} {exc.reason}: {detail}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise OutputError(f"cannot reach {endpoint}: {_one_line(Exception(str(reason)))}") from None
+        done.append(Pushed(g, len(unique), status))
+    return done
+
