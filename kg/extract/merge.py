@@ -27,6 +27,8 @@ from kg.extract.records import (
 EVENT_NS = "https://w3id.org/kg-iraq/id/event/"
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, None: 4}
 GENERIC = {"Attack", "Withdrawal"}
+WITHDRAWAL_TYPES = {"Withdrawal", "BaseHandover", "Redeployment"}
+TYPE_PRIORITY = {"BaseHandover": 0, "Redeployment": 1, "Withdrawal": 2}
 AIR = {"AirStrike", "DroneAttack"}
 
 
@@ -75,6 +77,8 @@ def _places(r: EventRecord) -> set[str]:
 
 
 def _types_compatible(a: str, b: str) -> bool:
+    if a in WITHDRAWAL_TYPES and b in WITHDRAWAL_TYPES:
+        return True  # one movement is told as a withdrawal, a handover or a redeployment
     return a == b or a in GENERIC or b in GENERIC or (a in AIR and b in AIR)
 
 
@@ -85,17 +89,21 @@ def _dates_compatible(a: EventRecord | Event, b: EventRecord | Event) -> bool:
     return ia[0] <= ib[1] and ib[0] <= ia[1]
 
 
-def _same(a: EventRecord, b: EventRecord) -> bool:
+def _dated(r: EventRecord) -> bool:
+    return _interval(r.date) is not None
+
+
+def _kin(a: EventRecord, b: EventRecord) -> bool:
+    """Same category and compatible types, and not two different ordinals of one article."""
     if a.category != b.category or not _types_compatible(a.type, b.type):
         return False
-    if a.ordinal and b.ordinal and a.ordinal != b.ordinal and a.sources[0].article == b.sources[0].article:
-        return False
-    pa, pb = _places(a), _places(b)
-    if not (pa & pb):
-        return False
-    if a.category == "withdrawal" and a.status != b.status and not _dates_compatible(a, b):
-        return False
-    return _dates_compatible(a, b)
+    same_article = a.sources[0].article == b.sources[0].article
+    return not (a.ordinal and b.ordinal and a.ordinal != b.ordinal and same_article)
+
+
+def _same(a: EventRecord, b: EventRecord) -> bool:
+    """Both dated: same place and overlapping dates."""
+    return _kin(a, b) and bool(_places(a) & _places(b)) and _dates_compatible(a, b)
 
 
 def _canonical(r: EventRecord) -> tuple:
@@ -103,9 +111,22 @@ def _canonical(r: EventRecord) -> tuple:
     return (s.article, s.start, r.local_id)
 
 
+def informative(r: EventRecord) -> bool:
+    """A report says something concrete: a date, a place, a target, an actor or a party."""
+    return bool(_dated(r) or r.roles and any(f.role != "weapon" for f in r.roles) or r.responsibility)
+
+
 def merge_events(records: list[EventRecord]) -> list[Event]:
-    """Cluster event reports into events (union-find over pairs judged the same)."""
-    recs = sorted(records, key=_canonical)
+    """Cluster event reports into events.
+
+    1. Dated reports with a shared place and overlapping dates are one event
+       (union-find, order-independent).
+    2. An undated report joins the cluster that shares its place, its category
+       and, if possible, its status; among several, the one of the same article,
+       then the earliest. An undated report that names no place stays alone.
+    Reports that say nothing concrete (no date, place, actor or claim) are dropped.
+    """
+    recs = sorted((r for r in records if informative(r)), key=_canonical)
     parent = list(range(len(recs)))
 
     def find(i: int) -> int:
@@ -114,12 +135,35 @@ def merge_events(records: list[EventRecord]) -> list[Event]:
             i = parent[i]
         return i
 
-    for i in range(len(recs)):
-        for j in range(i + 1, len(recs)):
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    dated = [i for i, r in enumerate(recs) if _dated(r)]
+    for x, i in enumerate(dated):
+        for j in dated[x + 1 :]:
             if _same(recs[i], recs[j]):
-                ri, rj = find(i), find(j)
-                if ri != rj:
-                    parent[max(ri, rj)] = min(ri, rj)
+                union(i, j)
+    for i, r in enumerate(recs):
+        if _dated(r) or not _places(r):
+            continue
+        best = None
+        for j, other in enumerate(recs):
+            if j == i or not _kin(r, other) or not (_places(r) & _places(other)):
+                continue
+            if not _dated(other) and j > i:
+                continue  # undated pairs: the later joins the earlier
+            score = (
+                other.status != r.status,
+                not _dated(other),
+                other.sources[0].article != r.sources[0].article,
+                _canonical(other),
+            )
+            if best is None or score < best[0]:
+                best = (score, j)
+        if best is not None:
+            union(i, best[1])
     groups: dict[int, list[EventRecord]] = {}
     for i, r in enumerate(recs):
         groups.setdefault(find(i), []).append(r)
@@ -159,8 +203,8 @@ def _event_iri(members: list[EventRecord], used: set[str]) -> str:
 
 def _combine(iri: str, members: list[EventRecord], local_to_iri: dict[str, str]) -> Event:
     types = [m.type for m in members]
-    specific = [t for t in types if t not in GENERIC]
-    etype = min(specific, key=lambda t: (-specific.count(t), t)) if specific else types[0]
+    specific = [t for t in types if t not in GENERIC] or types
+    etype = min(specific, key=lambda t: (-specific.count(t), TYPE_PRIORITY.get(t, 9), t))
     statuses = {m.status for m in members}
     status = "done" if "done" in statuses else "disrupted" if "disrupted" in statuses else "planned"
     if "disrupted" in statuses:
