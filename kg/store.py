@@ -154,8 +154,11 @@ class OxigraphStore:
             return _collect_ox(answer, max_rows)
         except SyntaxError as exc:
             raise QueryError(f"malformed query: {_one_line(exc)}") from exc
-        except (ValueError, OSError, TypeError) as exc:
-            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+        except (ValueError, OSError, TypeError, RuntimeError) as exc:
+            text = _one_line(exc)
+            if "in its SELECT projection" in text:
+                text += " (a bound parameter must be one of the SELECTed variables)"
+            raise QueryError(f"query failed: {text}") from exc
 
 
 def _collect_ox(answer: Any, max_rows: int | None) -> Result:

@@ -3,19 +3,26 @@
 The rules read a sentence as a researcher would:
 
 1. find triggers (attack nouns and verbs, withdrawal, handover and
-   redeployment words) on the token NORMs;
+   redeployment words) on the token NORMs; "رد على الهجوم الأول" refers to an
+   attack, it does not report a new one;
 2. drop what is not a single event: aggregates ("24 هجوماً", "هجمات" in
    general), negated events ("لم تتعرض لهجمات"), threats and plans to attack;
-3. split a sentence into clauses where it reports two events ("الهجوم الأول …
-   في حين أدى الهجوم الثاني …", a dual "هجومان"), one event per clause;
+3. split a sentence into clauses where it reports two events ("… كان سببا في
+   الغارة التي …", "في حين أدى الهجوم الثاني …"), and a dual ("هجومان",
+   "لهجومين") into two events whose later description ("الهجوم الثاني، السبت")
+   completes the right one;
 4. fill the roles from the entities of the clause and the words before them
-   (على/ضد/استهدف → target; في/قرب → location; a state or force as the
-   subject of an active strike verb → attacker; من → where a withdrawal
-   leaves; إلى/ل → recipient or destination);
+   (على/ضد/استهدف → target; a base in an attack clause is its target and place;
+   في/قرب → location; a state or force as the subject of an active strike verb
+   → attacker; a person killed in a strike → target; من → where a withdrawal
+   leaves; إلى/ل → recipient or destination); a coordinated entity ("… وكركوك")
+   takes the role of the one before it;
 5. responsibility is never an attacker: a claim (تبنى), an attribution
    (تنسبها واشنطن لـ…, حمّلت … المسؤولية, اتهمت) with who says so, or
    a statement that nobody claimed it;
-6. dates, casualties and retaliation links from the clause.
+6. dates (not the date a statement was made, and a deadline for a plan),
+   casualties, retaliation links, and "الصاروخان/القصف" in the next sentence
+   continuing the same event.
 
 Each record keeps the sentence and the rule that produced it.
 """
@@ -26,7 +33,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
 from kg.extract.records import (
@@ -56,28 +63,32 @@ PLANNED = K(lx.PLANNED_MARKERS)
 KILLED = K(lx.KILLED_WORDS)
 WOUNDED = K(lx.WOUNDED_WORDS)
 PERSON_NOUN = K(lx.PERSON_NOUNS)
+PERSON_PLURAL = K(lx.PERSON_PLURALS)
 CLAIM = K(lx.CLAIM_WORDS)
 ATTRIB = K(lx.ATTRIBUTION_WORDS)
 NEG = K(lx.NEGATION)
-AGGREGATE = K(lx.AGGREGATE_MARKERS)
+ASSASSINATION = K(lx.ASSASSINATION)
+TARGET_CUES = K(lx.TARGET_CUES)
+TARGET_HEADS = K(lx.TARGET_HEADS)
+LOC_PREPS = K(lx.LOCATION_PREPS)
+STRIKE_SUBJECT_VERBS = K(lx.STRIKE_SUBJECT_VERBS)
+RELATIVE_AGENT = K(lx.RELATIVE_AGENT)
+REPORTING = K(lx.REPORTING_VERBS)
+DEADLINE = K(lx.DEADLINE_WORDS)
+DIRECTIONS = K("جنوب شمال شرق غرب جنوبي شمالي غربي شرقي".split())
+NEAR = K("قرب بالقرب مقربة".split())
+LEADS = K("بقيادة قيادة تقوده يقوده الموالية موالية الموالي المدعومة مدعومة المدعوم التابع التابعة".split())
+STRIKE_NOUNS = K("غارة غارات ضربة ضربات قصف".split())
+AIR_WORDS = K("جوية جوي جويا طيار طائرة طيران".split())
+NEW_EVENT_ADJ = K("انتقامي انتقامية جديد جديدة آخر أخرى".split())
+REFERENCE_PREV = K("على رد ردا رداً انتقاما عقب بعد".split())
+SPEECH_NOUNS = K("بيان بيانا تصريح تصريحات مقابلة".split())
 
 ACTOR_CLASSES = {"State", "ArmedGroup", "MilitaryForce", "Coalition", "Person", "Organisation"}
 ARMED_ACTORS = {"State", "ArmedGroup", "MilitaryForce", "Coalition"}
 LOCATION_CLASSES = {"MilitaryBase", "Place", "State"}
-TARGET_CUES = K("على ضد استهدف استهدفت استهدفا يستهدف تستهدف مستهدفة مستهدفا طال طالت هاجم هاجمت يهاجم تهاجم قصف قصفت ضرب ضربت أصاب أصابت".split())
-TARGET_HEADS = K("مواقع موقع مقرات مقر قواعد قاعدة مخازن مخزن أهداف هدف رتل رتلين رتلا أرتال تابعة تابع التابعة التابع منشآت مرافق مصالح للتحالف".split())
-LOC_PREPS = K("في قرب بالقرب ضمن حدود داخل جنوب شمال شرق غرب جنوبي شمالي غربي شرقي محيط أطراف بمحافظة محافظة منطقة".split())
-FROM_PREPS = K(["من"])
-TO_PREPS = K(["إلى", "الى", "ل"])
-STRIKE_SUBJECT_VERBS = K(
-    "شن شنت شنوا يشن تشن نفذ نفذت ينفذ تنفذ قصف قصفت يقصف تقصف ردت رد يرد ترد هاجم هاجمت "
-    "أطلق أطلقت استهدف استهدفت ضرب ضربت".split()
-)
-RELATIVE_AGENT = K("شنته شنتها نفذته نفذتها أطلقها أطلقته".split())
-CLAUSE_BREAKS = ("في حين", "بينما", "كان سببا", "وأعقب ذلك", "أعقب ذلك")
+CLAUSE_BREAKS = ("في حين", "بينما", "كان سببا", "وكان سببا", "وأعقب ذلك", "أعقب ذلك")
 ORDINAL_WORDS = {"اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3}
-AIR = {"AirStrike", "DroneAttack"}
-STRIKE_NOUNS = K("غارة غارات ضربة ضربات قصف".split())
 SPECIFIC_ATTACK_TYPES = ("IEDAttack", "DroneAttack", "RocketAttack", "AirStrike")
 
 
@@ -101,11 +112,14 @@ class Clause:
     sent: Span
     start: int  # token index
     end: int
-    ordinal: int | None = None
+    ordinal: int | None = None  # "الهجوم الثاني": this clause describes attack number 2
+
+    def span(self, doc: Doc) -> Span:
+        return doc[self.start : self.end]
 
 
-def _norms(span: Span | Sequence) -> list[str]:
-    return [t.norm_ for t in span]
+def _norms(tokens: Span | Sequence[Token]) -> list[str]:
+    return [t.norm_ for t in tokens]
 
 
 def _phrase_in(text: str, phrases: Sequence[str]) -> bool:
@@ -113,47 +127,83 @@ def _phrase_in(text: str, phrases: Sequence[str]) -> bool:
     return any(fold(p) in folded for p in phrases)
 
 
-def _clause_text(doc: Doc, c: Clause) -> str:
-    return doc[c.start : c.end].text
-
-
 def _mentions_in(ctx: ArticleContext, start: int, end: int) -> list[Mention]:
     return [m for m in ctx.mentions if start <= m.start and m.end <= end]
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else 0
+
+
+def _prev_words(doc: Doc, i: int, n: int, floor: int = 0) -> list[str]:
+    return [doc[k].norm_ for k in range(max(floor, i - n), i)]
+
+
+def _has_proclitic(tok: Token, letters: str) -> bool:
+    """The token starts with one of the proclitic letters that its NORM dropped."""
+    raw = fold(tok.text)
+    return bool(raw) and raw[0] in letters and not strip_definite(raw) == tok.norm_ and raw != tok.norm_
+
+
+def _ordinal_after(doc: Doc, i: int, end: int) -> int | None:
+    """"الهجوم الأول" → 1 when token i is هجوم followed by an ordinal."""
+    if doc[i].norm_ in ("هجوم", "قصف", "ضربه") and i + 1 < end:
+        return ORDINAL_WORDS.get(doc[i + 1].norm_)
+    return None
+
+
+def _is_reference(doc: Doc, i: int, floor: int) -> bool:
+    """"رد … على الهجوم الأول", "ردا على الهجوم": a mention of an earlier attack."""
+    prev = _prev_words(doc, i, 2, floor)
+    return bool(prev) and (prev[-1] in REFERENCE_PREV or any(w in REFERENCE_PREV for w in prev[-2:]) and _ordinal_after(doc, i, len(doc)) is not None)
 
 
 # --------------------------------------------------------------------------- triggers
 
 
-def attack_triggers(tokens: Span, weapons: list[Mention]) -> list[int]:
+def attack_triggers(doc: Doc, clause: Clause, weapons: list[Mention]) -> list[int]:
     """Token indices of attack triggers in a clause (strong ones, or weak + weapon)."""
-    norms = _norms(tokens)
+    toks = clause.span(doc)
+    norms = _norms(toks)
     has_noun = any(n in ATTACK_NOUN for n in norms)
     out = []
-    for tok in tokens:
+    for tok in toks:
         n = tok.norm_
-        if n in ATTACK_NOUN or (n in ATTACK_VERB and n not in WEAK_VERB):
+        if _is_reference(doc, tok.i, clause.start):
+            continue
+        if n in ATTACK_NOUN or (n in ATTACK_VERB and n not in WEAK_VERB) or n in ATTACK_PLURAL:
             out.append(tok.i)
         elif n in WEAK_VERB and (weapons or has_noun):
             out.append(tok.i)
-        elif n in ATTACK_PLURAL:
-            out.append(tok.i)
-    return out
+    return [i for i in out if not is_negated(doc, i, clause.start)]
 
 
-def is_negated(doc: Doc, i: int) -> bool:
+def is_negated(doc: Doc, i: int, floor: int = 0) -> bool:
     """'لم تتعرض', 'نفى أن تكون': a negation right before the trigger."""
-    for k in range(max(0, i - 3), i):
-        if doc[k].norm_ in NEG:
-            return True
-    return False
+    return any(w in NEG for w in _prev_words(doc, i, 3, floor))
 
 
 def _number_before(ctx: ArticleContext, doc: Doc, i: int) -> NumberSpan | None:
     start = doc[max(0, i - 3)].idx
     for num in ctx.numbers:
         if start <= num.start and num.end <= doc[i].idx + 1 and num.kind in ("digits", "words"):
-            return num
+            if not any(d.start <= num.start < d.end for d in ctx.dates):
+                return num
     return None
+
+
+def _demonym_attacker(ctx: ArticleContext, doc: Doc, clause: Clause) -> list[EntityRef]:
+    """"غارة أميركية", "القصف الأميركي", "بطائرة أمريكية من دون طيار": the state carried it out."""
+    out = []
+    for tok in clause.span(doc):
+        ref = ctx.demonyms.get(tok.norm_)
+        if ref is None:
+            continue
+        prev = _prev_words(doc, tok.i, 2, clause.start)
+        if any(w in STRIKE_NOUNS or w in ATTACK_NOUN or w in AIR_WORDS for w in prev):
+            out.append(ref)
+    return out
 
 
 def is_aggregate(ctx: ArticleContext, doc: Doc, clause: Clause, triggers: list[int]) -> bool:
@@ -166,15 +216,18 @@ def is_aggregate(ctx: ArticleContext, doc: Doc, clause: Clause, triggers: list[i
     plurals = [i for i in triggers if doc[i].norm_ in ATTACK_PLURAL]
     if nouns or not plurals:
         return False
-    # Only plural nouns (and maybe verbs): strikes by a named actor on a date are one
-    # strike event; "هجمات" in general is a series.
-    strike_plural = any(doc[i].norm_ in STRIKE_NOUNS for i in plurals)
+    # Only plural nouns (and maybe verbs): strikes by a named actor or on a date are one
+    # strike event ("وردت واشنطن بضربات", "غارات جوية أمريكية"); "هجمات" in general is a series.
+    if not any(doc[i].norm_ in STRIKE_NOUNS for i in plurals):
+        return True
+    span = clause.span(doc)
     has_date = any(
-        d.precision in ("day", "month") and d.start >= doc[clause.start].idx
-        and d.end <= doc[clause.end - 1].idx + len(doc[clause.end - 1])
-        for d in ctx.dates
+        d.precision in ("day", "month") and span.start_char <= d.start < span.end_char for d in ctx.dates
     )
-    return not (strike_plural and has_date)
+    has_actor = bool(_demonym_attacker(ctx, doc, clause)) or any(
+        doc[k].norm_ in STRIKE_SUBJECT_VERBS for k in range(clause.start, clause.end)
+    )
+    return not (has_date or has_actor)
 
 
 # --------------------------------------------------------------------------- clauses
@@ -189,131 +242,133 @@ def split_clauses(doc: Doc, sent: Span) -> list[Clause]:
         two = fold(doc[tok.i : min(tok.i + 2, sent.end)].text)
         if any(two.startswith(fold(b)) for b in CLAUSE_BREAKS):
             cuts.append(tok.i)
-        elif tok.norm_ in ("هجوم",) and tok.i + 1 < sent.end and _ordinal(doc[tok.i + 1].norm_):
-            if tok.i - sent.start > 2:
-                cuts.append(tok.i)
     cuts = sorted(set(cuts))
     clauses = []
     for a, b in zip(cuts, [*cuts[1:], sent.end], strict=True):
         ordinal = None
-        for tok in doc[a:b]:
-            if tok.norm_ == "هجوم" and tok.i + 1 < b and _ordinal(doc[tok.i + 1].norm_):
-                ordinal = _ordinal(doc[tok.i + 1].norm_)
+        for k in range(a, b):
+            o = _ordinal_after(doc, k, b)
+            if o is not None and not _is_reference(doc, k, a):
+                ordinal = o
                 break
         clauses.append(Clause(sent, a, b, ordinal))
     return clauses
 
 
-def _ordinal(norm: str) -> int | None:
-    return ORDINAL_WORDS.get(norm)
-
-
 # --------------------------------------------------------------------------- roles
-
-
-def _prev_words(doc: Doc, start_tok: int, n: int = 4) -> list[str]:
-    return [doc[k].norm_ for k in range(max(0, start_tok - n), start_tok)]
-
-
-def _token_at(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else 0
 
 
 def _state_of(gaz: Gazetteer, ref: EntityRef) -> EntityRef:
     """A state's force as the attacker is the state (ANNOTATION: forces are part of the state)."""
+    if ref.cls != "MilitaryForce":
+        return ref
     for anc in sorted(gaz.ancestors(ref.iri)):
         e = gaz.by_iri.get(anc)
-        if e is not None and e.cls == "State" and ref.cls == "MilitaryForce":
+        if e is not None and e.cls == "State":
             return EntityRef(e.iri, e.cls, e.label_ar, e.label_en, True)
     return ref
 
 
-def attack_roles(
-    ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence
-) -> tuple[list[RoleFiller], list[Mention]]:
+def _coordinated(doc: Doc, m: Mention, prev_m: Mention | None) -> bool:
+    """"القيارة وكركوك", "صلاح الدين وبابل": joined to the mention just before by و or a comma."""
+    if prev_m is None:
+        return False
+    t = _token_at(doc, m.start)
+    between = doc.text[prev_m.end : m.start]
+    return (_has_proclitic(doc[t], "و") and len(between.split()) <= 1) or between.strip() in ("،", ",", "، و", "و")
+
+
+def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) -> list[RoleFiller]:
     """Targets, locations, weapons and (factual) attackers of an attack clause."""
-    start_c = doc[clause.start].idx
-    end_c = doc[clause.end - 1].idx + len(doc[clause.end - 1])
-    ms = _mentions_in(ctx, start_c, end_c)
-    roles: list[RoleFiller] = []
+    span = clause.span(doc)
+    ms = _mentions_in(ctx, span.start_char, span.end_char)
     attackers: list[EntityRef] = []
     targets: list[EntityRef] = []
     locations: list[EntityRef] = []
-    weapons = [m for m in ms if m.entity.cls == "Weapon"]
-    norms_clause = _norms(doc[clause.start : clause.end])
-    blame_words = set(norms_clause) & (ATTRIB | CLAIM)
+    references: list[EntityRef] = []  # "جنوب بغداد": a reference point, kept only if alone
+    weapons = [m.entity for m in ms if m.entity.cls == "Weapon"]
+    norms_clause = set(_norms(span))
+    blame = bool(norms_clause & (ATTRIB | CLAIM))
+    killing = [t.i for t in span if t.norm_ in KILLED or t.norm_ in ASSASSINATION]
+    prev_m: Mention | None = None
+    prev_roles: tuple[str, ...] = ()
     for m in ms:
         e = m.entity
         if e.cls == "Weapon":
             continue
         t = _token_at(doc, m.start)
-        prev = _prev_words(doc, t, 4)
-        prev1 = prev[-1] if prev else ""
-        # attacker: subject right after an active strike verb, or after "شنته/نفذتها"
-        if e.cls in ARMED_ACTORS and not blame_words:
-            window = [doc[k].norm_ for k in range(max(clause.start, t - 3), t)]
-            if any(w in RELATIVE_AGENT for w in window[-2:]) or (
-                window and window[-1] in STRIKE_SUBJECT_VERBS
-            ):
-                attackers.append(_state_of(ctx.gazetteer, e))
-                continue
-        if e.cls in ACTOR_CLASSES - {"Person", "Organisation"} or e.cls in ("MilitaryBase",):
-            if any(w in TARGET_CUES for w in prev[-3:]) or (
-                prev1 in TARGET_HEADS or any(w in TARGET_HEADS for w in prev[-2:])
-            ):
-                targets.append(e)
-                if e.cls == "MilitaryBase":
-                    locations.append(e)
-                continue
-        if e.cls in LOCATION_CLASSES and (
-            any(w in LOC_PREPS for w in prev[-3:]) or e.cls == "MilitaryBase"
+        prev = _prev_words(doc, t, 3, clause.start)
+        roles: tuple[str, ...] = ()
+        if _coordinated(doc, m, prev_m) and prev_roles and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES):
+            roles = prev_roles
+        elif any(w in LEADS for w in prev[-2:]):
+            roles = ()
+        elif e.cls in ARMED_ACTORS and not blame and (
+            (prev and prev[-1] in STRIKE_SUBJECT_VERBS) or any(w in RELATIVE_AGENT for w in prev[-2:])
         ):
-            locations.append(e)
-    # "تعرضت قاعدة X لهجوم": the subject of تعرض is the target
-    for tok in doc[clause.start : clause.end]:
-        if tok.norm_.startswith(("تعرض", "يتعرض", "تتعرض")):
-            for m in ms:
-                if m.entity.cls in ("MilitaryBase", "MilitaryForce", "Coalition") and m.end <= tok.idx:
-                    targets.append(m.entity)
-                    if m.entity.cls == "MilitaryBase":
-                        locations.append(m.entity)
-    # demonym of a strike noun: "غارة أميركية", "القصف الأميركي", "بطائرة أمريكية"
-    for tok in doc[clause.start : clause.end]:
-        ref = ctx.demonyms.get(tok.norm_)
-        if ref is None:
-            continue
-        prev = _prev_words(doc, tok.i, 3)
-        if any(w in STRIKE_NOUNS or w in ATTACK_NOUN or w in ("طيار", "طائره", "جويه", "جوي") for w in prev):
-            attackers.append(ref)
+            roles = ("attacker",)
+        elif e.cls == "Person":
+            if any(k < t and t - k <= 6 for k in killing):
+                roles = ("target",)
+        elif e.cls == "MilitaryBase":
+            if any(w in NEAR for w in prev):
+                roles = ("location",)
+            elif prev and prev[-1] == "من":
+                roles = ()
+            else:
+                roles = ("target", "location")
+        elif e.cls in ("Place", "State") and prev and prev[-1] in ("علي", "ضد"):
+            roles = ("target", "location")
+        elif e.cls in ARMED_ACTORS and (
+            any(w in TARGET_CUES for w in prev) or any(w in TARGET_HEADS for w in prev)
+        ):
+            roles = ("target",)
+        elif e.cls in LOCATION_CLASSES and any(w in DIRECTIONS for w in prev[-2:]):
+            roles = ("reference",)
+        elif e.cls in LOCATION_CLASSES and any(w in LOC_PREPS for w in prev):
+            roles = ("location",)
+        for role in roles:
+            if role == "attacker":
+                attackers.append(_state_of(ctx.gazetteer, e))
+            elif role == "target":
+                targets.append(e)
+            elif role == "location":
+                locations.append(e)
+            elif role == "reference":
+                references.append(e)
+        prev_m, prev_roles = m, roles
+    attackers += _demonym_attacker(ctx, doc, clause)
     attackers = [a for a in dict.fromkeys(attackers) if a not in targets]
-    for a in attackers:
-        roles.append(RoleFiller("attacker", a, ev))
-    for tg in dict.fromkeys(targets):
-        roles.append(RoleFiller("target", tg, ev))
-    for loc in _most_specific(ctx.gazetteer, list(dict.fromkeys(locations))):
-        roles.append(RoleFiller("location", loc, ev))
-    for w in dict.fromkeys(m.entity for m in weapons):
-        roles.append(RoleFiller("weapon", w, ev))
-    return roles, ms
+    if not locations and references:
+        locations = references[:1]
+    out = [RoleFiller("attacker", a, ev) for a in attackers]
+    out += [RoleFiller("target", tg, ev) for tg in dict.fromkeys(targets)]
+    out += [RoleFiller("location", loc, ev) for loc in most_specific(ctx.gazetteer, list(dict.fromkeys(locations)))]
+    out += [RoleFiller("weapon", w, ev) for w in dict.fromkeys(weapons)]
+    return out
 
 
-def _most_specific(gaz: Gazetteer, locs: list[EntityRef]) -> list[EntityRef]:
-    """Keep the most specific locations: a base over a city over a province over a state."""
+def most_specific(gaz: Gazetteer, locs: list[EntityRef]) -> list[EntityRef]:
+    """Drop a location that contains another one named (Baghdad when Taji is named), and
+    states when a place inside a state is named."""
     if not locs:
         return []
-    rank = {"MilitaryBase": 0, "Place": 1, "State": 2}
-    best = min(rank.get(loc.cls, 3) for loc in locs)
-    chosen = [loc for loc in locs if rank.get(loc.cls, 3) == best]
-    # a place that contains another chosen place is less specific
-    out = []
-    for loc in chosen:
-        inner = any(
-            other != loc and loc.iri in gaz.related(other.iri, "locatedIn") for other in chosen
-        )
-        if not inner:
-            out.append(loc)
-    return out
+    if any(loc.cls != "State" for loc in locs):
+        locs = [loc for loc in locs if loc.cls != "State"]
+
+    def contains(outer: EntityRef, inner: EntityRef) -> bool:
+        seen, todo = set(), [inner.iri]
+        while todo:
+            cur = todo.pop()
+            for parent in gaz.related(cur, "locatedIn"):
+                if parent == outer.iri:
+                    return True
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return False
+
+    return [loc for loc in locs if not any(o != loc and contains(loc, o) for o in locs)]
 
 
 def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) -> str:
@@ -326,9 +381,9 @@ def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) 
     for t in SPECIFIC_ATTACK_TYPES:
         if t in implied:
             return t
-    if any(n in STRIKE_NOUNS for n in norms) and any(n in ("جويه", "جوي", "جويا") for n in norms):
-        return "AirStrike"
-    if any(n in K(["غارة", "غارات", "غارتين"]) for n in norms):
+    if any(n in K(["غارة", "غارات", "غارتين"]) for n in norms) or (
+        any(n in STRIKE_NOUNS for n in norms) and any(n in AIR_WORDS for n in norms)
+    ):
         return "AirStrike"
     return implied[0] if implied else "Attack"
 
@@ -336,26 +391,33 @@ def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) 
 # --------------------------------------------------------------------------- dates
 
 
-def clause_date(ctx: ArticleContext, doc: Doc, clause: Clause, anchor_char: int) -> DateInfo | None:
-    """The date of the event: the most precise date expression of the clause.
+def clause_date(
+    ctx: ArticleContext, doc: Doc, clause: Clause, anchor: int, planned: bool = False
+) -> DateInfo | None:
+    """The date of the event among the date expressions of its clause.
 
-    Expressions after "منذ" (since) are not the event's date. Ties go to the
-    expression nearest the trigger.
+    Not a date after "منذ" (since); not the date a statement was made ("قال
+    مسؤول الثلاثاء", "رحبت … الخميس"); for a plan, the deadline ("بحلول نهاية
+    أبريل"); then the most precise, then the nearest to the trigger.
     """
-    start_c = doc[clause.start].idx
-    end_c = doc[clause.end - 1].idx + len(doc[clause.end - 1])
+    span = clause.span(doc)
     rank = {"day": 0, "month": 1, "week": 2, "year": 3, None: 4}
     cands = []
     for d in ctx.dates:
-        if not (start_c <= d.start and d.end <= end_c):
+        if not (span.start_char <= d.start and d.end <= span.end_char):
             continue
-        before = fold(ctx.text[max(start_c, d.start - 12) : d.start])
-        if "منذ" in before.split()[-2:] if before.split() else False:
+        t = _token_at(doc, d.start)
+        prev = _prev_words(doc, t, 4, clause.start)
+        if prev[-2:] and "منذ" in prev[-2:]:
             continue
-        cands.append((rank.get(d.precision, 4), abs(d.start - anchor_char), d.start, d))
+        said = any(w in REPORTING or w in SPEECH_NOUNS for w in prev[-3:])
+        deadline = any(w in DEADLINE for w in prev[-2:]) or fold(d.text).startswith("بحلول")
+        cands.append(
+            (not (planned and deadline), said, rank.get(d.precision, 4), abs(d.start - doc[anchor].idx), d.start, d)
+        )
     if not cands:
         return None
-    d = min(cands, key=lambda c: c[:3])[3]
+    d = min(cands, key=lambda c: c[:5])[5]
     return DateInfo(
         value=d.value,
         precision=d.precision,
@@ -372,21 +434,24 @@ def casualties(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[int | Non
     """Killed and wounded counts stated in a clause (None when not stated).
 
     After a killing or wounding word, the counted items are read in order,
-    joined by و / "إضافة إلى": a number and a noun, a dual noun (جنديين = 2), a
-    bare singular person noun (مقاول = 1), or a named person (1 each). A part
-    that is not countable ("آخرين": others) makes the sum unknown.
+    joined by و / "إضافة إلى": a number (and its noun), a dual noun (جنديين =
+    2), a bare singular person noun (مقاول = 1), "وبريطاني" (and a Briton = 1).
+    A bare plural ("عسكريين", "آخرين") is an unknown number: the sum is unknown.
+    "من دون تسجيل إصابات" is 0 killed and 0 wounded.
     """
-    text = _clause_text(doc, clause)
+    text = clause.span(doc).text
     if _phrase_in(text, lx.NO_CASUALTY_PHRASES):
-        return None, 0
+        return 0, 0
     killed = wounded = None
-    toks = list(doc[clause.start : clause.end])
+    toks = list(clause.span(doc))
     for idx, tok in enumerate(toks):
         kind = "k" if tok.norm_ in KILLED else "w" if tok.norm_ in WOUNDED else None
         if kind is None:
             continue
-        total = _count_after(ctx, doc, toks, idx + 1)
-        if total is None:
+        total, known = _count_after(ctx, toks, idx + 1)
+        if not known:
+            if kind == "k" and total is None:
+                continue
             continue
         if kind == "k":
             killed = total if killed is None else killed + total
@@ -395,320 +460,356 @@ def casualties(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[int | Non
     return killed, wounded
 
 
-def _count_after(ctx: ArticleContext, doc: Doc, toks: list, j: int) -> int | None:
+def _number_at(ctx: ArticleContext, tok: Token) -> NumberSpan | None:
+    for x in ctx.numbers:
+        if x.start <= tok.idx < x.end and x.kind in ("digits", "words", "dual"):
+            if not any(d.start <= x.start < d.end for d in ctx.dates):
+                return x
+    return None
+
+
+def _count_after(ctx: ArticleContext, toks: list[Token], j: int) -> tuple[int | None, bool]:
+    """(total, known) of the people counted from toks[j] on."""
     total = 0
     seen = False
     n = len(toks)
     while j < n:
         tok = toks[j]
-        num = next((x for x in ctx.numbers if x.start <= tok.idx < x.end), None)
-        if num is not None and num.kind in ("digits", "words", "dual"):
+        num = _number_at(ctx, tok)
+        if num is not None:
             total += num.value
             seen = True
-            # skip the rest of the number and the counted noun phrase
             while j < n and toks[j].idx < num.end:
                 j += 1
-            while j < n and (toks[j].norm_ in PERSON_NOUN or toks[j].norm_ in ("من",) or _is_adj(toks[j])):
-                j += 1
-            # "ثلاثة من عناصر التحالف": skip the genitive owner
-            while j < n and _skippable_owner(ctx, toks[j]):
-                j += 1
-        elif tok.norm_ in PERSON_NOUN:
+            j = _skip_noun_phrase(ctx, toks, j)
+        elif tok.norm_ in PERSON_NOUN or (seen and _has_proclitic(tok, "و") and _is_adj(tok)):
             total += 1
             seen = True
-            j += 1
-            while j < n and _is_adj(toks[j]):
-                j += 1
-        elif _person_mention_at(ctx, tok) is not None:
-            m = _person_mention_at(ctx, tok)
-            total += 1
-            seen = True
-            while j < n and toks[j].idx < m.end:
-                j += 1
-        elif tok.norm_ in ("اخرين", "اخرون", "عدد", "العشرات", "عشرات"):
-            return None
+            j = _skip_noun_phrase(ctx, toks, j + 1)
+            nxt = _number_at(ctx, toks[j]) if j < n else None
+            if nxt is not None and nxt.value == 1:  # "مدني واحد": agreement, not another one
+                while j < n and toks[j].idx < nxt.end:
+                    j += 1
+        elif tok.norm_ in PERSON_PLURAL or tok.norm_ in ("اخرين", "اخرون", "عدد", "عشرات", "العشرات"):
+            return None, False
         else:
             break
-        # connectors between parts
-        while j < n and toks[j].norm_ in ("و", "ضافه", "الي", "اضافه", "،", ","):
+        while j < n and (toks[j].norm_ in ("و", "اضافه", "الي", "،", ",") or toks[j].text in ("،", ",")):
             j += 1
-        if j < n and fold(toks[j].text).startswith("و") and seen and toks[j].norm_ != fold(toks[j].text):
-            continue
-        if j < n and toks[j].norm_ not in PERSON_NOUN and _person_mention_at(ctx, toks[j]) is None:
-            nxt = next((x for x in ctx.numbers if x.start <= toks[j].idx < x.end), None)
-            if nxt is None:
-                break
-    return total if seen else None
+        if j < n and not (_has_proclitic(toks[j], "و") or _number_at(ctx, toks[j]) or toks[j].norm_ in PERSON_NOUN):
+            break
+    return (total, True) if seen else (None, False)
 
 
-def _is_adj(tok) -> bool:
+def _skip_noun_phrase(ctx: ArticleContext, toks: list[Token], j: int) -> int:
+    """Skip the counted noun, its adjectives and "من عناصر التحالف"."""
+    n = len(toks)
+    while j < n and (toks[j].norm_ in PERSON_NOUN or toks[j].norm_ in PERSON_PLURAL or (_is_adj(toks[j]) and not _has_proclitic(toks[j], "و"))):
+        j += 1
+    if j < n and toks[j].norm_ == "من":
+        j += 1
+        while j < n and (toks[j].norm_ in PERSON_PLURAL or toks[j].norm_ in PERSON_NOUN or _owner(ctx, toks[j]) or _is_adj(toks[j])):
+            j += 1
+    while j < n and _owner(ctx, toks[j]):
+        j += 1
+    return j
+
+
+def _is_adj(tok: Token) -> bool:
     n = tok.norm_
-    return n.endswith(("يين", "يون", "يه", "ي", "يان")) and len(n) > 3 and n not in PERSON_NOUN
+    return len(n) > 3 and n.endswith(("يين", "يون", "يه", "ي", "يان")) and n not in PERSON_NOUN
 
 
-def _skippable_owner(ctx: ArticleContext, tok) -> bool:
+def _owner(ctx: ArticleContext, tok: Token) -> bool:
     m = next((m for m in ctx.mentions if m.start <= tok.idx < m.end), None)
     return m is not None and m.entity.cls in ("Coalition", "MilitaryForce", "State", "ArmedGroup")
-
-
-def _person_mention_at(ctx: ArticleContext, tok) -> Mention | None:
-    for m in ctx.mentions:
-        if m.start <= tok.idx < m.end and m.entity.cls == "Person":
-            return m
-    return None
 
 
 # --------------------------------------------------------------------------- responsibility
 
 
-def responsibility(
-    ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence
-) -> list[Responsibility]:
+def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> list[Responsibility]:
     """Claims, attributions (with who blames) and 'nobody claimed it' in a sentence."""
     out: list[Responsibility] = []
-    text = sent.text
-    if _phrase_in(text, lx.NO_CLAIM_PHRASES):
+    if _phrase_in(sent.text, lx.NO_CLAIM_PHRASES):
         out.append(Responsibility("noclaim", None, (), ev))
-    ms = [m for m in _mentions_in(ctx, sent.start_char, sent.end_char) if m.entity.cls in ARMED_ACTORS | {"Organisation"}]
+    ms = [
+        m
+        for m in _mentions_in(ctx, sent.start_char, sent.end_char)
+        if m.entity.cls in ARMED_ACTORS | {"Organisation"}
+    ]
     for tok in sent:
         n = tok.norm_
-        if n in CLAIM and not is_negated(doc, tok.i) and not _phrase_in(doc[max(sent.start, tok.i - 3) : tok.i + 1].text, lx.NO_CLAIM_PHRASES):
+        if n in CLAIM:
+            window = doc[max(sent.start, tok.i - 3) : tok.i + 1].text
+            if is_negated(doc, tok.i, sent.start) or _phrase_in(window, lx.NO_CLAIM_PHRASES):
+                continue
             subj = [m for m in ms if abs(m.start - tok.idx) < 40 and m.entity.cls == "ArmedGroup"]
             if subj:
                 out.append(Responsibility("claim", subj[0].entity, (), ev))
-        elif n in ATTRIB:
-            if n == strip_definite(fold("المسؤولية")):
-                continue
+        elif n in ATTRIB and n != strip_definite(fold("المسؤولية")):
             after = [m for m in ms if m.start > tok.idx]
             before = [m for m in ms if m.end <= tok.idx]
-            # "تنسبها واشنطن لكتائب حزب الله": by after the verb, party after ل
-            # "حمّلت كتائب حزب الله المسؤولية": the party is the object; the accuser unnamed
-            # "اتهمت كتائب حزب الله الولايات المتحدة بمهاجمة": by, then party
             if n.startswith(("حمل", "يحمل", "تحمل")):
+                # "حمّلت كتائب حزب الله المسؤولية": the party is the object; the accuser unnamed
                 if after:
                     out.append(Responsibility("attribution", after[0].entity, (), ev))
-                continue
-            if n.startswith(("اتهم", "تتهم", "يتهم")):
+            elif n.startswith(("اتهم", "تتهم", "يتهم")):
+                # "اتهمت كتائب حزب الله الولايات المتحدة بمهاجمة": accuser, then accused
                 if len(after) >= 2:
                     out.append(Responsibility("attribution", after[1].entity, (after[0].entity,), ev))
                 elif after and before:
                     out.append(Responsibility("attribution", after[0].entity, (before[-1].entity,), ev))
-                continue
-            party = None
-            by: tuple[EntityRef, ...] = ()
-            for m in after:
-                t = _token_at(doc, m.start)
-                raw = fold(doc[t].text)
-                if raw.startswith(("ل", "ال")) and raw != doc[t].norm_ or _prev_words(doc, t, 1) in (["الي"], ["ل"]):
-                    party = m.entity
-                    break
-            if party is None and after:
-                party = after[-1].entity
-            by_m = [m for m in after if m.entity != party][:1] or before[-1:]
-            by = tuple(m.entity for m in by_m)
-            if party is not None:
-                out.append(Responsibility("attribution", party, by, ev))
+            else:
+                # "تنسبها واشنطن لكتائب حزب الله": accuser after the verb, party after ل/إلى
+                party = None
+                for m in after:
+                    t = _token_at(doc, m.start)
+                    if _has_proclitic(doc[t], "ل") or _prev_words(doc, t, 1) == ["الي"]:
+                        party = m.entity
+                        break
+                if party is None and after:
+                    party = after[-1].entity
+                by_m = [m for m in after if m.entity != party][:1] or before[-1:]
+                if party is not None:
+                    out.append(Responsibility("attribution", party, tuple(m.entity for m in by_m), ev))
     return out
 
 
 # --------------------------------------------------------------------------- withdrawals
 
 
-def withdrawal_clause(
-    ctx: ArticleContext, doc: Doc, clause: Clause
-) -> tuple[str, list[int]] | None:
+def withdrawal_type(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[str, list[int]] | None:
     """The withdrawal type and trigger tokens of a clause, or None."""
-    toks = doc[clause.start : clause.end]
-    folded = fold(toks.text)
+    span = clause.span(doc)
+    folded = fold(span.text)
     redeploy = any(fold(p) in folded for p in lx.REDEPLOY_PHRASES)
-    trig = [t.i for t in toks if t.norm_ in WITHDRAW or t.norm_ in HANDOVER]
+    trig = [t.i for t in span if t.norm_ in WITHDRAW or t.norm_ in HANDOVER]
     if not trig and not redeploy:
         return None
-    if redeploy:
+    if redeploy and not any(doc[i].norm_ in HANDOVER for i in trig):
         return "Redeployment", trig or [clause.start]
-    handover = [i for i in trig if doc[i].norm_ in HANDOVER]
-    if handover:
-        # a handover is of a base or installation
-        ms = _mentions_in(ctx, doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1]))
+    if any(doc[i].norm_ in HANDOVER for i in trig):
+        ms = _mentions_in(ctx, span.start_char, span.end_char)
         if any(m.entity.cls == "MilitaryBase" for m in ms):
             return "BaseHandover", trig
-        if len(handover) == len(trig):
-            return None
+        if all(doc[i].norm_ in HANDOVER for i in trig):
+            return None  # handing over equipment or a file is not a withdrawal
     return "Withdrawal", trig
+
+
+def withdrawal_subclauses(doc: Doc, clause: Clause, trig: list[int]) -> list[Clause]:
+    """"أعلنت فرنسا سحب قواتها، بعد أيام من سحب بريطانيا …، وانسحاب القوات الأميركية من القائم":
+    each later trigger after a comma or و starts its own withdrawal."""
+    cuts = [clause.start]
+    for i in trig[1:]:
+        k = i
+        while k > cuts[-1] + 2 and doc[k - 1].text not in ("،", ",", "؛") and not _has_proclitic(doc[k], "و"):
+            k -= 1
+        if k > cuts[-1] + 2 and (doc[k - 1].text in ("،", ",", "؛") or _has_proclitic(doc[k], "و")):
+            cuts.append(k)
+    cuts.append(clause.end)
+    return [Clause(clause.sent, a, b, clause.ordinal) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
 def withdrawal_roles(
     ctx: ArticleContext, doc: Doc, clause: Clause, wtype: str, trig: list[int], ev: Evidence
 ) -> list[list[RoleFiller]]:
-    """Roles of a withdrawal; one list per base left when several bases are named.
+    """Roles of a withdrawal; one list per base left, or per state withdrawing.
 
     من X → the place left; إلى X / لـX → recipient (a force, for a handover) or
     destination (a place); the object of a handover verb is the base handed
     over; "في X" is the place only when nothing says "from". The actor is the
-    first force, coalition or state named as the one that moves (not the one
+    force, coalition or state named as the one that moves (not the one
     "leading" it: بقيادة/تقوده).
     """
-    start_c = doc[clause.start].idx
-    end_c = doc[clause.end - 1].idx + len(doc[clause.end - 1])
-    ms = [m for m in _mentions_in(ctx, start_c, end_c) if m.entity.cls not in ("Weapon", "Person", "Organisation")]
-    actors, recipients, froms, dests, ins = [], [], [], [], []
+    span = clause.span(doc)
+    ms = [
+        m
+        for m in _mentions_in(ctx, span.start_char, span.end_char)
+        if m.entity.cls not in ("Weapon", "Person", "Organisation")
+    ]
+    actors: list[EntityRef] = []
+    recipients: list[EntityRef] = []
+    froms: list[EntityRef] = []
+    dests: list[EntityRef] = []
+    ins: list[EntityRef] = []
+    buckets = {"actor": actors, "recipient": recipients, "from": froms, "dest": dests, "in": ins}
     handover_tokens = {i for i in trig if doc[i].norm_ in HANDOVER}
+    prev_m: Mention | None = None
+    prev_role: str | None = None
     for m in ms:
         e = m.entity
         t = _token_at(doc, m.start)
-        prev = _prev_words(doc, t, 2)
-        raw = fold(doc[t].text)
-        lam = raw.startswith("ل") and not raw.startswith("ال") and m.rule != "anaphora:base"
-        lam = lam or raw.startswith(("ولل", "لل"))
-        if any(w in ("بقياده", "تقوده", "يقوده", "قياده") for w in prev):
-            continue
-        if "من" in prev and e.cls in LOCATION_CLASSES:
-            froms.append(e)
-        elif ("الي" in prev[-1:] or lam) and e.cls in ("MilitaryForce", "Coalition", "ArmedGroup") and wtype == "BaseHandover":
-            recipients.append(e)
-        elif ("الي" in prev[-1:] or lam) and e.cls in LOCATION_CLASSES:
-            if e.cls == "State" and lam and wtype != "Redeployment" and not dests:
-                froms.append(e)  # "مغادرة … للعراق": leaving Iraq
-            else:
-                dests.append(e)
+        prev = _prev_words(doc, t, 2, clause.start)
+        lam = _has_proclitic(doc[t], "ل") and m.rule != "anaphora:base"
+        to = "الي" in prev[-1:] or lam
+        role: str | None
+        if _coordinated(doc, m, prev_m) and prev_role and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES):
+            role = prev_role
+        elif any(w in LEADS for w in prev):
+            role = None
+        elif "من" in prev and e.cls in LOCATION_CLASSES:
+            role = "from"
+        elif to and e.cls in ("MilitaryForce", "Coalition", "ArmedGroup") and wtype == "BaseHandover":
+            role = "recipient"
+        elif to and e.cls in LOCATION_CLASSES:
+            role = "from" if e.cls == "State" and lam and wtype != "Redeployment" and not dests else "dest"
         elif e.cls == "MilitaryBase" and (t - 1 in handover_tokens or t - 2 in handover_tokens or m.rule == "anaphora:base"):
-            froms.append(e)
+            role = "from"
         elif e.cls in LOCATION_CLASSES and any(w in LOC_PREPS for w in prev):
-            ins.append(e)
+            role = "in"
         elif e.cls in ("Coalition", "MilitaryForce", "State"):
-            actors.append(e)
+            role = "actor"
         elif e.cls == "MilitaryBase":
-            froms.append(e)
+            role = "from"
+        else:
+            role = None
+        if role:
+            buckets[role].append(e)
+        prev_m, prev_role = m, role
     actors = [a for a in dict.fromkeys(actors) if a not in recipients and a not in froms]
-    common = [RoleFiller("actor", a, ev) for a in actors[:1]]
-    common += [RoleFiller("recipient", r, ev) for r in list(dict.fromkeys(recipients))[:1]]
-    common += [RoleFiller("destination", d, ev) for d in dict.fromkeys(dests)]
-    froms = froms or ins
-    bases = [f for f in dict.fromkeys(froms) if f.cls == "MilitaryBase"]
-    if len(bases) > 1:
-        return [common + [RoleFiller("location", b, ev)] for b in bases]
-    locs = _most_specific(ctx.gazetteer, list(dict.fromkeys(froms)))
+    froms = list(dict.fromkeys(froms or ins))
+    locs = most_specific(ctx.gazetteer, froms)
     if not locs and not (actors and dests):
-        return []  # no concrete withdrawal: talk about withdrawal in general
-    return [common + [RoleFiller("location", loc, ev) for loc in locs]]
+        return []  # talk of withdrawal in general: no concrete movement
+    tail = [RoleFiller("recipient", r, ev) for r in list(dict.fromkeys(recipients))[:1]]
+    tail += [RoleFiller("destination", d, ev) for d in dict.fromkeys(dests)]
+    states = [a for a in actors if a.cls == "State"]
+    actor_sets = [[a] for a in states] if len(states) > 1 and len(states) == len(actors) else [actors[:1]]
+    loc_sets = [[b] for b in locs] if len(locs) > 1 and any(b.cls == "MilitaryBase" for b in locs) else [locs]
+    out = []
+    for acts in actor_sets:
+        for ls in loc_sets:
+            out.append([RoleFiller("actor", a, ev) for a in acts] + tail + [RoleFiller("location", b, ev) for b in ls])
+    return out
 
 
 def status_of(doc: Doc, clause: Clause, category: str) -> str:
-    norms = set(_norms(doc[clause.start : clause.end]))
-    text = fold(_clause_text(doc, clause))
+    norms = set(_norms(clause.span(doc)))
     if category == "attack":
-        if norms & DISRUPT:
-            return "disrupted"
-        return "done"
+        return "disrupted" if norms & DISRUPT else "done"
+    text = fold(clause.span(doc).text)
     if norms & PLANNED or any(fold(p) in text for p in ("من المقرر", "من المنتظر")):
         return "planned"
-    for tok in doc[clause.start : clause.end]:
-        f = fold(tok.text)
-        if f.startswith(("سي", "ست", "سن")) and (f[1:] and strip_definite(f[1:]) != f) and tok.norm_ != f:
-            return "planned"
     return "done"
 
 
 # --------------------------------------------------------------------------- main
 
 
+@dataclass
+class _State:
+    events: list[EventRecord]
+    counter: int = 0
+
+    def add(self, record: EventRecord) -> int:
+        self.events.append(replace(record, local_id=f"{record.local_id}#{self.counter}"))
+        self.counter += 1
+        return len(self.events) - 1
+
+
 def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
     """Events of one article, in text order, with sentence-level evidence."""
-    events: list[EventRecord] = []
-    last_attack_sentence: list[int] = []  # indices into events
-    pending_resp: list[Responsibility] = []
-    counter = 0
+    st = _State(events=[])
+    last_attack_sentence: list[int] = []
     for sent in doc.sents:
-        if _in_boilerplate(ctx, sent):
-            continue
         ev_base = Evidence(ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, "")
         resp = responsibility(ctx, doc, sent, replace(ev_base, rule="responsibility"))
         sent_events: list[int] = []
-        sentence_had_aggregate = False
+        aggregate = False
         for clause in split_clauses(doc, sent):
-            toks = doc[clause.start : clause.end]
-            cstart, cend = toks.start_char, toks.end_char
-            weapons = [m for m in _mentions_in(ctx, cstart, cend) if m.entity.cls == "Weapon"]
-            if _phrase_in(toks.text, lx.NOT_EVENT_PHRASES):
+            span = clause.span(doc)
+            if _phrase_in(span.text, lx.NOT_EVENT_PHRASES):
                 continue
-            trig = [i for i in attack_triggers(toks, weapons) if not is_negated(doc, i)]
+            weapons = [m for m in _mentions_in(ctx, span.start_char, span.end_char) if m.entity.cls == "Weapon"]
+            trig = attack_triggers(doc, clause, weapons)
             if trig:
                 if is_aggregate(ctx, doc, clause, trig):
-                    sentence_had_aggregate = True
+                    aggregate = True
                 else:
-                    counter = _attack_events(ctx, doc, clause, trig, ev_base, events, counter, sent_events)
-                    continue
-            wd = withdrawal_clause(ctx, doc, clause)
+                    _attack_events(ctx, doc, clause, trig, ev_base, st, sent_events)
+                continue
+            wd = withdrawal_type(ctx, doc, clause)
             if wd is not None:
-                counter = _withdrawal_events(ctx, doc, clause, wd, ev_base, events, counter, sent_events)
-        # responsibility attaches to this sentence's attacks, else to the previous attack sentence
-        attacks_here = [i for i in sent_events if events[i].category == "attack"]
-        target_idx = attacks_here or ([] if sentence_had_aggregate else last_attack_sentence)
-        if resp and target_idx:
-            for i in target_idx:
-                events[i] = replace(events[i], responsibility=events[i].responsibility + tuple(resp))
-        elif resp:
-            pending_resp.extend(resp)
-        _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence)
+                for sub in withdrawal_subclauses(doc, clause, wd[1]):
+                    sub_type = withdrawal_type(ctx, doc, sub)
+                    if sub_type is not None:
+                        _withdrawal_events(ctx, doc, sub, sub_type, ev_base, st, sent_events)
+        attacks_here = [i for i in sent_events if st.events[i].category == "attack"]
+        # responsibility: this sentence's attacks, else the previous attack sentence's
+        targets = attacks_here or ([] if aggregate else last_attack_sentence)
+        if resp:
+            for i in targets:
+                st.events[i] = replace(st.events[i], responsibility=st.events[i].responsibility + tuple(resp))
+        _link_retaliation(ctx, doc, sent, st.events, sent_events, last_attack_sentence)
+        _continuation(doc, sent, st.events, attacks_here, last_attack_sentence)
         if attacks_here:
             last_attack_sentence = attacks_here
-    return events
+    return st.events
 
 
-def _in_boilerplate(ctx: ArticleContext, sent: Span) -> bool:
-    return False
-
-
-def _attack_events(ctx, doc, clause, trig, ev_base, events, counter, sent_events) -> int:
+def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: list[int]) -> None:
     ev = replace(ev_base, rule="attack:" + doc[trig[0]].norm_)
-    roles, _ = attack_roles(ctx, doc, clause, ev)
-    norms = _norms(doc[clause.start : clause.end])
-    etype = attack_type(roles, ctx, norms)
-    date = clause_date(ctx, doc, clause, doc[trig[0]].idx)
+    roles = attack_roles(ctx, doc, clause, ev)
+    etype = attack_type(roles, ctx, _norms(clause.span(doc)))
+    date = clause_date(ctx, doc, clause, trig[0])
     killed, wounded = casualties(ctx, doc, clause)
     cas = (CasualtyReport(killed, wounded, ev),) if killed is not None or wounded is not None else ()
     status = status_of(doc, clause, "attack")
+    # a clause that describes attack number k of a dual reported earlier in the sentence
+    if clause.ordinal is not None:
+        for i in sent_events:
+            e = st.events[i]
+            if e.category == "attack" and e.ordinal == clause.ordinal:
+                st.events[i] = replace(
+                    e,
+                    date=date or e.date,
+                    casualties=e.casualties + cas,
+                    roles=tuple(dict.fromkeys(e.roles + tuple(r for r in roles if r.role != "location" or not e.fillers("location")))),
+                )
+                return
     dual = any(
         n.kind == "dual" and doc[i].idx <= n.start < doc[i].idx + len(doc[i].text)
         for i in trig
         if doc[i].norm_ in ATTACK_NOUN
         for n in ctx.numbers
     )
-    count = 2 if dual and clause.ordinal is None else 1
+    count = 2 if dual else 1
     places = [r for r in roles if r.role == "location"]
     for k in range(count):
         rs = roles
         if count == 2 and len(places) == 2:
-            rs = [r for r in roles if r.role != "location"] + [places[k]]
-        ordinal = clause.ordinal if count == 1 else k + 1
-        events.append(
+            rs = [r for r in roles if r.role != "location" and r.entity != places[1 - k].entity] + [places[k]]
+        ordinal = k + 1 if count == 2 else clause.ordinal
+        # a dual's casualties and date belong to the attack its clause names, if any
+        own = count == 1 or (clause.ordinal == ordinal)
+        i = st.add(
             EventRecord(
-                local_id=f"{ctx.article_id}#{counter}",
+                local_id=ctx.article_id,
                 category="attack",
                 type=etype,
                 status=status,
-                date=date if count == 1 else None,
+                date=date if own else None,
                 roles=tuple(rs),
                 responsibility=(),
-                casualties=cas if count == 1 else (),
+                casualties=cas if own else (),
                 sources=(ev,),
                 ordinal=ordinal,
             )
         )
-        sent_events.append(len(events) - 1)
-        counter += 1
-    return counter
+        sent_events.append(i)
 
 
-def _withdrawal_events(ctx, doc, clause, wd, ev_base, events, counter, sent_events) -> int:
+def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: list[int]) -> None:
     wtype, trig = wd
     ev = replace(ev_base, rule="withdrawal:" + wtype)
     status = status_of(doc, clause, "withdrawal")
-    date = clause_date(ctx, doc, clause, doc[trig[0]].idx)
+    date = clause_date(ctx, doc, clause, trig[0], planned=status == "planned")
     for rs in withdrawal_roles(ctx, doc, clause, wtype, trig, ev):
-        events.append(
+        i = st.add(
             EventRecord(
-                local_id=f"{ctx.article_id}#{counter}",
+                local_id=ctx.article_id,
                 category="withdrawal",
                 type=wtype,
                 status=status,
@@ -719,19 +820,20 @@ def _withdrawal_events(ctx, doc, clause, wd, ev_base, events, counter, sent_even
                 sources=(ev,),
             )
         )
-        sent_events.append(len(events) - 1)
-        counter += 1
-    return counter
+        sent_events.append(i)
 
 
 def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence) -> None:
-    """'ردا على', 'ردت واشنطن', 'الهجوم الانتقامي', 'أعقب ذلك', 'كان سببا في'."""
+    """'ردا على', 'ردت واشنطن', 'الهجوم الانتقامي', 'أعقب ذلك', 'كان سببا في'.
+
+    A reference "الهجوم الأول للتاجي" also tells where that attack was: the
+    place is added to the attack it names (and to its dual sibling that has none).
+    """
     text = fold(sent.text)
     attacks = [i for i in sent_events if events[i].category == "attack"]
     if not attacks:
         return
-    cause_phrase = any(fold(p) in text for p in ("سببا رئيسيا في", "سببا في", "سببا رئيسيا ل"))
-    if cause_phrase and len(attacks) >= 2:
+    if any(fold(p) in text for p in ("سببا رئيسيا في", "سببا في", "سببا رئيسيا ل")) and len(attacks) >= 2:
         cause, effect = attacks[0], attacks[-1]
         events[effect] = replace(
             events[effect],
@@ -744,20 +846,58 @@ def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence)
     )
     if not reply:
         return
-    # the event answered: an ordinal reference in the sentence ("الهجوم الأول للتاجي"),
-    # else the attacks of the previous attack sentence
     answered: list[int] = []
     for tok in sent:
-        if tok.norm_ == "هجوم" and tok.i + 1 < sent.end and _ordinal(doc[tok.i + 1].norm_):
-            ordn = _ordinal(doc[tok.i + 1].norm_)
-            answered = [i for i in range(len(events)) if i not in sent_events and events[i].category == "attack" and events[i].ordinal == ordn]
-            if answered:
-                answered = answered[-1:]
-            break
+        ordn = _ordinal_after(doc, tok.i, sent.end)
+        if ordn is None or not _is_reference(doc, tok.i, sent.start):
+            continue
+        answered = [i for i in range(len(events)) if i not in sent_events and events[i].category == "attack" and events[i].ordinal == ordn][-1:]
+        place = next((m for m in ctx.mentions if tok.idx < m.start <= tok.idx + 25 and m.entity.cls in ("MilitaryBase", "Place")), None)
+        if answered and place is not None:
+            _add_place(events, answered[0], place.entity, Evidence(ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, "reference:ordinal"))
+        break
     if not answered:
         answered = [i for i in last_attack_sentence if i not in sent_events]
     if not answered:
         return
+    ids = tuple(events[a].local_id for a in answered)
     for i in attacks:
-        ids = tuple(events[a].local_id for a in answered)
         events[i] = replace(events[i], retaliation_for=tuple(dict.fromkeys(events[i].retaliation_for + ids)))
+
+
+def _add_place(events: list[EventRecord], i: int, place: EntityRef, ev: Evidence) -> None:
+    """Give attack i (and its dual sibling without a place) the place named for it."""
+    src = events[i].sources[0]
+    for k, e in enumerate(events):
+        if (k == i or (e.sources[0] == src and e.category == "attack")) and not e.fillers("location"):
+            roles = (RoleFiller("location", place, ev),)
+            if place.cls == "MilitaryBase":
+                roles += (RoleFiller("target", place, ev),)
+            events[k] = replace(e, roles=e.roles + roles, sources=tuple(dict.fromkeys(e.sources + ((ev,) if k == i else ()))))
+
+
+def _continuation(doc, sent, events, attacks_here, last_attack_sentence) -> None:
+    """"واستهدف الصاروخان …", "وطال القصف الأميركي …": a definite mention of the attack
+    just reported continues it (same event), unless it is "new", "another" or retaliatory."""
+    if len(attacks_here) != 1 or len(last_attack_sentence) != 1:
+        return
+    cur = events[attacks_here[0]]
+    prev = events[last_attack_sentence[0]]
+    if cur.retaliation_for or prev.sources[0].end < sent.start_char - 400:
+        return
+    definite = False
+    for tok in sent:
+        raw = fold(tok.text)
+        core = raw.lstrip("وف")
+        if (tok.norm_ in ATTACK_NOUN or tok.norm_ in STRIKE_NOUNS or tok.norm_.startswith(("صاروخ", "صواريخ"))) and core.startswith("ال"):
+            nxt = doc[tok.i + 1].norm_ if tok.i + 1 < sent.end else ""
+            if nxt not in NEW_EVENT_ADJ and ORDINAL_WORDS.get(nxt) is None:
+                definite = True
+            break
+    if not definite:
+        return
+    bases_cur = {r.entity for r in cur.roles if r.role == "location" and r.entity.cls == "MilitaryBase"}
+    bases_prev = {r.entity for r in prev.roles if r.role == "location" and r.entity.cls == "MilitaryBase"}
+    if bases_cur and bases_prev and not (bases_cur & bases_prev):
+        return
+    events[attacks_here[0]] = replace(cur, same_as=cur.same_as + (prev.local_id,))

@@ -14,7 +14,7 @@ from kg.text.normalize import fold, strip_definite
 
 # --- attacks ---------------------------------------------------------------
 ATTACK_NOUNS = (
-    "هجوم هجوما هجومان هجومين هجمة هجمتين هجمتان اعتداء اعتداءين استهداف قصف قصفا غارة "
+    "اغتيال هجوم هجوما هجومان هجومين هجمة هجمتين هجمتان اعتداء اعتداءين استهداف قصف قصفا غارة "
     "غارتين غارتان ضربة ضربتين ضربتان تفجير انفجار اعتداءً"
 ).split()
 ATTACK_PLURALS = "هجمات هجومات اعتداءات غارات ضربات تفجيرات".split()
@@ -36,6 +36,37 @@ DISRUPTION = (
     "أسقط أسقطت إسقاط اعترض اعترضت اعتراض تصدت تصدى التصدي أحبط أحبطت إحباط أبطل تفكيك فككت "
     "إفشال"
 ).split()
+
+# Nouns and verbs of killing a named person (the person is the target of the attack).
+ASSASSINATION = "اغتيال اغتالت اغتال تصفية".split()
+# Words before an entity that make it the target of an attack.
+TARGET_CUES = (
+    "على ضد استهدف استهدفت استهدفا يستهدف تستهدف مستهدفة مستهدفا طال طالت هاجم هاجمت يهاجم "
+    "تهاجم قصف قصفت ضرب ضربت أصاب أصابت مهاجمة"
+).split()
+# Heads of a phrase whose owner is the target: "مواقع للحشد", "قواعد لكتائب", "رتل للتحالف".
+TARGET_HEADS = (
+    "مواقع موقع مقرات مقر قواعد قاعدة مخازن مخزن أهداف هدف رتل رتلين رتلا أرتال تابعة تابع "
+    "منشآت مرافق مصالح قافلة قوافل"
+).split()
+# Prepositions and words that put an entity where the event happened.
+LOCATION_PREPS = (
+    "في قرب بالقرب ضمن حدود داخل جنوب شمال شرق غرب جنوبي شمالي غربي شرقي محيط أطراف محافظة منطقة"
+).split()
+# Active verbs whose subject carried out a strike ("شنت الولايات المتحدة ضربات", "ردت واشنطن").
+STRIKE_SUBJECT_VERBS = (
+    "شن شنت شنوا يشن تشن نفذ نفذت ينفذ تنفذ قصف قصفت يقصف تقصف ردت رد يرد ترد هاجم هاجمت "
+    "أطلق أطلقت استهدف استهدفت ضرب ضربت"
+).split()
+# Relative clauses that name who carried it out: "الغارة التي نفذتها واشنطن".
+RELATIVE_AGENT = "شنته شنتها نفذته نفذتها أطلقها أطلقته".split()
+# Reporting verbs: a date right after "قال مسؤول الثلاثاء" is when it was said, not when it happened.
+REPORTING_VERBS = (
+    "قال قالت أعلن أعلنت أكد أكدت رحب رحبت ذكر ذكرت أفاد أفادت أوضح أوضحت أضاف أضافت نفى نفت "
+    "كشف كشفت اعتبر اعتبرت صرح صرحت أشار أشارت"
+).split()
+# Words before a date that make it a deadline ("بحلول نهاية أبريل"): the date of a planned event.
+DEADLINE_WORDS = "بحلول قبل حتى موعد".split()
 
 # --- withdrawals -----------------------------------------------------------
 WITHDRAWAL_WORDS = (
@@ -109,10 +140,15 @@ NO_CASUALTY_PHRASES = (
     "لم يسفر عن خسائر",
 )
 # Nouns that count people (a bare singular one counts 1: "قتل مقاول").
+# Nouns that count people. A bare singular one counts 1 ("قتل مقاول"); a bare plural
+# one is an unknown number ("قتلت عسكريين": how many is not said).
 PERSON_NOUNS = (
-    "جندي جنود عنصر عناصر عسكري عسكريين عسكريون مقاتل مقاتلين مقاتلون شخص أشخاص مدني مدنيين مدنيون "
-    "ضابط ضباط شرطي شرطة منتسب منتسبين مقاول متعاقد مستشار أفراد فرد مجندة مجند حارس حراس طفل "
-    "أطفال امرأة نساء موظف موظفين أميركي أمريكي أميركيين أمريكيين بريطاني عراقي عراقيين"
+    "جندي عنصر عسكري مقاتل شخص مدني ضابط شرطي منتسب مقاول متعاقد مستشار فرد مجندة مجند حارس "
+    "طفل امرأة موظف رجل"
+).split()
+PERSON_PLURALS = (
+    "جنود عناصر عسكريين عسكريون مقاتلين مقاتلون أشخاص مدنيين مدنيون ضباط شرطة منتسبين مقاولين "
+    "متعاقدين مستشارين أفراد حراس أطفال نساء موظفين رجال"
 ).split()
 
 # --- retaliation --------------------------------------------------------------
@@ -175,11 +211,20 @@ LEXICON_WORDS = _words(
     REDEPLOY_PHRASES,
     PLANNED_MARKERS,
     NEGATION,
+    ASSASSINATION,
+    TARGET_CUES,
+    TARGET_HEADS,
+    LOCATION_PREPS,
+    STRIKE_SUBJECT_VERBS,
+    RELATIVE_AGENT,
+    REPORTING_VERBS,
+    DEADLINE_WORDS,
     CLAIM_WORDS,
     ATTRIBUTION_WORDS,
     KILLED_WORDS,
     WOUNDED_WORDS,
     PERSON_NOUNS,
+    PERSON_PLURALS,
     BASE_CUES,
     GROUP_CUES,
     PLACE_CUES,

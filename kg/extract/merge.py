@@ -97,8 +97,7 @@ def _kin(a: EventRecord, b: EventRecord) -> bool:
     """Same category and compatible types, and not two different ordinals of one article."""
     if a.category != b.category or not _types_compatible(a.type, b.type):
         return False
-    same_article = a.sources[0].article == b.sources[0].article
-    return not (a.ordinal and b.ordinal and a.ordinal != b.ordinal and same_article)
+    return not (a.ordinal and b.ordinal and a.ordinal != b.ordinal)
 
 
 def _same(a: EventRecord, b: EventRecord) -> bool:
@@ -140,6 +139,11 @@ def merge_events(records: list[EventRecord]) -> list[Event]:
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
 
+    index = {r.local_id: i for i, r in enumerate(recs)}
+    for i, r in enumerate(recs):  # "الصاروخان" in the next sentence: the same attack
+        for other in r.same_as:
+            if other in index:
+                union(i, index[other])
     dated = [i for i, r in enumerate(recs) if _dated(r)]
     for x, i in enumerate(dated):
         for j in dated[x + 1 :]:
@@ -164,6 +168,7 @@ def merge_events(records: list[EventRecord]) -> list[Event]:
                 best = (score, j)
         if best is not None:
             union(i, best[1])
+    _merge_answered(recs, index, find, union)
     groups: dict[int, list[EventRecord]] = {}
     for i, r in enumerate(recs):
         groups.setdefault(find(i), []).append(r)
@@ -181,6 +186,33 @@ def merge_events(records: list[EventRecord]) -> list[Event]:
     for iri, members in drafts:
         events.append(_combine(iri, members, local_to_iri))
     return sorted(events, key=lambda e: e.iri)
+
+
+def _merge_answered(recs, index, find, union) -> None:
+    """One reply answers one attack: when the reports of a reply point at attacks in
+    several clusters ("the Wednesday attack", "the first Taji attack"), and those
+    clusters can be the same event (kin, no conflicting dates), they are one."""
+    changed = True
+    while changed:
+        changed = False
+        by_reply: dict[int, set[int]] = {}
+        for i, r in enumerate(recs):
+            for target in r.retaliation_for:
+                if target in index:
+                    by_reply.setdefault(find(i), set()).add(find(index[target]))
+        for roots in by_reply.values():
+            roots = sorted(roots)
+            for a, b in zip(roots, roots[1:], strict=False):
+                if find(a) == find(b):
+                    continue
+                ma = [r for i, r in enumerate(recs) if find(i) == find(a)]
+                mb = [r for i, r in enumerate(recs) if find(i) == find(b)]
+                ok = all(_kin(x, y) for x in ma for y in mb) and all(
+                    _dates_compatible(x, y) for x in ma for y in mb if _dated(x) and _dated(y)
+                )
+                if ok:
+                    union(a, b)
+                    changed = True
 
 
 def _event_iri(members: list[EventRecord], used: set[str]) -> str:
@@ -212,7 +244,9 @@ def _combine(iri: str, members: list[EventRecord], local_to_iri: dict[str, str])
     dated = [m for m in members if m.date is not None and m.date.value]
     date = None
     if dated:
-        date = min(dated, key=lambda m: (PRECISION_RANK.get(m.date.precision, 4), _canonical(m))).date
+        # the most precise; between equally precise reports, the earliest date (a report
+        # dated by when it was said is later than the event)
+        date = min(dated, key=lambda m: (PRECISION_RANK.get(m.date.precision, 4), m.date.earliest or "", _canonical(m))).date
     elif any(m.date is not None for m in members):
         date = min((m for m in members if m.date is not None), key=_canonical).date
     roles = tuple(sorted({r for m in members for r in m.roles}))

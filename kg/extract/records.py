@@ -93,6 +93,7 @@ class EventRecord:
     sources: tuple[Evidence, ...]
     retaliation_for: tuple[str, ...] = field(default=())  # local ids
     ordinal: int | None = None
+    same_as: tuple[str, ...] = field(default=())  # local ids of reports of the same event
 
     def fillers(self, role: str) -> tuple[EntityRef, ...]:
         return tuple(dict.fromkeys(r.entity for r in self.roles if r.role == role))

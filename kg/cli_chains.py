@@ -1,0 +1,146 @@
+"""CLI verbs over the networkx views: export, chains, path, viz (added to kg's typer app)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+GRAPH_HELP = "A build output folder (or its graph.trig)."
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    from kg.cli import fail
+
+    return fail(str(exc))
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def export(
+    view: str = typer.Option("events", "--view", help="events | actors"),
+    fmt: str = typer.Option("graphml", "--format", "-f", help="graphml | gexf | json (node-link)"),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write."),
+    graph: Path = typer.Option(Path("out"), "--graph", "-g", help=GRAPH_HELP),
+) -> None:
+    """Write a networkx view of the graph as GraphML, GEXF or node-link JSON."""
+    from kg.errors import KgError
+    from kg.export.networkx import to_networkx, write_graph
+
+    try:
+        g = to_networkx(graph, view=view)
+        write_graph(g, out, fmt)
+    except KgError as exc:
+        raise _fail(exc) from None
+    from kg.cli import out_console
+
+    out_console.print(
+        f"Wrote the {view} view ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges) to {out}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def chains(
+    actor: str | None = typer.Option(None, "--actor", help="Start from the attacks of this actor (IRI, slug, English or Arabic name)."),
+    target: str | None = typer.Option(None, "--target", help="Start from the events against / at this actor or place."),
+    event: str | None = typer.Option(None, "--event", help="Start from this event (IRI or its hash)."),
+    date_from: str | None = typer.Option(None, "--from", help="Start from events on or after this date (YYYY[-MM[-DD]])."),
+    date_to: str | None = typer.Option(None, "--to", help="Start from events on or before this date."),
+    linked_only: bool = typer.Option(False, "--linked-only", help="Leave out events that no link joins to another."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text | json"),
+    graph: Path = typer.Option(Path("out"), "--graph", "-g", help=GRAPH_HELP),
+) -> None:
+    """Trace chains of attacks and retaliations, forward and backward in time, as a timeline."""
+    from kg.chains import chains_to_json, find_chains, render_chains
+    from kg.errors import KgError
+
+    if fmt not in ("text", "json"):
+        raise _fail(ValueError(f"unknown format {fmt!r} (text or json)"))
+    try:
+        result = find_chains(
+            graph,
+            actor=actor,
+            target=target,
+            event=event,
+            date_from=date_from,
+            date_to=date_to,
+            linked_only=linked_only,
+        )
+    except KgError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        _print_json(chains_to_json(result))
+    else:
+        from kg.cli import out_console
+
+        render_chains(result, out_console)
+
+
+def path(
+    x: str = typer.Argument(..., help="An entity or event (IRI, slug, English or Arabic name)."),
+    y: str = typer.Argument(..., help="Another one."),
+    max_paths: int = typer.Option(5, "--max", help="Print at most this many paths."),
+    via_weapons: bool = typer.Option(False, "--via-weapons", help="Let paths pass through weapons."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text | json"),
+    graph: Path = typer.Option(Path("out"), "--graph", "-g", help=GRAPH_HELP),
+) -> None:
+    """How is X connected to Y: the shortest evidenced paths in the events view."""
+    from kg.chains import find_paths, paths_to_json, render_paths
+    from kg.errors import KgError
+
+    if fmt not in ("text", "json"):
+        raise _fail(ValueError(f"unknown format {fmt!r} (text or json)"))
+    try:
+        result = find_paths(graph, x, y, max_paths=max_paths, via_weapons=via_weapons)
+    except KgError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        _print_json(paths_to_json(result))
+    else:
+        from kg.cli import out_console
+
+        render_paths(result, out_console)
+    if result.length is None:
+        raise typer.Exit(1)
+
+
+def viz(
+    html: Path | None = typer.Option(None, "--html", help="Interactive HTML of the events view (default: GRAPH/events.html)."),
+    timeline: Path | None = typer.Option(None, "--timeline", help="Timeline PNG of events (default: GRAPH/timeline.png)."),
+    graph: Path = typer.Option(Path("out"), "--graph", "-g", help=GRAPH_HELP),
+) -> None:
+    """Draw the events view: a self-contained interactive HTML page and a timeline PNG."""
+    from kg.errors import KgError
+    from kg.viz import write_html, write_timeline
+
+    folder = graph if graph.is_dir() else graph.parent
+    if html is None and timeline is None:
+        html, timeline = folder / "events.html", folder / "timeline.png"
+    try:
+        from kg.chains import load_events_view
+
+        view = load_events_view(graph)
+        written = []
+        if html is not None:
+            written.append(write_html(view, html))
+        if timeline is not None:
+            written.append(write_timeline(view, timeline).path)
+    except KgError as exc:
+        raise _fail(exc) from None
+    from kg.cli import out_console
+
+    for p in written:
+        out_console.print(f"Wrote {p}", markup=False, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add export, chains, path and viz to the kg app."""
+    app.command("export")(export)
+    app.command("chains")(chains)
+    app.command("path")(path)
+    app.command("viz")(viz)
