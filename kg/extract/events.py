@@ -162,15 +162,37 @@ def _is_reference(doc: Doc, i: int, floor: int) -> bool:
 # --------------------------------------------------------------------------- triggers
 
 
+def reference_tokens(doc: Doc, clause: Clause) -> set[int]:
+    """Tokens of phrases that refer to an attack already known: "على الهجوم الأول للتاجي",
+    "ردا على الهجمات الصاروخية التي استهدفت …" (the noun, its ordinal, adjectives and the
+    place after it, and a relative clause hanging on it)."""
+    out: set[int] = set()
+    for tok in clause.span(doc):
+        n = tok.norm_
+        if not (n in ATTACK_NOUN or n in ATTACK_PLURAL) or not _is_reference(doc, tok.i, clause.start):
+            continue
+        k = tok.i
+        out.add(k)
+        k += 1
+        while k < clause.end and k - tok.i <= 3 and doc[k].norm_ not in ("علي", "ضد", "،", ",", "."):
+            if doc[k].norm_ in ("تي", "ذي"):  # "التي/الذي": a relative clause follows
+                out.update(range(k, min(clause.end, k + 3)))
+                break
+            out.add(k)
+            k += 1
+    return out
+
+
 def attack_triggers(doc: Doc, clause: Clause, weapons: list[Mention]) -> list[int]:
     """Token indices of attack triggers in a clause (strong ones, or weak + weapon)."""
     toks = clause.span(doc)
     norms = _norms(toks)
     has_noun = any(n in ATTACK_NOUN for n in norms)
+    refs = reference_tokens(doc, clause)
     out = []
     for tok in toks:
         n = tok.norm_
-        if _is_reference(doc, tok.i, clause.start):
+        if tok.i in refs:
             continue
         if n in ATTACK_NOUN or (n in ATTACK_VERB and n not in WEAK_VERB) or n in ATTACK_PLURAL:
             out.append(tok.i)
@@ -201,7 +223,16 @@ def _demonym_attacker(ctx: ArticleContext, doc: Doc, clause: Clause) -> list[Ent
         if ref is None:
             continue
         prev = _prev_words(doc, tok.i, 2, clause.start)
-        if any(w in STRIKE_NOUNS or w in ATTACK_NOUN or w in AIR_WORDS for w in prev):
+        if not prev:
+            continue
+        head = doc[tok.i - 1]
+        if (
+            prev[-1] in STRIKE_NOUNS
+            or prev[-1] in ATTACK_NOUN
+            or prev[-1] == "طيران"
+            or (prev[-1] in AIR_WORDS and _has_proclitic(head, "ب"))  # "بطائرة أمريكية"
+            or (len(prev) == 2 and prev[-1] in AIR_WORDS and prev[-2] in STRIKE_NOUNS)  # "غارة جوية أميركية"
+        ):
             out.append(ref)
     return out
 
@@ -213,7 +244,7 @@ def is_aggregate(ctx: ArticleContext, doc: Doc, clause: Clause, triggers: list[i
         if num is not None and num.value >= 3:
             return True
     nouns = [i for i in triggers if doc[i].norm_ in ATTACK_NOUN]
-    plurals = [i for i in triggers if doc[i].norm_ in ATTACK_PLURAL]
+    plurals = [t.i for t in clause.span(doc) if t.norm_ in ATTACK_PLURAL]
     if nouns or not plurals:
         return False
     # Only plural nouns (and maybe verbs): strikes by a named actor or on a date are one
@@ -278,6 +309,19 @@ def _coordinated(doc: Doc, m: Mention, prev_m: Mention | None) -> bool:
     return (_has_proclitic(doc[t], "و") and len(between.split()) <= 1) or between.strip() in ("،", ",", "، و", "و")
 
 
+def _purpose(doc: Doc, t: int, floor: int) -> bool:
+    """A target cue written as "لاستهداف"/"لمهاجمة" (in order to attack) just before token t."""
+    for k in range(max(floor, t - 3), t):
+        if doc[k].norm_ in TARGET_CUES and _has_proclitic(doc[k], "ل"):
+            return True
+    return False
+
+
+def _verb_after(doc: Doc, m: Mention, clause: Clause) -> bool:
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and span.end < clause.end and doc[span.end].norm_ in STRIKE_SUBJECT_VERBS
+
+
 def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) -> list[RoleFiller]:
     """Targets, locations, weapons and (factual) attackers of an attack clause."""
     span = clause.span(doc)
@@ -290,13 +334,14 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
     norms_clause = set(_norms(span))
     blame = bool(norms_clause & (ATTRIB | CLAIM))
     killing = [t.i for t in span if t.norm_ in KILLED or t.norm_ in ASSASSINATION]
+    refs = reference_tokens(doc, clause)
     prev_m: Mention | None = None
     prev_roles: tuple[str, ...] = ()
     for m in ms:
         e = m.entity
-        if e.cls == "Weapon":
-            continue
         t = _token_at(doc, m.start)
+        if e.cls == "Weapon" or t in refs:
+            continue
         prev = _prev_words(doc, t, 3, clause.start)
         roles: tuple[str, ...] = ()
         if _coordinated(doc, m, prev_m) and prev_roles and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES):
@@ -304,7 +349,9 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
         elif any(w in LEADS for w in prev[-2:]):
             roles = ()
         elif e.cls in ARMED_ACTORS and not blame and (
-            (prev and prev[-1] in STRIKE_SUBJECT_VERBS) or any(w in RELATIVE_AGENT for w in prev[-2:])
+            (prev and prev[-1] in STRIKE_SUBJECT_VERBS)
+            or any(w in RELATIVE_AGENT for w in prev[-2:])
+            or _verb_after(doc, m, clause)  # SVO: "أن الجيش الأميركي نفذ ضربات"
         ):
             roles = ("attacker",)
         elif e.cls == "Person":
@@ -319,6 +366,8 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
                 roles = ("target", "location")
         elif e.cls in ("Place", "State") and prev and prev[-1] in ("علي", "ضد"):
             roles = ("target", "location")
+        elif _purpose(doc, t, clause.start):
+            roles = ()  # "معدة لاستهداف قواعد الولايات المتحدة": an intended target, not this one
         elif e.cls in ARMED_ACTORS and (
             any(w in TARGET_CUES for w in prev) or any(w in TARGET_HEADS for w in prev)
         ):
@@ -333,28 +382,32 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
             elif role == "target":
                 targets.append(e)
             elif role == "location":
-                locations.append(e)
+                locations.append((e, m.start))
             elif role == "reference":
                 references.append(e)
         prev_m, prev_roles = m, roles
     attackers += _demonym_attacker(ctx, doc, clause)
     attackers = [a for a in dict.fromkeys(attackers) if a not in targets]
     if not locations and references:
-        locations = references[:1]
+        locations = [(references[0], 0)]
     out = [RoleFiller("attacker", a, ev) for a in attackers]
     out += [RoleFiller("target", tg, ev) for tg in dict.fromkeys(targets)]
-    out += [RoleFiller("location", loc, ev) for loc in most_specific(ctx.gazetteer, list(dict.fromkeys(locations)))]
+    out += [RoleFiller("location", loc, ev) for loc in most_specific(ctx.gazetteer, locations)]
     out += [RoleFiller("weapon", w, ev) for w in dict.fromkeys(weapons)]
     return out
 
 
-def most_specific(gaz: Gazetteer, locs: list[EntityRef]) -> list[EntityRef]:
-    """Drop a location that contains another one named (Baghdad when Taji is named), and
-    states when a place inside a state is named."""
-    if not locs:
+def most_specific(gaz: Gazetteer, located: list[tuple[EntityRef, int]]) -> list[EntityRef]:
+    """The places of an event, without the ones named only to situate another.
+
+    A state goes when a place inside one is named; a province or city goes when
+    it is named right after a place it contains ("قاعدة بلد في محافظة صلاح الدين");
+    separate sites of one strike wave all stay.
+    """
+    if not located:
         return []
-    if any(loc.cls != "State" for loc in locs):
-        locs = [loc for loc in locs if loc.cls != "State"]
+    if any(loc.cls != "State" for loc, _ in located):
+        located = [(loc, pos) for loc, pos in located if loc.cls != "State"]
 
     def contains(outer: EntityRef, inner: EntityRef) -> bool:
         seen, todo = set(), [inner.iri]
@@ -368,7 +421,14 @@ def most_specific(gaz: Gazetteer, locs: list[EntityRef]) -> list[EntityRef]:
                     todo.append(parent)
         return False
 
-    return [loc for loc in locs if not any(o != loc and contains(loc, o) for o in locs)]
+    out = []
+    for loc, pos in located:
+        situating = any(
+            other != loc and contains(loc, other) and 0 <= pos - opos <= 30 for other, opos in located
+        )
+        if not situating and loc not in out:
+            out.append(loc)
+    return out
 
 
 def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) -> str:
@@ -647,6 +707,8 @@ def withdrawal_roles(
         role: str | None
         if _coordinated(doc, m, prev_m) and prev_role and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES):
             role = prev_role
+        elif any(w in LEADS for w in prev) or "اضافه" in prev:  # "بقيادة X", "بالإضافة إلى X"
+            role = None
         elif any(w in LEADS for w in prev):
             role = None
         elif "من" in prev and e.cls in LOCATION_CLASSES:
@@ -670,7 +732,7 @@ def withdrawal_roles(
         prev_m, prev_role = m, role
     actors = [a for a in dict.fromkeys(actors) if a not in recipients and a not in froms]
     froms = list(dict.fromkeys(froms or ins))
-    locs = most_specific(ctx.gazetteer, froms)
+    locs = most_specific(ctx.gazetteer, [(f, 0) for f in froms])
     if not locs and not (actors and dests):
         return []  # talk of withdrawal in general: no concrete movement
     tail = [RoleFiller("recipient", r, ev) for r in list(dict.fromkeys(recipients))[:1]]
@@ -869,8 +931,11 @@ def _add_place(events: list[EventRecord], i: int, place: EntityRef, ev: Evidence
     """Give attack i (and its dual sibling without a place) the place named for it."""
     src = events[i].sources[0]
     for k, e in enumerate(events):
-        if (k == i or (e.sources[0] == src and e.category == "attack")) and not e.fillers("location"):
+        if (k == i or (e.sources[0] == src and e.category == "attack")) and all(
+            loc.cls == "State" for loc in e.fillers("location")
+        ):
             roles = (RoleFiller("location", place, ev),)
+            e = replace(e, roles=tuple(r for r in e.roles if r.role != "location"))
             if place.cls == "MilitaryBase":
                 roles += (RoleFiller("target", place, ev),)
             events[k] = replace(e, roles=e.roles + roles, sources=tuple(dict.fromkeys(e.sources + ((ev,) if k == i else ()))))

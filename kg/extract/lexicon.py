@@ -42,7 +42,7 @@ ASSASSINATION = "اغتيال اغتالت اغتال تصفية".split()
 # Words before an entity that make it the target of an attack.
 TARGET_CUES = (
     "على ضد استهدف استهدفت استهدفا يستهدف تستهدف مستهدفة مستهدفا طال طالت هاجم هاجمت يهاجم "
-    "تهاجم قصف قصفت ضرب ضربت أصاب أصابت مهاجمة"
+    "تهاجم قصف قصفت ضرب ضربت أصاب أصابت مهاجمة استهداف"
 ).split()
 # Heads of a phrase whose owner is the target: "مواقع للحشد", "قواعد لكتائب", "رتل للتحالف".
 TARGET_HEADS = (

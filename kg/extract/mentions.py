@@ -170,21 +170,24 @@ def anaphora_mentions(
     """"القاعدة" / "المعسكر" with no name: the base most recently named before it."""
     out: list[Mention] = []
     bases = sorted((m for m in earlier if m.entity.cls == "MilitaryBase"), key=lambda m: m.start)
+    sents = list(doc.sents)
     for tok in doc:
         if tok.i in taken or tok.norm_ not in ANAPHOR_KEYS or not _definite(tok):
             continue
         if tok.i + 1 < len(doc) and tok.i + 1 in taken:
             continue
-        before = [m for m in bases if m.end <= tok.idx]
-        if not before:
+        # the antecedent: the one base named in this sentence or the one before it;
+        # with two candidates ("قاعدتي القيارة وكركوك") it is left unresolved
+        k = next(n for n, s in enumerate(sents) if s.start <= tok.i < s.end)
+        window_start = sents[max(0, k - 1)].start_char
+        candidates = {m.entity for m in bases if window_start <= m.start and m.end <= tok.idx}
+        if len(candidates) != 1:
             continue
-        ref = before[-1].entity
+        ref = next(iter(candidates))
         cut = _strip_proclitic_text(tok)
         out.append(
             Mention(article, article_id, tok.idx + cut, tok.idx + len(tok.text), tok.text[cut:], ref, "anaphora:base")
         )
-        bases.append(out[-1])
-        bases.sort(key=lambda m: m.start)
     return out
 
 

@@ -72,8 +72,10 @@ def _interval(d: DateInfo | None) -> tuple[str, str] | None:
 
 
 def _places(r: EventRecord) -> set[str]:
+    """Where an event happened, specific enough to identify it: bases, places, and for
+    attacks the targeted groups; a whole country is too coarse to say two reports are one."""
     roles = ("location", "target") if r.category == "attack" else ("location",)
-    return {f.entity.iri for f in r.roles if f.role in roles}
+    return {f.entity.iri for f in r.roles if f.role in roles and f.entity.cls != "State"}
 
 
 def _types_compatible(a: str, b: str) -> bool:
@@ -111,8 +113,10 @@ def _canonical(r: EventRecord) -> tuple:
 
 
 def informative(r: EventRecord) -> bool:
-    """A report says something concrete: a date, a place, a target, an actor or a party."""
-    return bool(_dated(r) or r.roles and any(f.role != "weapon" for f in r.roles) or r.responsibility)
+    """A report says something concrete: a date, a place, a target, an actor who moves, or a claim."""
+    return bool(
+        _dated(r) or any(f.role not in ("weapon", "attacker") for f in r.roles) or r.responsibility
+    )
 
 
 def merge_events(records: list[EventRecord]) -> list[Event]:

@@ -176,7 +176,12 @@ def known_words(nlp: Language, gazetteer: Gazetteer, extra_words: Iterable[str])
         f = fold(word)
         known.add(f)
         known.add(strip_definite(f))
-    return frozenset(w for w in known if len(w) >= 2)
+    known = {w for w in known if len(w) >= 2}
+    # A label may hold a word with a proclitic ("الموالية لإيران"); that form must not stop
+    # "لإيران" elsewhere from reaching "ايران". Keep a word whole only if no shorter
+    # reading of it is itself known.
+    glued = {w for w in known if any(v != w and v in known for v in clitic_variants(w)[1:])}
+    return frozenset(known - glued)
 
 
 @Language.factory("kg_norm", default_config={"ontology_dir": None})

@@ -1,0 +1,629 @@
+"""Pictures of the events view: an interactive HTML page and a timeline PNG.
+
+The HTML page is one self-contained file (no network, no CDN): the layout is
+computed here with ``networkx.spring_layout`` (fixed seed, so the same graph
+gives the same picture), the data is embedded as JSON, and about 200 lines of
+vanilla JavaScript draw it as SVG with pan (drag), zoom (wheel), filters by
+class, a search box, and a side panel that shows the evidence sentences and
+article of the node or edge clicked. ``#select=<id>`` in the URL selects a
+node or edge on load (useful to link to one event). The page records script
+errors in ``window.__kgErrors`` / ``data-errors`` and sets ``data-ok="1"`` on
+``<html>`` when it has drawn everything.
+
+The timeline is drawn with matplotlib (Agg, no display): one row per event
+type, one mark per dated event (a bar for a month, a year or a week window),
+labelled in Arabic. Matplotlib draws characters left to right without
+shaping, so Arabic labels go through ``arabic_reshaper`` (contextual letter
+forms) and ``bidi.get_display`` (visual, right-to-left order) first; the font
+is DejaVu Sans, which matplotlib ships and which has Arabic glyphs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html as html_lib
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.export.dumps import write_atomic
+
+# Colours by class (nodes) and by role (edges); shared by the page and the PNG.
+CLASS_COLOURS = {
+    "RocketAttack": "#d62728",
+    "IEDAttack": "#8c1c13",
+    "DroneAttack": "#e377c2",
+    "AirStrike": "#ff7f0e",
+    "Attack": "#b5545c",
+    "Withdrawal": "#1f77b4",
+    "BaseHandover": "#17becf",
+    "Redeployment": "#6baed6",
+    "OtherEvent": "#7f7f7f",
+    "State": "#6a3d9a",
+    "ArmedGroup": "#e6550d",
+    "MilitaryForce": "#8c564b",
+    "Coalition": "#2ca02c",
+    "Person": "#c51b8a",
+    "Organisation": "#969696",
+    "MilitaryBase": "#31a354",
+    "Place": "#bcbd22",
+    "Weapon": "#404040",
+}
+ROLE_COLOURS = {
+    "attacker": "#d62728",
+    "target": "#ff7f0e",
+    "weapon": "#7f7f7f",
+    "location": "#2ca02c",
+    "destination": "#98df8a",
+    "actor": "#1f77b4",
+    "recipient": "#17becf",
+    "claimed_by": "#9467bd",
+    "attributed_to": "#e377c2",
+    "in_retaliation_for": "#000000",
+}
+FONT = "DejaVu Sans"  # ships with matplotlib, has Arabic presentation forms
+ARABIC_FONTS = (
+    '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Scheherazade New", "Geeza Pro", '
+    '"Arabic Typesetting", "Traditional Arabic", "Tahoma", "DejaVu Sans", "Arial", sans-serif'
+)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _layout(view: nx.MultiDiGraph, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Node positions: each connected part laid out on its own (spring layout, fixed seed),
+    sized by its number of nodes, and the parts packed in rows, largest first."""
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(view.nodes))
+    simple.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in view.edges() if u != v}))
+    parts = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
+    boxes = []
+    for nodes in parts:
+        sub = simple.subgraph(nodes)
+        radius = 40.0 if len(nodes) == 1 else 75.0 * math.sqrt(len(nodes))
+        if len(nodes) == 1:
+            pos = {nodes[0]: (0.0, 0.0)}
+        else:
+            raw = nx.spring_layout(sub, seed=seed, k=2.0 / math.sqrt(len(nodes)), iterations=300)
+            xs = [p[0] for p in raw.values()]
+            ys = [p[1] for p in raw.values()]
+            span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+            cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+            pos = {n: ((p[0] - cx) / span * 2 * radius, (p[1] - cy) / span * 2 * radius) for n, p in raw.items()}
+        boxes.append((pos, 2 * radius + 120))
+    width = max([b for _, b in boxes[:1]] + [math.sqrt(sum(b * b for _, b in boxes)) * 1.3])
+    out: dict[str, tuple[float, float]] = {}
+    x = y = row_h = 0.0
+    for pos, size in boxes:
+        if x > 0 and x + size > width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        for n, (px, py) in pos.items():
+            out[n] = (round(x + size / 2 + px, 1), round(y + size / 2 + py, 1))
+        x += size
+        row_h = max(row_h, size)
+    return out
+
+
+def edge_id(u: str, v: str, key: Any) -> str:
+    return f"{u}|{v}|{key}"
+
+
+def page_data(view: nx.MultiDiGraph) -> dict[str, Any]:
+    """What the page draws: nodes with positions and evidence, edges with evidence."""
+    pos = _layout(view)
+    degree = dict(view.degree())
+    nodes = []
+    for n, d in view.nodes(data=True):
+        x, y = pos.get(n, (0.0, 0.0))
+        nodes.append(
+            {
+                "id": n,
+                "kind": d.get("kind"),
+                "type": d.get("type"),
+                "label_ar": d.get("label_ar"),
+                "label_en": d.get("label_en"),
+                "date": d.get("date"),
+                "date_precision": d.get("date_precision"),
+                "status": d.get("status"),
+                "killed": d.get("killed"),
+                "wounded": d.get("wounded"),
+                "not_claimed": d.get("not_claimed"),
+                "sources": d.get("sources") or [],
+                "degree": degree.get(n, 0),
+                "x": x,
+                "y": y,
+            }
+        )
+    edges = []
+    for u, v, key, d in view.edges(keys=True, data=True):
+        edges.append(
+            {
+                "id": edge_id(u, v, key),
+                "source": u,
+                "target": v,
+                "role": d.get("role"),
+                "by": d.get("by") or [],
+                "sources": d.get("sources") or [],
+            }
+        )
+    xs = [n["x"] for n in nodes] or [0.0]
+    ys = [n["y"] for n in nodes] or [0.0]
+    pad = 80
+    box = [min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad]
+    return {
+        "viewbox": [round(v, 1) for v in box],
+        "view": view.graph.get("view", "events"),
+        "nodes": nodes,
+        "edges": edges,
+        "class_colours": CLASS_COLOURS,
+        "role_colours": ROLE_COLOURS,
+    }
+
+
+def _json_for_script(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    # nothing in the data can close the <script> element or start a comment
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_CSS = """
+:root { --ar: %(ar)s; }
+* { box-sizing: border-box; }
+html, body { margin: 0; height: 100%%; font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 14px; color: #222; }
+body { display: flex; flex-direction: column; }
+header { padding: 6px 10px; border-bottom: 1px solid #ddd; display: flex; flex-wrap: wrap; gap: 6px 16px; align-items: center; }
+header h1 { font-size: 16px; margin: 0 12px 0 0; }
+header label { white-space: nowrap; cursor: pointer; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%%; margin: 0 3px 0 2px; vertical-align: middle; }
+.line { display: inline-block; width: 16px; height: 3px; margin: 0 3px; vertical-align: middle; }
+main { flex: 1; display: flex; min-height: 0; }
+#graph { flex: 1; min-width: 0; background: #fcfcfc; cursor: grab; user-select: none; }
+#graph.dragging { cursor: grabbing; }
+aside { width: 380px; overflow: auto; border-left: 1px solid #ddd; padding: 10px 12px; }
+aside h2 { font-size: 16px; margin: 4px 0; }
+aside .meta { color: #555; margin: 2px 0; }
+.ar, [lang="ar"] { font-family: var(--ar); }
+blockquote { margin: 8px 0 2px; padding: 6px 8px; background: #f4f4f4; border-right: 3px solid #999; line-height: 1.7; }
+cite { display: block; font-style: normal; color: #666; font-size: 12px; margin-bottom: 6px; }
+.edge { fill: none; stroke-width: 1.4; opacity: 0.75; }
+.edge.hit { stroke: transparent; stroke-width: 9; opacity: 1; cursor: pointer; }
+.node circle { stroke: #fff; stroke-width: 1.5; cursor: pointer; }
+.node text { font-size: 11px; pointer-events: none; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+.node text.ar { font-size: 12px; }
+.node.selected circle, .edge.selected { stroke: #000; stroke-width: 3; opacity: 1; }
+.node.match circle { stroke: #000; stroke-width: 3; }
+.hidden { display: none; }
+#graph.far .node[data-kind="event"] text { display: none; }
+#graph.far .node[data-kind="event"].selected text, #graph.far .node[data-kind="event"].match text { display: inline; }
+.linkish { color: #0645ad; cursor: pointer; text-decoration: underline; }
+ul.links { padding-left: 18px; margin: 4px 0; }
+#search { width: 180px; }
+"""
+
+_JS = r"""
+(function () {
+  "use strict";
+  var NS = "http://www.w3.org/2000/svg";
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var svg = document.getElementById("graph");
+  var viewport = document.getElementById("viewport");
+  var panel = document.getElementById("panel");
+  var nodesById = {}, edgesById = {}, nodeEls = {}, edgeEls = {};
+  data.nodes.forEach(function (n) { nodesById[n.id] = n; });
+  data.edges.forEach(function (e) { edgesById[e.id] = e; });
+
+  function el(name, attrs, parent) {
+    var x = document.createElementNS(NS, name);
+    for (var k in attrs) { if (attrs[k] !== null && attrs[k] !== undefined) x.setAttribute(k, attrs[k]); }
+    if (parent) parent.appendChild(x);
+    return x;
+  }
+  function h(name, attrs, text, parent) {
+    var x = document.createElement(name);
+    for (var k in attrs || {}) { x.setAttribute(k, attrs[k]); }
+    if (text !== null && text !== undefined) x.textContent = String(text);
+    if (parent) parent.appendChild(x);
+    return x;
+  }
+  function colour(n) { return data.class_colours[n.type] || "#999"; }
+  function radius(n) { return n.kind === "event" ? 7 : Math.min(18, 5 + 2 * Math.sqrt(n.degree || 0)); }
+  function name(n) { return n ? (n.label_en || n.label_ar || n.id.split("/").pop()) : "?"; }
+
+  // ---- markers (one arrow head per role colour)
+  var defs = el("defs", {}, svg);
+  Object.keys(data.role_colours).forEach(function (role) {
+    var m = el("marker", {id: "arrow-" + role, viewBox: "0 0 10 10", refX: "10", refY: "5",
+      markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse"}, defs);
+    el("path", {d: "M 0 0 L 10 5 L 0 10 z", fill: data.role_colours[role]}, m);
+  });
+
+  // ---- edges: parallel edges between the same two nodes bend apart
+  var edgeLayer = el("g", {id: "edges"}, viewport);
+  var nodeLayer = el("g", {id: "nodes"}, viewport);
+  var pairCount = {}, pairIndex = {};
+  data.edges.forEach(function (e) {
+    var k = [e.source, e.target].sort().join(" ");
+    pairCount[k] = (pairCount[k] || 0) + 1;
+  });
+  data.edges.forEach(function (e) {
+    var a = nodesById[e.source], b = nodesById[e.target];
+    if (!a || !b) return;
+    var k = [e.source, e.target].sort().join(" ");
+    var i = pairIndex[k] = (pairIndex[k] || 0) + 1;
+    var n = pairCount[k];
+    var dx = b.x - a.x, dy = b.y - a.y, len = Math.sqrt(dx * dx + dy * dy) || 1;
+    var rb = radius(b) + 2, ra = radius(a);
+    var x1 = a.x + dx / len * ra, y1 = a.y + dy / len * ra;
+    var x2 = b.x - dx / len * rb, y2 = b.y - dy / len * rb;
+    var bend = (i - (n + 1) / 2) * 18 * (e.source < e.target ? 1 : -1);
+    var mx = (x1 + x2) / 2 - dy / len * bend, my = (y1 + y2) / 2 + dx / len * bend;
+    var d = "M" + x1.toFixed(1) + "," + y1.toFixed(1) + " Q" + mx.toFixed(1) + "," + my.toFixed(1) +
+      " " + x2.toFixed(1) + "," + y2.toFixed(1);
+    var g = el("g", {"class": "edge-group", "data-id": e.id, "data-role": e.role}, edgeLayer);
+    var line = el("path", {"class": "edge", d: d, stroke: data.role_colours[e.role] || "#999",
+      "marker-end": "url(#arrow-" + e.role + ")"}, g);
+    if (e.role === "attributed_to" || e.role === "claimed_by") line.setAttribute("stroke-dasharray", "5 3");
+    var hit = el("path", {"class": "edge hit", d: d}, g);
+    el("title", {}, hit).textContent = e.role + ": " + name(a) + " → " + name(b);
+    hit.addEventListener("click", function (ev) { ev.stopPropagation(); select(e.id); });
+    edgeEls[e.id] = g;
+  });
+
+  // ---- nodes, with an Arabic label (right to left) above an English one
+  data.nodes.forEach(function (n) {
+    var g = el("g", {"class": "node", "data-id": n.id, "data-kind": n.kind,
+      transform: "translate(" + n.x + "," + n.y + ")"}, nodeLayer);
+    el("circle", {r: radius(n), fill: colour(n)}, g);
+    var r = radius(n);
+    if (n.label_ar) {
+      var ta = el("text", {"class": "ar", lang: "ar", direction: "rtl", "text-anchor": "middle", y: -r - 4}, g);
+      ta.textContent = n.label_ar;
+    }
+    if (n.label_en) {
+      var te = el("text", {"class": "en", lang: "en", "text-anchor": "middle", y: r + 12}, g);
+      te.textContent = n.label_en + (n.kind === "event" && n.date ? " (" + n.date + ")" : "");
+    }
+    el("title", {}, g).textContent = name(n);
+    g.addEventListener("click", function (ev) { ev.stopPropagation(); select(n.id); });
+    nodeEls[n.id] = g;
+  });
+
+  // ---- the side panel
+  function sourcesList(sources, parent) {
+    if (!sources || !sources.length) { h("p", {"class": "meta"}, "No evidence recorded.", parent); return; }
+    sources.forEach(function (s) {
+      h("blockquote", {dir: "rtl", lang: "ar", "class": "evidence"}, s.sentence || s.quote || "", parent);
+      var where = (s.article || "?") + (s.start !== undefined && s.start !== null ? " [" + s.start + "–" + s.end + "]" : "");
+      h("cite", {"class": "article"}, where, parent);
+    });
+  }
+  function linkTo(id, text, parent) {
+    var a = h("span", {"class": "linkish"}, text, parent);
+    a.addEventListener("click", function () { select(id); });
+    return a;
+  }
+  function clearSelection() {
+    Array.prototype.forEach.call(document.querySelectorAll(".selected"), function (x) { x.classList.remove("selected"); });
+  }
+  function showNode(n) {
+    panel.textContent = "";
+    if (n.label_ar) h("h2", {dir: "rtl", lang: "ar", "class": "ar"}, n.label_ar, panel);
+    if (n.label_en) h("h2", {lang: "en"}, n.label_en, panel);
+    h("p", {"class": "meta"}, (n.kind || "") + " · " + (n.type || ""), panel);
+    h("p", {"class": "meta"}, n.id, panel);
+    if (n.kind === "event") {
+      h("p", {"class": "meta"}, "date: " + (n.date ? n.date + " (" + n.date_precision + ")" : "unknown") +
+        " · status: " + (n.status || "?"), panel);
+      var cas = [];
+      if (n.killed !== null && n.killed !== undefined) cas.push(n.killed + " killed");
+      if (n.wounded !== null && n.wounded !== undefined) cas.push(n.wounded + " wounded");
+      if (cas.length) h("p", {"class": "meta"}, "casualties: " + cas.join(", "), panel);
+      if (n.not_claimed) h("p", {"class": "meta"}, "nobody claimed it", panel);
+    }
+    var ul = h("ul", {"class": "links"}, null, null);
+    data.edges.forEach(function (e) {
+      if (e.source !== n.id && e.target !== n.id) return;
+      var li = h("li", {}, null, ul);
+      var out = e.source === n.id;
+      li.appendChild(document.createTextNode(out ? e.role + " → " : "← " + e.role + " "));
+      linkTo(out ? e.target : e.source, name(nodesById[out ? e.target : e.source]), li);
+      li.appendChild(document.createTextNode(" "));
+      linkTo(e.id, "(evidence)", li);
+    });
+    if (ul.childNodes.length) { h("h3", {}, "Links", panel); panel.appendChild(ul); }
+    h("h3", {}, n.kind === "event" ? "Evidence" : "Mentions", panel);
+    sourcesList(n.sources, panel);
+  }
+  function showEdge(e) {
+    panel.textContent = "";
+    var a = nodesById[e.source], b = nodesById[e.target];
+    h("h2", {}, e.role, panel);
+    var p = h("p", {}, null, panel);
+    linkTo(e.source, name(a), p);
+    p.appendChild(document.createTextNode(" → "));
+    linkTo(e.target, name(b), p);
+    if (e.by && e.by.length) {
+      h("p", {"class": "meta"}, "according to: " + e.by.map(function (x) { return name(nodesById[x]) || x; }).join(", "), panel);
+    }
+    h("h3", {}, "Evidence", panel);
+    sourcesList(e.sources, panel);
+  }
+  function select(id) {
+    clearSelection();
+    if (nodesById[id]) { nodeEls[id].classList.add("selected"); showNode(nodesById[id]); }
+    else if (edgesById[id]) {
+      edgeEls[id].querySelector(".edge").classList.add("selected");
+      showEdge(edgesById[id]);
+    }
+    panel.setAttribute("data-selected", id);
+  }
+  window.kgSelect = select;
+
+  // ---- pan and zoom
+  var view = {x: 0, y: 0, k: 1};
+  function apply() {
+    viewport.setAttribute("transform", "translate(" + view.x + "," + view.y + ") scale(" + view.k + ")");
+    svg.classList.toggle("far", view.k < 1.8);  // event labels only when zoomed in
+  }
+  function toSvg(ev) {
+    var pt = svg.createSVGPoint(); pt.x = ev.clientX; pt.y = ev.clientY;
+    var m = svg.getScreenCTM();
+    return m ? pt.matrixTransform(m.inverse()) : {x: 0, y: 0};
+  }
+  svg.addEventListener("wheel", function (ev) {
+    ev.preventDefault();
+    var f = Math.exp(-ev.deltaY * 0.0015), p = toSvg(ev);
+    var k = Math.max(0.1, Math.min(20, view.k * f)); f = k / view.k;
+    view.x = p.x - (p.x - view.x) * f; view.y = p.y - (p.y - view.y) * f; view.k = k; apply();
+  }, {passive: false});
+  var drag = null;
+  svg.addEventListener("mousedown", function (ev) { drag = {p: toSvg(ev), x: view.x, y: view.y}; svg.classList.add("dragging"); });
+  window.addEventListener("mousemove", function (ev) {
+    if (!drag) return;
+    var p = toSvg(ev); view.x = drag.x + (p.x - drag.p.x); view.y = drag.y + (p.y - drag.p.y); apply();
+  });
+  window.addEventListener("mouseup", function () { drag = null; svg.classList.remove("dragging"); });
+  document.getElementById("reset").addEventListener("click", function () { view = {x: 0, y: 0, k: 1}; apply(); });
+
+  // ---- filters by kind, search
+  function refilter() {
+    var shown = {};
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-kind]"), function (c) { shown[c.getAttribute("data-kind")] = c.checked; });
+    data.nodes.forEach(function (n) { nodeEls[n.id].classList.toggle("hidden", shown[n.kind] === false); });
+    data.edges.forEach(function (e) {
+      var a = nodesById[e.source], b = nodesById[e.target];
+      if (edgeEls[e.id]) edgeEls[e.id].classList.toggle("hidden", shown[a.kind] === false || shown[b.kind] === false);
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-kind]"), function (c) { c.addEventListener("change", refilter); });
+  document.getElementById("search").addEventListener("input", function (ev) {
+    var q = ev.target.value.trim().toLowerCase();
+    data.nodes.forEach(function (n) {
+      var hay = ((n.label_en || "") + " " + (n.label_ar || "") + " " + n.id).toLowerCase();
+      nodeEls[n.id].classList.toggle("match", q.length > 1 && hay.indexOf(q) >= 0);
+    });
+  });
+
+  var hash = decodeURIComponent((location.hash || "").replace(/^#/, ""));
+  if (hash.indexOf("select=") === 0) select(hash.slice(7));
+  document.documentElement.setAttribute("data-nodes", String(data.nodes.length));
+  document.documentElement.setAttribute("data-edges", String(data.edges.length));
+  if (!window.__kgErrors.length) document.documentElement.setAttribute("data-ok", "1");
+})();
+"""
+
+_ERRORS_JS = """
+window.__kgErrors = [];
+window.addEventListener("error", function (e) {
+  window.__kgErrors.push(String(e.message || e));
+  document.documentElement.setAttribute("data-errors", String(window.__kgErrors.length));
+  document.documentElement.removeAttribute("data-ok");
+});
+"""
+
+
+def render_html(view: nx.MultiDiGraph, title: str = "kg: events view") -> str:
+    """The page as a string (see the module docstring)."""
+    data = page_data(view)
+    esc = html_lib.escape
+    kinds = sorted({n["kind"] for n in data["nodes"] if n["kind"]})
+    types = sorted({n["type"] for n in data["nodes"] if n["type"]})
+    roles = sorted({e["role"] for e in data["edges"] if e["role"]})
+    filters = "".join(
+        f'<label><input type="checkbox" data-kind="{esc(k)}" checked> {esc(k)}</label>' for k in kinds
+    )
+    legend_nodes = "".join(
+        f'<span><span class="swatch" style="background:{CLASS_COLOURS.get(t, "#999")}"></span>{esc(t)}</span>'
+        for t in types
+    )
+    legend_edges = "".join(
+        f'<span><span class="line" style="background:{ROLE_COLOURS.get(r, "#999")}"></span>{esc(r)}</span>'
+        for r in roles
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title>
+<script>{_ERRORS_JS}</script>
+<style>{_CSS % {"ar": ARABIC_FONTS}}</style>
+</head>
+<body>
+<header>
+<h1>{esc(title)}</h1>
+<span>{filters}</span>
+<input id="search" type="search" placeholder="search / بحث">
+<button id="reset" type="button">reset view</button>
+</header>
+<header class="legend"><strong>classes</strong> {legend_nodes}</header>
+<header class="legend"><strong>roles</strong> {legend_edges}</header>
+<main>
+<svg id="graph" class="far" xmlns="http://www.w3.org/2000/svg" viewBox="{" ".join(str(v) for v in data["viewbox"])}" preserveAspectRatio="xMidYMid meet"><g id="viewport"></g></svg>
+<aside id="panel"><p>Click a node or an edge to see its evidence. Drag to pan, scroll to zoom.</p>
+<p dir="rtl" lang="ar">انقر على عقدة أو رابط لعرض الجمل التي استُخرج منها.</p></aside>
+</main>
+<script type="application/json" id="kg-data">{_json_for_script(data)}</script>
+<script>{_JS}</script>
+</body>
+</html>
+"""
+
+
+def write_html(view: nx.MultiDiGraph, path: str | os.PathLike) -> Path:
+    path = Path(path)
+    write_atomic(path, render_html(view).encode("utf-8"))
+    return path
+
+
+# --------------------------------------------------------------------------- timeline PNG
+
+
+@functools.lru_cache(maxsize=1)
+def _reshaper():
+    import arabic_reshaper
+    from arabic_reshaper.ligatures import LIGATURES
+
+    # only the lam-alef ligatures, which every Arabic font has (DejaVu Sans lacks ﷲ and the rest)
+    config = {name: name.startswith("ARABIC LIGATURE LAM WITH ALEF") for name, _ in LIGATURES}
+    return arabic_reshaper.ArabicReshaper(configuration=config)
+
+
+def shape_arabic(text: str) -> str:
+    """Arabic as matplotlib must be given it: joined letter forms, in visual (right-to-left) order."""
+    from bidi.algorithm import get_display
+
+    return get_display(_reshaper().reshape(text))
+
+
+@dataclass(frozen=True)
+class Timeline:
+    path: Path | None
+    events: int  # dated events drawn
+    undated: int  # events left out (no date)
+    labels: tuple[str, ...]  # the Arabic labels as given to matplotlib (shaped)
+
+
+def _day(s: str) -> dt.date:
+    return dt.date.fromisoformat(s)
+
+
+def _where(view: nx.MultiDiGraph, eid: str) -> tuple[str | None, str | None]:
+    """The place of an event for its label: a location, else a target (as the view's label does)."""
+    out = {}
+    for _, v, d in view.out_edges(eid, data=True):
+        out.setdefault(d.get("role"), []).append(v)
+    for role in ("location", "target", "destination"):
+        if out.get(role):
+            n = sorted(out[role])[0]
+            return view.nodes[n].get("label_ar"), view.nodes[n].get("label_en")
+    return None, None
+
+
+def timeline_figure(view: nx.MultiDiGraph):
+    """A matplotlib Figure of the events by date and type, and the Timeline record (without path)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from kg.chains import _interval
+
+    events = []
+    undated = 0
+    for n, d in sorted(view.nodes(data=True)):
+        if d.get("kind") != "event":
+            continue
+        lo, hi = _interval(d)
+        if not lo or not hi:
+            undated += 1
+            continue
+        events.append((n, d, _day(lo), _day(hi)))
+    order = {"attack": 0, "withdrawal": 1}
+    types = sorted({(order.get(d.get("category"), 2), d.get("type") or "?") for _, d, _, _ in events})
+    rows = {t: i for i, (_, t) in enumerate(types)}
+    type_labels = {}
+    for _, d, _, _ in events:
+        type_labels.setdefault(d.get("type"), (d.get("type_label_en") or d.get("type"), d.get("type_label_ar")))
+
+    fig = Figure(figsize=(14, 2.2 + 1.1 * max(len(types), 1)), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    labels: list[str] = []
+    stack: dict[tuple[int, dt.date], int] = {}
+    for n, d, lo, hi in sorted(events, key=lambda e: (e[2], e[0])):
+        row = rows[d.get("type") or "?"]
+        colour = CLASS_COLOURS.get(d.get("type"), "#777")
+        mid = lo + (hi - lo) / 2
+        level = stack.get((row, mid), 0)
+        stack[(row, mid)] = level + 1
+        y = row + 0.22 * level
+        if hi > lo:
+            ax.plot([date2num(lo), date2num(hi)], [y, y], color=colour, linewidth=4, alpha=0.45, solid_capstyle="butt")
+            ax.plot([date2num(mid)], [y], marker="s", color=colour, markersize=6)
+        else:
+            ax.plot([date2num(mid)], [y], marker="o", color=colour, markersize=7)
+        ar, en = _where(view, n)
+        text = ar or en or ""
+        if text:
+            shaped = shape_arabic(text) if ar else text
+            if ar:
+                labels.append(shaped)
+            ax.annotate(
+                shaped,
+                (date2num(mid), y),
+                xytext=(5, 5),
+                textcoords="offset points",
+                fontsize=8,
+                rotation=20,
+                family=FONT,
+                color="#333",
+            )
+    ax.set_yticks(range(len(types)))
+    ticks = []
+    for _, t in types:
+        en, ar = type_labels.get(t, (t, None))
+        tick = f"{en}  {shape_arabic(ar)}" if ar else str(en)
+        if ar:
+            labels.append(shape_arabic(ar))
+        ticks.append(tick)
+    ax.set_yticklabels(ticks, family=FONT)
+    ax.set_ylim(-0.6, max(len(types), 1) - 0.4 + 0.5)
+    locator = AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.grid(axis="x", color="#eee")
+    ax.spines[["top", "right"]].set_visible(False)
+    title_ar = shape_arabic("الأحداث حسب التاريخ والنوع")
+    labels.append(title_ar)
+    ax.set_title(f"kg: events by date and type   {title_ar}", family=FONT, fontsize=13)
+    legend = [
+        Line2D([], [], marker="o", linestyle="", color="#555", label="day"),
+        Line2D([], [], marker="s", linestyle="-", linewidth=4, alpha=0.6, color="#555", label="month / year / week (span)"),
+    ]
+    ax.legend(handles=legend, loc="upper left", fontsize=8, frameon=False)
+    note = f"{len(events)} dated events"
+    if undated:
+        note += f"; {undated} without a date are not shown"
+    fig.text(0.01, 0.01, note, fontsize=8, color="#666", family=FONT)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig, Timeline(None, len(events), undated, tuple(labels))
+
+
+def write_timeline(view: nx.MultiDiGraph, path: str | os.PathLike) -> Timeline:
+    """Draw the timeline to a PNG file."""
+    import io
+
+    fig, info = timeline_figure(view)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    path = Path(path)
+    write_atomic(path, buf.getvalue())
+    return Timeline(path, info.events, info.undated, info.labels)
