@@ -12,10 +12,13 @@ errors in ``window.__kgErrors`` / ``data-errors`` and sets ``data-ok="1"`` on
 
 The timeline is drawn with matplotlib (Agg, no display): one row per event
 type, one mark per dated event (a bar for a month, a year or a week window),
-labelled in Arabic. Matplotlib draws characters left to right without
-shaping, so Arabic labels go through ``arabic_reshaper`` (contextual letter
-forms) and ``bidi.get_display`` (visual, right-to-left order) first; the font
-is DejaVu Sans, which matplotlib ships and which has Arabic glyphs.
+labelled in Arabic. Matplotlib before 3.11 draws characters left to right
+without shaping, so there Arabic labels go through ``arabic_reshaper``
+(contextual letter forms) and ``bidi.get_display`` (visual, right-to-left
+order) first; matplotlib built with libraqm (3.11+) shapes and reorders by
+itself and gets the text as written (:func:`shape_arabic` asks matplotlib
+which it does). The font is DejaVu Sans, which matplotlib ships and which
+has Arabic glyphs.
 """
 
 from __future__ import annotations
@@ -496,8 +499,35 @@ def _reshaper():
     return arabic_reshaper.ArabicReshaper(configuration=config)
 
 
+@functools.lru_cache(maxsize=1)
+def matplotlib_shapes_text() -> bool:
+    """Whether matplotlib lays out complex scripts itself (libraqm: shaping and bidi, matplotlib ≥ 3.11).
+
+    Asked of matplotlib, not of its version: lay out "بب" and see whether the
+    first letter got its initial form instead of the plain glyph.
+    """
+    try:
+        from matplotlib import _text_helpers, font_manager
+        from matplotlib.ft2font import FT2Font
+
+        font = FT2Font(font_manager.findfont(FONT))
+        font.set_size(12, 72)
+        plain = font.get_char_index(0x0628)
+        return any(item.glyph_index != plain for item in _text_helpers.layout("\u0628\u0628", font))
+    except (ImportError, AttributeError, RuntimeError, TypeError, ValueError):
+        return False
+
+
 def shape_arabic(text: str) -> str:
-    """Arabic as matplotlib must be given it: joined letter forms, in visual (right-to-left) order."""
+    """Arabic as this matplotlib must be given it to draw it joined and right to left.
+
+    Older matplotlib draws code points one by one, left to right: it needs the
+    contextual letter forms (arabic_reshaper) in visual order (bidi.get_display).
+    Matplotlib with libraqm shapes and reorders by itself: pre-shaped text would
+    be reversed a second time, so it gets the text as written.
+    """
+    if matplotlib_shapes_text():
+        return text
     from bidi.algorithm import get_display
 
     return get_display(_reshaper().reshape(text))
@@ -508,7 +538,7 @@ class Timeline:
     path: Path | None
     events: int  # dated events drawn
     undated: int  # events left out (no date)
-    labels: tuple[str, ...]  # the Arabic labels as given to matplotlib (shaped)
+    labels: tuple[tuple[str, str], ...]  # Arabic labels: (as written, as given to matplotlib)
 
 
 def _day(s: str) -> dt.date:
@@ -517,7 +547,7 @@ def _day(s: str) -> dt.date:
 
 def _where(view: nx.MultiDiGraph, eid: str) -> tuple[str | None, str | None]:
     """The place of an event for its label: a location, else a target (as the view's label does)."""
-    out = {}
+    out: dict[str, list[str]] = {}
     for _, v, d in view.out_edges(eid, data=True):
         out.setdefault(d.get("role"), []).append(v)
     for role in ("location", "target", "destination"):
@@ -528,13 +558,20 @@ def _where(view: nx.MultiDiGraph, eid: str) -> tuple[str | None, str | None]:
 
 
 def timeline_figure(view: nx.MultiDiGraph):
-    """A matplotlib Figure of the events by date and type, and the Timeline record (without path)."""
+    """A matplotlib Figure of the events by date and type, and its Timeline record (no path)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     from kg.chains import _interval
+
+    labels: list[tuple[str, str]] = []
+
+    def ar(text: str) -> str:
+        shaped = shape_arabic(text)
+        labels.append((text, shaped))
+        return shaped
 
     events = []
     undated = 0
@@ -546,72 +583,73 @@ def timeline_figure(view: nx.MultiDiGraph):
             undated += 1
             continue
         events.append((n, d, _day(lo), _day(hi)))
+    events.sort(key=lambda e: (e[2], e[3], e[0]))
     order = {"attack": 0, "withdrawal": 1}
-    types = sorted({(order.get(d.get("category"), 2), d.get("type") or "?") for _, d, _, _ in events})
+    types = sorted({(order.get(d.get("category"), 2), d.get("type") or "?") for _, d, _, _ in events}, reverse=True)
     rows = {t: i for i, (_, t) in enumerate(types)}
-    type_labels = {}
+    type_labels: dict[str, tuple[str, str | None]] = {}
     for _, d, _, _ in events:
-        type_labels.setdefault(d.get("type"), (d.get("type_label_en") or d.get("type"), d.get("type_label_ar")))
+        type_labels.setdefault(d.get("type") or "?", (d.get("type_label_en") or d.get("type") or "?", d.get("type_label_ar")))
 
-    fig = Figure(figsize=(14, 2.2 + 1.1 * max(len(types), 1)), dpi=110)
+    if events:
+        first, last = date2num(events[0][2]), max(date2num(e[3]) for e in events)
+    else:
+        first = last = date2num(dt.date.today())
+    span = max(last - first, 30.0)
+    label_days = span * 0.09  # room a label takes on the time axis, for stacking
+    levels: dict[int, list[float]] = {}  # row → the end of the last label on each level
+    placed = []
+    for n, d, lo, hi in events:
+        row = rows[d.get("type") or "?"]
+        mid = date2num(lo) + (date2num(hi) - date2num(lo)) / 2
+        ends = levels.setdefault(row, [])
+        level = next((i for i, end in enumerate(ends) if end < mid), len(ends))
+        if level == len(ends):
+            ends.append(0.0)
+        ends[level] = mid + label_days
+        placed.append((n, d, lo, hi, row, level))
+    height = [max(len(levels.get(r, [])), 1) for r in range(len(types))]
+    base = [sum(height[:r]) * 0.32 + r for r in range(len(types))]
+
+    fig = Figure(figsize=(14, 2.4 + 0.9 * len(types) + 0.28 * sum(height)), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    labels: list[str] = []
-    stack: dict[tuple[int, dt.date], int] = {}
-    for n, d, lo, hi in sorted(events, key=lambda e: (e[2], e[0])):
-        row = rows[d.get("type") or "?"]
+    for n, d, lo, hi, row, level in placed:
         colour = CLASS_COLOURS.get(d.get("type"), "#777")
-        mid = lo + (hi - lo) / 2
-        level = stack.get((row, mid), 0)
-        stack[(row, mid)] = level + 1
-        y = row + 0.22 * level
+        y = base[row] + 0.32 * level
+        mid = date2num(lo) + (date2num(hi) - date2num(lo)) / 2
         if hi > lo:
             ax.plot([date2num(lo), date2num(hi)], [y, y], color=colour, linewidth=4, alpha=0.45, solid_capstyle="butt")
-            ax.plot([date2num(mid)], [y], marker="s", color=colour, markersize=6)
+            ax.plot([mid], [y], marker="s", color=colour, markersize=6)
         else:
-            ax.plot([date2num(mid)], [y], marker="o", color=colour, markersize=7)
-        ar, en = _where(view, n)
-        text = ar or en or ""
+            ax.plot([mid], [y], marker="o", color=colour, markersize=7)
+        where_ar, where_en = _where(view, n)
+        text = ar(where_ar) if where_ar else (where_en or "")
         if text:
-            shaped = shape_arabic(text) if ar else text
-            if ar:
-                labels.append(shaped)
-            ax.annotate(
-                shaped,
-                (date2num(mid), y),
-                xytext=(5, 5),
-                textcoords="offset points",
-                fontsize=8,
-                rotation=20,
-                family=FONT,
-                color="#333",
-            )
-    ax.set_yticks(range(len(types)))
+            ax.annotate(text, (mid, y), xytext=(6, -3), textcoords="offset points", fontsize=8, family=FONT, color="#333")
     ticks = []
     for _, t in types:
-        en, ar = type_labels.get(t, (t, None))
-        tick = f"{en}  {shape_arabic(ar)}" if ar else str(en)
-        if ar:
-            labels.append(shape_arabic(ar))
-        ticks.append(tick)
+        en, label_ar = type_labels.get(t, (t, None))
+        ticks.append(f"{en}  {ar(label_ar)}" if label_ar else str(en))
+    ax.set_yticks(base)
     ax.set_yticklabels(ticks, family=FONT)
-    ax.set_ylim(-0.6, max(len(types), 1) - 0.4 + 0.5)
+    top = (base[-1] + 0.32 * (height[-1] - 1)) if types else 0
+    ax.set_ylim(-0.6, top + 0.8)
+    ax.set_xlim(first - span * 0.03, last + span * 0.12)
     locator = AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.grid(axis="x", color="#eee")
     ax.spines[["top", "right"]].set_visible(False)
-    title_ar = shape_arabic("الأحداث حسب التاريخ والنوع")
-    labels.append(title_ar)
-    ax.set_title(f"kg: events by date and type   {title_ar}", family=FONT, fontsize=13)
+    ax.set_title(f"kg: events by date and type    {ar('الأحداث حسب التاريخ والنوع')}", family=FONT, fontsize=13)
     legend = [
         Line2D([], [], marker="o", linestyle="", color="#555", label="day"),
-        Line2D([], [], marker="s", linestyle="-", linewidth=4, alpha=0.6, color="#555", label="month / year / week (span)"),
+        Line2D([], [], marker="s", linestyle="-", linewidth=4, alpha=0.6, color="#555", label="month / year / week"),
     ]
-    ax.legend(handles=legend, loc="upper left", fontsize=8, frameon=False)
-    note = f"{len(events)} dated events"
+    ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(0, 1.0), fontsize=8, frameon=False, ncols=2)
+    note = f"{len(events)} dated events; labels: where (location, else target)"
     if undated:
-        note += f"; {undated} without a date are not shown"
+        note += f"; {undated} events without a date are not shown"
     fig.text(0.01, 0.01, note, fontsize=8, color="#666", family=FONT)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig, Timeline(None, len(events), undated, tuple(labels))

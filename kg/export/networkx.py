@@ -440,7 +440,10 @@ def decode_graph(g: nx.Graph) -> nx.MultiDiGraph:
 
 def graph_to_json(g: nx.MultiDiGraph) -> str:
     """networkx node-link data (``nodes``, ``edges``), values as they are."""
-    data = nx.node_link_data(g, edges="edges")
+    try:
+        data = nx.node_link_data(g, edges="edges")
+    except TypeError:  # networkx < 3.4 calls it "link"
+        data = nx.node_link_data(g, link="edges")
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -476,5 +479,8 @@ def read_graph(path: str | os.PathLike) -> nx.MultiDiGraph:
         return decode_graph(nx.read_gexf(path))
     if fmt == "json":
         data = json.loads(path.read_text(encoding="utf-8"))
-        return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+        try:
+            return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+        except TypeError:  # networkx < 3.4
+            return nx.node_link_graph(data, directed=True, multigraph=True, link="edges")
     raise ViewError(f"{path.name}: unknown export format")

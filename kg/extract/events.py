@@ -30,6 +30,7 @@ Each record keeps the sentence and the rule that produced it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -77,17 +78,20 @@ REPORTING = K(lx.REPORTING_VERBS)
 DEADLINE = K(lx.DEADLINE_WORDS)
 DIRECTIONS = K("جنوب شمال شرق غرب جنوبي شمالي غربي شرقي".split())
 NEAR = K("قرب بالقرب مقربة".split())
+LEADERS = K("بقيادة قيادة تقوده يقوده".split())
+BELONGS = K("تابعة تابع التابعة التابع".split())
+LEAVE_VERBS = K("مغادرة غادر غادرت يغادر تغادر ستغادر سيغادر يغادرون".split())
 LEADS = K("بقيادة قيادة تقوده يقوده الموالية موالية الموالي المدعومة مدعومة المدعوم التابع التابعة".split())
 STRIKE_NOUNS = K("غارة غارات ضربة ضربات قصف".split())
 AIR_WORDS = K("جوية جوي جويا طيار طائرة طيران".split())
 NEW_EVENT_ADJ = K("انتقامي انتقامية جديد جديدة آخر أخرى".split())
 REFERENCE_PREV = K("على رد ردا رداً انتقاما عقب بعد".split())
-SPEECH_NOUNS = K("بيان بيانا تصريح تصريحات مقابلة".split())
+SPEECH_NOUNS = K("بيان بيانا تصريح تصريحات مقابلة اتفاق الاتفاق اتفق اتفقت توصلت توصل حوار".split())
 
 ACTOR_CLASSES = {"State", "ArmedGroup", "MilitaryForce", "Coalition", "Person", "Organisation"}
 ARMED_ACTORS = {"State", "ArmedGroup", "MilitaryForce", "Coalition"}
 LOCATION_CLASSES = {"MilitaryBase", "Place", "State"}
-CLAUSE_BREAKS = ("في حين", "بينما", "كان سببا", "وكان سببا", "وأعقب ذلك", "أعقب ذلك")
+CLAUSE_BREAKS = ("في حين", "بينما", "فيما", "كان سببا", "وكان سببا", "وأعقب ذلك", "أعقب ذلك")
 ORDINAL_WORDS = {"اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3}
 SPECIFIC_ATTACK_TYPES = ("IEDAttack", "DroneAttack", "RocketAttack", "AirStrike")
 
@@ -123,8 +127,12 @@ def _norms(tokens: Span | Sequence[Token]) -> list[str]:
 
 
 def _phrase_in(text: str, phrases: Sequence[str]) -> bool:
+    """A phrase occurs as whole words (a proclitic و/ف/ب/ل may stand before it)."""
     folded = fold(text)
-    return any(fold(p) in folded for p in phrases)
+    for p in phrases:
+        if re.search(r"(?<![\w])[وفبل]?" + re.escape(fold(p)) + r"(?![\w])", folded):
+            return True
+    return False
 
 
 def _mentions_in(ctx: ArticleContext, start: int, end: int) -> list[Mention]:
@@ -209,7 +217,7 @@ def is_negated(doc: Doc, i: int, floor: int = 0) -> bool:
 def _number_before(ctx: ArticleContext, doc: Doc, i: int) -> NumberSpan | None:
     start = doc[max(0, i - 3)].idx
     for num in ctx.numbers:
-        if start <= num.start and num.end <= doc[i].idx + 1 and num.kind in ("digits", "words"):
+        if start <= num.end and num.end <= doc[i].idx + 1 and num.kind in ("digits", "words"):
             if not any(d.start <= num.start < d.end for d in ctx.dates):
                 return num
     return None
@@ -467,10 +475,10 @@ def clause_date(
         if not (span.start_char <= d.start and d.end <= span.end_char):
             continue
         t = _token_at(doc, d.start)
-        prev = _prev_words(doc, t, 4, clause.start)
+        prev = _prev_words(doc, t, 5, clause.start)
         if prev[-2:] and "منذ" in prev[-2:]:
             continue
-        said = any(w in REPORTING or w in SPEECH_NOUNS for w in prev[-3:])
+        said = any(w in REPORTING or w in SPEECH_NOUNS for w in prev)
         deadline = any(w in DEADLINE for w in prev[-2:]) or fold(d.text).startswith("بحلول")
         cands.append(
             (not (planned and deadline), said, rank.get(d.precision, 4), abs(d.start - doc[anchor].idx), d.start, d)
@@ -707,16 +715,17 @@ def withdrawal_roles(
         role: str | None
         if _coordinated(doc, m, prev_m) and prev_role and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES):
             role = prev_role
-        elif any(w in LEADS for w in prev) or "اضافه" in prev:  # "بقيادة X", "بالإضافة إلى X"
+        elif any(w in LEADERS for w in prev) or "اضافه" in prev:  # "بقيادة X", "بالإضافة إلى X"
             role = None
-        elif any(w in LEADS for w in prev):
-            role = None
+        elif any(w in BELONGS for w in prev[-2:]) and e.cls in ("Coalition", "MilitaryForce", "State"):
+            role = "actor"  # "قوة تابعة للتحالف": the coalition's force moves
         elif "من" in prev and e.cls in LOCATION_CLASSES:
             role = "from"
         elif to and e.cls in ("MilitaryForce", "Coalition", "ArmedGroup") and wtype == "BaseHandover":
             role = "recipient"
         elif to and e.cls in LOCATION_CLASSES:
-            role = "from" if e.cls == "State" and lam and wtype != "Redeployment" and not dests else "dest"
+            leaving = any(doc[i].norm_ in LEAVE_VERBS for i in trig)  # "مغادرة … للقائم": leaving it
+            role = "from" if lam and (leaving or e.cls == "State") and not dests else "dest"
         elif e.cls == "MilitaryBase" and (t - 1 in handover_tokens or t - 2 in handover_tokens or m.rule == "anaphora:base"):
             role = "from"
         elif e.cls in LOCATION_CLASSES and any(w in LOC_PREPS for w in prev):
@@ -731,6 +740,8 @@ def withdrawal_roles(
             buckets[role].append(e)
         prev_m, prev_role = m, role
     actors = [a for a in dict.fromkeys(actors) if a not in recipients and a not in froms]
+    if not froms and not actors:
+        return []  # "سرعة الانسحاب" in Iraq: no one named moving, nowhere named left
     froms = list(dict.fromkeys(froms or ins))
     locs = most_specific(ctx.gazetteer, [(f, 0) for f in froms])
     if not locs and not (actors and dests):
@@ -745,6 +756,24 @@ def withdrawal_roles(
         for ls in loc_sets:
             out.append([RoleFiller("actor", a, ev) for a in acts] + tail + [RoleFiller("location", b, ev) for b in ls])
     return out
+
+
+BASE_PLURALS = K("قواعد قاعدتين قاعدتي قاعدتان قاعدتا".split())
+
+
+def _counted_bases(ctx: ArticleContext, doc: Doc, clause: Clause) -> bool:
+    """"3 قواعد", "ثلاث قواعد", "قاعدتين أخريين": withdrawals from a counted set of bases."""
+    for tok in clause.span(doc):
+        if tok.norm_ not in BASE_PLURALS:
+            continue
+        if tok.norm_.startswith("قاعدت") and tok.i + 1 < clause.end and doc[tok.i + 1].norm_.startswith(("اخري", "عسكريت")):
+            return True
+        if tok.norm_ == "قواعد" and (
+            _number_before(ctx, doc, tok.i) is not None
+            or "عدد" in _prev_words(doc, tok.i, 4, clause.start)
+        ):
+            return True
+    return False
 
 
 def status_of(doc: Doc, clause: Clause, category: str) -> str:
@@ -837,6 +866,11 @@ def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: lis
         if doc[i].norm_ in ATTACK_NOUN
         for n in ctx.numbers
     )
+    dual = dual or any(
+        n.kind == "dual" and span_start <= n.start < span_end and _dual_target(ctx, n)
+        for n in ctx.numbers
+        for span_start, span_end in [(clause.span(doc).start_char, clause.span(doc).end_char)]
+    )
     count = 2 if dual else 1
     places = [r for r in roles if r.role == "location"]
     for k in range(count):
@@ -846,13 +880,14 @@ def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: lis
         ordinal = k + 1 if count == 2 else clause.ordinal
         # a dual's casualties and date belong to the attack its clause names, if any
         own = count == 1 or (clause.ordinal == ordinal)
+        shared_date = own or clause.ordinal is None  # "تعرض رتلان الأحد لهجومين": both that day
         i = st.add(
             EventRecord(
                 local_id=ctx.article_id,
                 category="attack",
                 type=etype,
                 status=status,
-                date=date if own else None,
+                date=date if shared_date else None,
                 roles=tuple(rs),
                 responsibility=(),
                 casualties=cas if own else (),
@@ -863,8 +898,16 @@ def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: lis
         sent_events.append(i)
 
 
+def _dual_target(ctx: ArticleContext, n: NumberSpan) -> bool:
+    """"استهداف رتلين": two targets struck by one verb are two attacks."""
+    word = fold(ctx.text[n.start : n.end]).split()[-1]
+    return any(word.startswith(h) for h in ("رتل", "رتلي", "قافلت", "موكب"))
+
+
 def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: list[int]) -> None:
     wtype, trig = wd
+    if _counted_bases(ctx, doc, clause) or _phrase_in(clause.span(doc).text, lx.WITHDRAWAL_NOT_EVENT):
+        return  # "الانسحاب من 3 قواعد": a programme of several withdrawals; demands and votes
     ev = replace(ev_base, rule="withdrawal:" + wtype)
     status = status_of(doc, clause, "withdrawal")
     date = clause_date(ctx, doc, clause, trig[0], planned=status == "planned")
@@ -938,7 +981,7 @@ def _add_place(events: list[EventRecord], i: int, place: EntityRef, ev: Evidence
             e = replace(e, roles=tuple(r for r in e.roles if r.role != "location"))
             if place.cls == "MilitaryBase":
                 roles += (RoleFiller("target", place, ev),)
-            events[k] = replace(e, roles=e.roles + roles, sources=tuple(dict.fromkeys(e.sources + ((ev,) if k == i else ()))))
+            events[k] = replace(e, roles=e.roles + roles)
 
 
 def _continuation(doc, sent, events, attacks_here, last_attack_sentence) -> None:
@@ -948,8 +991,16 @@ def _continuation(doc, sent, events, attacks_here, last_attack_sentence) -> None
         return
     cur = events[attacks_here[0]]
     prev = events[last_attack_sentence[0]]
-    if cur.retaliation_for or prev.sources[0].end < sent.start_char - 400:
+    if cur.retaliation_for:
         return
+    # only the sentence right before, and only if the dates do not disagree
+    gap = doc.text[prev.sources[0].end : sent.start_char]
+    if len(segment_gap := gap.strip()) > 0 and any(ch.isalpha() for ch in segment_gap):
+        return
+    if cur.date and prev.date and cur.date.earliest and prev.date.earliest:
+        if cur.date.latest < prev.date.earliest or prev.date.latest < cur.date.earliest:
+            if abs((dt.date.fromisoformat(cur.date.earliest) - dt.date.fromisoformat(prev.date.earliest)).days) > 1:
+                return
     definite = False
     for tok in sent:
         raw = fold(tok.text)

@@ -71,11 +71,35 @@ def _interval(d: DateInfo | None) -> tuple[str, str] | None:
     return d.earliest, d.latest
 
 
-def _places(r: EventRecord) -> set[str]:
-    """Where an event happened, specific enough to identify it: bases, places, and for
-    attacks the targeted groups; a whole country is too coarse to say two reports are one."""
+def _places(r: EventRecord, states: bool = False) -> set[str]:
+    """Where an event happened: its locations, and for attacks its targets. A whole
+    country is too coarse to say two attack reports are one; for a withdrawal within one
+    article ("منسحبة من العراق") it is enough (``states=True``)."""
     roles = ("location", "target") if r.category == "attack" else ("location",)
-    return {f.entity.iri for f in r.roles if f.role in roles and f.entity.cls != "State"}
+    keep_states = states and r.category == "withdrawal"
+    return {f.entity.iri for f in r.roles if f.role in roles and (keep_states or f.entity.cls != "State")}
+
+
+def _shared_place(a: EventRecord, b: EventRecord) -> bool:
+    same_article = a.sources[0].article == b.sources[0].article
+    return bool(_places(a, same_article) & _places(b, same_article))
+
+
+def _specific_match(a: EventRecord, b: EventRecord) -> bool:
+    """Across articles an undated report needs more than a shared city: the same specific
+    kind of attack, or the same ordinal ("الهجوم الأول"), or a shared base."""
+    if a.sources[0].article == b.sources[0].article or a.category == "withdrawal":
+        return True
+    if a.ordinal and a.ordinal == b.ordinal:
+        return True
+    if a.retaliation_for and b.retaliation_for:
+        return True  # two replies with a shared target
+    ident = ("MilitaryBase", "Person")  # a base, or a named person struck, identifies an attack
+    bases = {f.entity.iri for f in a.roles if f.entity.cls in ident} & {
+        f.entity.iri for f in b.roles if f.entity.cls in ident
+    }
+    same_kind = a.type == b.type and a.type not in GENERIC or (a.type in AIR and b.type in AIR)
+    return bool(bases) or same_kind
 
 
 def _types_compatible(a: str, b: str) -> bool:
@@ -104,7 +128,7 @@ def _kin(a: EventRecord, b: EventRecord) -> bool:
 
 def _same(a: EventRecord, b: EventRecord) -> bool:
     """Both dated: same place and overlapping dates."""
-    return _kin(a, b) and bool(_places(a) & _places(b)) and _dates_compatible(a, b)
+    return _kin(a, b) and _shared_place(a, b) and _dates_compatible(a, b)
 
 
 def _canonical(r: EventRecord) -> tuple:
@@ -115,7 +139,11 @@ def _canonical(r: EventRecord) -> tuple:
 def informative(r: EventRecord) -> bool:
     """A report says something concrete: a date, a place, a target, an actor who moves, or a claim."""
     return bool(
-        _dated(r) or any(f.role not in ("weapon", "attacker") for f in r.roles) or r.responsibility
+        _dated(r)
+        or any(f.role not in ("weapon", "attacker") for f in r.roles)
+        or r.responsibility
+        or r.retaliation_for
+        or r.same_as
     )
 
 
@@ -154,11 +182,11 @@ def merge_events(records: list[EventRecord]) -> list[Event]:
             if _same(recs[i], recs[j]):
                 union(i, j)
     for i, r in enumerate(recs):
-        if _dated(r) or not _places(r):
+        if _dated(r) or not _places(r, states=True):
             continue
         best = None
         for j, other in enumerate(recs):
-            if j == i or not _kin(r, other) or not (_places(r) & _places(other)):
+            if j == i or not _kin(r, other) or not _shared_place(r, other) or not _specific_match(r, other):
                 continue
             if not _dated(other) and j > i:
                 continue  # undated pairs: the later joins the earlier
@@ -192,6 +220,27 @@ def merge_events(records: list[EventRecord]) -> list[Event]:
     return sorted(events, key=lambda e: e.iri)
 
 
+def _clusters_compatible(recs, find, a: int, b: int) -> bool:
+    ma = [r for i, r in enumerate(recs) if find(i) == find(a)]
+    mb = [r for i, r in enumerate(recs) if find(i) == find(b)]
+    return all(_kin(x, y) for x in ma for y in mb) and all(
+        _dates_compatible(x, y) for x in ma for y in mb if _dated(x) and _dated(y)
+    )
+
+
+def _clusters_share(recs, find, a: int, b: int) -> bool:
+    """Two replies are one only if they share a place or target, or answer an attack
+    that is named precisely (by its ordinal: "الهجوم الأول")."""
+    ma = [r for i, r in enumerate(recs) if find(i) == find(a)]
+    mb = [r for i, r in enumerate(recs) if find(i) == find(b)]
+    if set().union(*(_places(r) for r in ma)) & set().union(*(_places(r) for r in mb)):
+        return True
+    index = {r.local_id: r for r in recs}
+    ta = {find(recs.index(index[t])) for r in ma for t in r.retaliation_for if t in index and index[t].ordinal}
+    tb = {find(recs.index(index[t])) for r in mb for t in r.retaliation_for if t in index and index[t].ordinal}
+    return bool(ta & tb)
+
+
 def _merge_answered(recs, index, find, union) -> None:
     """One reply answers one attack: when the reports of a reply point at attacks in
     several clusters ("the Wednesday attack", "the first Taji attack"), and those
@@ -204,17 +253,23 @@ def _merge_answered(recs, index, find, union) -> None:
             for target in r.retaliation_for:
                 if target in index:
                     by_reply.setdefault(find(i), set()).add(find(index[target]))
+        # replies to one attack are one reply (kin, dates not in conflict)
+        answered_by: dict[int, list[int]] = {}
+        for reply_root, roots in by_reply.items():
+            for root in roots:
+                answered_by.setdefault(root, []).append(reply_root)
+        for replies in answered_by.values():
+            replies = sorted(set(find(x) for x in replies))
+            for a, b in zip(replies, replies[1:], strict=False):
+                if find(a) != find(b) and _clusters_compatible(recs, find, a, b) and _clusters_share(recs, find, a, b):
+                    union(a, b)
+                    changed = True
         for roots in by_reply.values():
             roots = sorted(roots)
             for a, b in zip(roots, roots[1:], strict=False):
                 if find(a) == find(b):
                     continue
-                ma = [r for i, r in enumerate(recs) if find(i) == find(a)]
-                mb = [r for i, r in enumerate(recs) if find(i) == find(b)]
-                ok = all(_kin(x, y) for x in ma for y in mb) and all(
-                    _dates_compatible(x, y) for x in ma for y in mb if _dated(x) and _dated(y)
-                )
-                if ok:
+                if _clusters_compatible(recs, find, a, b):
                     union(a, b)
                     changed = True
 
