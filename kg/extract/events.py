@@ -78,6 +78,10 @@ REPORTING = K(lx.REPORTING_VERBS)
 DEADLINE = K(lx.DEADLINE_WORDS)
 DIRECTIONS = K("جنوب شمال شرق غرب جنوبي شمالي غربي شرقي".split())
 NEAR = K("قرب بالقرب مقربة".split())
+STATIONED = K(
+    "تضم يضم تستضيف يستضيف يتمركز تتمركز توجد يوجد تنتشر ينتشر المتمركزة المتواجدة المنتشرة".split()
+)
+STORES = K("مخازن مخزن ذخيرة ذخائر مستودعات مستودع معدة".split())
 LEADERS = K("بقيادة قيادة تقوده يقوده".split())
 BELONGS = K("تابعة تابع التابعة التابع".split())
 LEAVE_VERBS = K("مغادرة غادر غادرت يغادر تغادر ستغادر سيغادر يغادرون".split())
@@ -338,7 +342,12 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
     targets: list[EntityRef] = []
     locations: list[EntityRef] = []
     references: list[EntityRef] = []  # "جنوب بغداد": a reference point, kept only if alone
-    weapons = [m.entity for m in ms if m.entity.cls == "Weapon"]
+    # "مخازن أسلحة وصواريخ": weapons stored at a target are not the weapons used
+    weapons = [
+        m.entity
+        for m in ms
+        if m.entity.cls == "Weapon" and not any(w in STORES for w in _prev_words(doc, _token_at(doc, m.start), 3, clause.start))
+    ]
     norms_clause = set(_norms(span))
     blame = bool(norms_clause & (ATTRIB | CLAIM))
     killing = [t.i for t in span if t.norm_ in KILLED or t.norm_ in ASSASSINATION]
@@ -374,6 +383,10 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
                 roles = ("target", "location")
         elif e.cls in ("Place", "State") and prev and prev[-1] in ("علي", "ضد"):
             roles = ("target", "location")
+        elif e.cls in ("Place", "State") and prev and prev[-1] in LOC_PREPS:
+            roles = ("location",)
+        elif any(w in STATIONED for w in prev):
+            roles = ()  # "القاعدة التي تضم قوات أميركية": who is there, not what was struck
         elif _purpose(doc, t, clause.start):
             roles = ()  # "معدة لاستهداف قواعد الولايات المتحدة": an intended target, not this one
         elif e.cls in ARMED_ACTORS and (
@@ -530,7 +543,7 @@ def casualties(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[int | Non
 
 def _number_at(ctx: ArticleContext, tok: Token) -> NumberSpan | None:
     for x in ctx.numbers:
-        if x.start <= tok.idx < x.end and x.kind in ("digits", "words", "dual"):
+        if x.start < tok.idx + len(tok.text) and tok.idx < x.end and x.kind in ("digits", "words", "dual"):
             if not any(d.start <= x.start < d.end for d in ctx.dates):
                 return x
     return None
@@ -719,8 +732,10 @@ def withdrawal_roles(
             role = None
         elif any(w in BELONGS for w in prev[-2:]) and e.cls in ("Coalition", "MilitaryForce", "State"):
             role = "actor"  # "قوة تابعة للتحالف": the coalition's force moves
-        elif "من" in prev and e.cls in LOCATION_CLASSES:
+        elif e.cls in LOCATION_CLASSES and (prev[-1:] == ["من"] or (prev[-2:-1] == ["من"] and prev[-1] in BASE_PLURALS | BASE_CUE_KEYS)):
             role = "from"
+        elif e.cls in ("State", "MilitaryForce", "Coalition") and t - 1 in set(trig):
+            role = "actor"  # "سحب بريطانيا عدداً من قواتها": the one who withdraws
         elif to and e.cls in ("MilitaryForce", "Coalition", "ArmedGroup") and wtype == "BaseHandover":
             role = "recipient"
         elif to and e.cls in LOCATION_CLASSES:
@@ -759,6 +774,7 @@ def withdrawal_roles(
 
 
 BASE_PLURALS = K("قواعد قاعدتين قاعدتي قاعدتان قاعدتا".split())
+BASE_CUE_KEYS = K(lx.BASE_CUES)
 
 
 def _counted_bases(ctx: ArticleContext, doc: Doc, clause: Clause) -> bool:
@@ -806,38 +822,47 @@ def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
     last_attack_sentence: list[int] = []
     for sent in doc.sents:
         ev_base = Evidence(ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, "")
-        resp = responsibility(ctx, doc, sent, replace(ev_base, rule="responsibility"))
         sent_events: list[int] = []
         aggregate = False
         for clause in split_clauses(doc, sent):
-            span = clause.span(doc)
-            if _phrase_in(span.text, lx.NOT_EVENT_PHRASES):
-                continue
-            weapons = [m for m in _mentions_in(ctx, span.start_char, span.end_char) if m.entity.cls == "Weapon"]
-            trig = attack_triggers(doc, clause, weapons)
-            if trig:
-                if is_aggregate(ctx, doc, clause, trig):
-                    aggregate = True
-                else:
-                    _attack_events(ctx, doc, clause, trig, ev_base, st, sent_events)
-                continue
-            wd = withdrawal_type(ctx, doc, clause)
-            if wd is not None:
-                for sub in withdrawal_subclauses(doc, clause, wd[1]):
-                    sub_type = withdrawal_type(ctx, doc, sub)
-                    if sub_type is not None:
-                        _withdrawal_events(ctx, doc, sub, sub_type, ev_base, st, sent_events)
-        attacks_here = [i for i in sent_events if st.events[i].category == "attack"]
-        # responsibility: this sentence's attacks, else the previous attack sentence's
-        targets = attacks_here or ([] if aggregate else last_attack_sentence)
-        if resp:
+            before = len(sent_events)
+            aggregate = _clause_events(ctx, doc, clause, ev_base, st, sent_events) or aggregate
+            # responsibility: this clause's attacks, else the attacks reported before it
+            # ("وحمّلت كتائب حزب الله المسؤولية، وأعقب ذلك غارات …": the blame is for the
+            # attack of the previous sentence, not for the strikes that followed)
+            resp = responsibility(ctx, doc, clause.span(doc), replace(ev_base, rule="responsibility"))
+            here = [i for i in sent_events[before:] if st.events[i].category == "attack"]
+            earlier = [i for i in sent_events[:before] if st.events[i].category == "attack"]
+            targets = here or earlier or ([] if aggregate else last_attack_sentence)
             for i in targets:
                 st.events[i] = replace(st.events[i], responsibility=st.events[i].responsibility + tuple(resp))
+        attacks_here = [i for i in sent_events if st.events[i].category == "attack"]
         _link_retaliation(ctx, doc, sent, st.events, sent_events, last_attack_sentence)
         _continuation(doc, sent, st.events, attacks_here, last_attack_sentence)
         if attacks_here:
             last_attack_sentence = attacks_here
     return st.events
+
+
+def _clause_events(ctx, doc, clause, ev_base, st, sent_events) -> bool:
+    """Record the attack or withdrawal events of one clause; True if it is an aggregate."""
+    span = clause.span(doc)
+    if _phrase_in(span.text, lx.NOT_EVENT_PHRASES):
+        return False
+    weapons = [m for m in _mentions_in(ctx, span.start_char, span.end_char) if m.entity.cls == "Weapon"]
+    trig = attack_triggers(doc, clause, weapons)
+    if trig:
+        if is_aggregate(ctx, doc, clause, trig):
+            return True
+        _attack_events(ctx, doc, clause, trig, ev_base, st, sent_events)
+        return False
+    wd = withdrawal_type(ctx, doc, clause)
+    if wd is not None:
+        for sub in withdrawal_subclauses(doc, clause, wd[1]):
+            sub_type = withdrawal_type(ctx, doc, sub)
+            if sub_type is not None:
+                _withdrawal_events(ctx, doc, sub, sub_type, ev_base, st, sent_events)
+    return False
 
 
 def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: list[int]) -> None:

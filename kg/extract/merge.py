@@ -190,6 +190,8 @@ def merge_events(records: list[EventRecord]) -> list[Event]:
                 continue
             if not _dated(other) and j > i:
                 continue  # undated pairs: the later joins the earlier
+            if r.category == "withdrawal" and r.status == "done" and other.status == "planned":
+                continue  # what happened is not the plan announced for later
             score = (
                 other.status != r.status,
                 not _dated(other),
