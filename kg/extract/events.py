@@ -383,6 +383,8 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
                 roles = ("target", "location")
         elif e.cls in ("Place", "State") and prev and prev[-1] in ("علي", "ضد"):
             roles = ("target", "location")
+        elif e.cls in LOCATION_CLASSES and any(w in DIRECTIONS for w in prev[-2:]):
+            roles = ("reference",)  # "100 كم جنوب بغداد": a reference point
         elif e.cls in ("Place", "State") and prev and prev[-1] in LOC_PREPS:
             roles = ("location",)
         elif any(w in STATIONED for w in prev):
@@ -415,7 +417,27 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
     out += [RoleFiller("target", tg, ev) for tg in dict.fromkeys(targets)]
     out += [RoleFiller("location", loc, ev) for loc in most_specific(ctx.gazetteer, locations)]
     out += [RoleFiller("weapon", w, ev) for w in dict.fromkeys(weapons)]
+    if not weapons and _air_words(span):
+        # "رد الطيران الأميركي … بقصف", "ضربات جوية": the means is an air strike, said in words
+        # that are not a weapon name; the gazetteer's weapon for air strikes fills the role
+        air = _weapon_for(ctx.gazetteer, "AirStrike")
+        if air is not None:
+            out.append(RoleFiller("weapon", air, replace(ev, rule=ev.rule + "+air")))
     return out
+
+
+def _air_words(span: Span) -> bool:
+    norms = _norms(span)
+    return any(n in K(["غارة", "غارات", "غارتين", "طيران"]) for n in norms) or (
+        any(n in STRIKE_NOUNS for n in norms) and any(n in K(["جوية", "جوي", "جويا"]) for n in norms)
+    )
+
+
+def _weapon_for(gaz: Gazetteer, attack_type: str) -> EntityRef | None:
+    for e in gaz.entities:
+        if e.cls == "Weapon" and e.implies_attack_type == attack_type:
+            return EntityRef(e.iri, e.cls, e.label_ar, e.label_en, True)
+    return None
 
 
 def most_specific(gaz: Gazetteer, located: list[tuple[EntityRef, int]]) -> list[EntityRef]:
@@ -632,7 +654,11 @@ def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> l
             after = [m for m in ms if m.start > tok.idx]
             before = [m for m in ms if m.end <= tok.idx]
             if n.startswith(("حمل", "يحمل", "تحمل")):
-                # "حمّلت كتائب حزب الله المسؤولية": the party is the object; the accuser unnamed
+                # "حمّلت كتائب حزب الله المسؤولية": the party is the object; the accuser unnamed.
+                # Without "المسؤولية" it is another verb ("تحمل نفس الاسم": bears the name).
+                resp_word = strip_definite(fold("المسؤولية"))
+                if not any(doc[k].norm_ == resp_word for k in range(tok.i + 1, min(sent.end, tok.i + 8))):
+                    continue
                 if after:
                     out.append(Responsibility("attribution", after[0].entity, (), ev))
             elif n.startswith(("اتهم", "تتهم", "يتهم")):
@@ -820,7 +846,8 @@ def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
     """Events of one article, in text order, with sentence-level evidence."""
     st = _State(events=[])
     last_attack_sentence: list[int] = []
-    for sent in doc.sents:
+    last_attack_at = -2
+    for n_sent, sent in enumerate(doc.sents):
         ev_base = Evidence(ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, "")
         sent_events: list[int] = []
         aggregate = False
@@ -833,7 +860,8 @@ def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
             resp = responsibility(ctx, doc, clause.span(doc), replace(ev_base, rule="responsibility"))
             here = [i for i in sent_events[before:] if st.events[i].category == "attack"]
             earlier = [i for i in sent_events[:before] if st.events[i].category == "attack"]
-            targets = here or earlier or ([] if aggregate else last_attack_sentence)
+            previous = last_attack_sentence if last_attack_at == n_sent - 1 and not aggregate else []
+            targets = here or earlier or previous
             for i in targets:
                 st.events[i] = replace(st.events[i], responsibility=st.events[i].responsibility + tuple(resp))
         attacks_here = [i for i in sent_events if st.events[i].category == "attack"]
@@ -841,6 +869,7 @@ def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
         _continuation(doc, sent, st.events, attacks_here, last_attack_sentence)
         if attacks_here:
             last_attack_sentence = attacks_here
+            last_attack_at = n_sent
     return st.events
 
 

@@ -147,7 +147,7 @@ def informative(r: EventRecord) -> bool:
     )
 
 
-def merge_events(records: list[EventRecord]) -> list[Event]:
+def merge_events(records: list[EventRecord], contains=None) -> list[Event]:
     """Cluster event reports into events.
 
     1. Dated reports with a shared place and overlapping dates are one event
@@ -156,6 +156,8 @@ def merge_events(records: list[EventRecord]) -> list[Event]:
        and, if possible, its status; among several, the one of the same article,
        then the earliest. An undated report that names no place stays alone.
     Reports that say nothing concrete (no date, place, actor or claim) are dropped.
+    ``contains(outer_iri, inner_iri)`` (from the gazetteer) lets an event keep only its most
+    specific places.
     """
     recs = sorted((r for r in records if informative(r)), key=_canonical)
     parent = list(range(len(recs)))
@@ -218,7 +220,7 @@ def merge_events(records: list[EventRecord]) -> list[Event]:
         drafts.append((iri, members))
     events = []
     for iri, members in drafts:
-        events.append(_combine(iri, members, local_to_iri))
+        events.append(_combine(iri, members, local_to_iri, contains))
     return sorted(events, key=lambda e: e.iri)
 
 
@@ -294,7 +296,19 @@ def _event_iri(members: list[EventRecord], used: set[str]) -> str:
     return iri
 
 
-def _combine(iri: str, members: list[EventRecord], local_to_iri: dict[str, str]) -> Event:
+def _drop_coarse_locations(roles: list[RoleFiller], contains) -> tuple[RoleFiller, ...]:
+    """Across reports, keep the most specific places: a country goes when a place is named,
+    a city when a base inside it is named (one report says "قرب بغداد", another "بسماية")."""
+    locs = {r.entity for r in roles if r.role == "location"}
+    drop = set()
+    if any(loc.cls != "State" for loc in locs):
+        drop |= {loc for loc in locs if loc.cls == "State"}
+    if contains is not None:
+        drop |= {outer for outer in locs for inner in locs if inner != outer and contains(outer.iri, inner.iri)}
+    return tuple(r for r in roles if not (r.role == "location" and r.entity in drop))
+
+
+def _combine(iri: str, members: list[EventRecord], local_to_iri: dict[str, str], contains=None) -> Event:
     types = [m.type for m in members]
     specific = [t for t in types if t not in GENERIC] or types
     etype = min(specific, key=lambda t: (-specific.count(t), TYPE_PRIORITY.get(t, 9), t))
@@ -310,7 +324,7 @@ def _combine(iri: str, members: list[EventRecord], local_to_iri: dict[str, str])
         date = min(dated, key=lambda m: (PRECISION_RANK.get(m.date.precision, 4), m.date.earliest or "", _canonical(m))).date
     elif any(m.date is not None for m in members):
         date = min((m for m in members if m.date is not None), key=_canonical).date
-    roles = tuple(sorted({r for m in members for r in m.roles}))
+    roles = _drop_coarse_locations(sorted({r for m in members for r in m.roles}), contains)
     resp = tuple(sorted({r for m in members for r in m.responsibility}, key=_resp_key))
     cas = tuple(sorted({c for m in members for c in m.casualties}, key=lambda c: (c.evidence.article, c.evidence.start)))
     sources = tuple(sorted({s for m in members for s in m.sources}, key=lambda s: (s.article, s.start, s.rule)))

@@ -67,6 +67,18 @@ class Gazetteer:
             return []
         return [o for r, o in entity.relations if r == relation]
 
+    def contains(self, outer: str, inner: str) -> bool:
+        """``inner`` is (transitively) located in ``outer``."""
+        seen, todo = set(), [inner]
+        while todo:
+            for parent in self.related(todo.pop(), "locatedIn"):
+                if parent == outer:
+                    return True
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return False
+
     def ancestors(self, iri: str) -> set[str]:
         """The entity and everything it is (transitively) part of."""
         seen = {iri}
