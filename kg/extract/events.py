@@ -90,7 +90,8 @@ STRIKE_NOUNS = K("غارة غارات ضربة ضربات قصف".split())
 AIR_WORDS = K("جوية جوي جويا طيار طائرة طيران".split())
 NEW_EVENT_ADJ = K("انتقامي انتقامية جديد جديدة آخر أخرى".split())
 REFERENCE_PREV = K("على رد ردا رداً انتقاما عقب بعد".split())
-SPEECH_NOUNS = K("بيان بيانا تصريح تصريحات مقابلة اتفاق الاتفاق اتفق اتفقت توصلت توصل حوار".split())
+SPEECH_NOUNS = K("بيان بيانا تصريح تصريحات مقابلة".split())
+AGREEMENT = K("اتفاق الاتفاق توصلت توصل حوار".split())
 
 ACTOR_CLASSES = {"State", "ArmedGroup", "MilitaryForce", "Coalition", "Person", "Organisation"}
 ARMED_ACTORS = {"State", "ArmedGroup", "MilitaryForce", "Coalition"}
@@ -513,6 +514,8 @@ def clause_date(
         prev = _prev_words(doc, t, 5, clause.start)
         if prev[-2:] and "منذ" in prev[-2:]:
             continue
+        if any(w in AGREEMENT for w in prev[-4:]):
+            continue  # "عقب الاتفاق الذي توصلت إليه بغداد وواشنطن الشهر الماضي": the agreement's date
         said = any(w in REPORTING or w in SPEECH_NOUNS for w in prev)
         deadline = any(w in DEADLINE for w in prev[-2:]) or fold(d.text).startswith("بحلول")
         cands.append(
@@ -719,6 +722,17 @@ def withdrawal_subclauses(doc: Doc, clause: Clause, trig: list[int]) -> list[Cla
     return [Clause(clause.sent, a, b, clause.ordinal) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
+def _in_destination(doc: Doc, t: int, floor: int) -> bool:
+    """Token t lies in an "إلى …" phrase that has not been closed by a comma or a verb-like word."""
+    for k in range(t - 1, max(floor, t - 6) - 1, -1):
+        n = doc[k].norm_
+        if doc[k].text in ("،", ",", "؛", ".") or n == "من":
+            return False
+        if n == "الي" and k < t - 1:
+            return True
+    return False
+
+
 def withdrawal_roles(
     ctx: ArticleContext, doc: Doc, clause: Clause, wtype: str, trig: list[int], ev: Evidence
 ) -> list[list[RoleFiller]]:
@@ -749,6 +763,12 @@ def withdrawal_roles(
         e = m.entity
         t = _token_at(doc, m.start)
         prev = _prev_words(doc, t, 2, clause.start)
+        if _in_destination(doc, t, clause.start):
+            # "إلى مواقع للتحالف في سوريا", "إلى قواعدها في الكويت": all part of where they go
+            if e.cls in LOCATION_CLASSES:
+                dests.append(e)
+            prev_m, prev_role = m, None
+            continue
         lam = _has_proclitic(doc[t], "ل") and m.rule != "anaphora:base"
         to = "الي" in prev[-1:] or lam
         role: str | None
@@ -818,13 +838,16 @@ def _counted_bases(ctx: ArticleContext, doc: Doc, clause: Clause) -> bool:
     return False
 
 
-def status_of(doc: Doc, clause: Clause, category: str) -> str:
+def status_of(doc: Doc, clause: Clause, category: str, trig: list[int] | None = None) -> str:
     norms = set(_norms(clause.span(doc)))
     if category == "attack":
         return "disrupted" if norms & DISRUPT else "done"
-    text = fold(clause.span(doc).text)
-    if norms & PLANNED or any(fold(p) in text for p in ("من المقرر", "من المنتظر")):
-        return "planned"
+    # a plan marker governs the withdrawal word it stands before ("من المقرر سحب",
+    # "اتفق … على انسحاب", "ستغادر"); one elsewhere in the clause speaks of something else
+    for i in trig or [clause.start]:
+        window = [doc[k].norm_ for k in range(max(clause.start, i - 5), i + 1)]
+        if any(w in PLANNED for w in window):
+            return "planned"
     return "done"
 
 
@@ -963,7 +986,7 @@ def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: l
     if _counted_bases(ctx, doc, clause) or _phrase_in(clause.span(doc).text, lx.WITHDRAWAL_NOT_EVENT):
         return  # "الانسحاب من 3 قواعد": a programme of several withdrawals; demands and votes
     ev = replace(ev_base, rule="withdrawal:" + wtype)
-    status = status_of(doc, clause, "withdrawal")
+    status = status_of(doc, clause, "withdrawal", trig)
     date = clause_date(ctx, doc, clause, trig[0], planned=status == "planned")
     for rs in withdrawal_roles(ctx, doc, clause, wtype, trig, ev):
         i = st.add(

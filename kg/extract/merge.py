@@ -75,7 +75,7 @@ def _places(r: EventRecord, states: bool = False) -> set[str]:
     """Where an event happened: its locations, and for attacks its targets. A whole
     country is too coarse to say two attack reports are one; for a withdrawal within one
     article ("منسحبة من العراق") it is enough (``states=True``)."""
-    roles = ("location", "target") if r.category == "attack" else ("location",)
+    roles = ("location", "target") if r.category == "attack" else ("location", "destination")
     keep_states = states and r.category == "withdrawal"
     return {f.entity.iri for f in r.roles if f.role in roles and (keep_states or f.entity.cls != "State")}
 
