@@ -748,7 +748,7 @@ def withdrawal_roles(
     ms = [
         m
         for m in _mentions_in(ctx, span.start_char, span.end_char)
-        if m.entity.cls not in ("Weapon", "Person", "Organisation")
+        if m.entity.cls not in ("Weapon", "Person")
     ]
     actors: list[EntityRef] = []
     recipients: list[EntityRef] = []
@@ -791,7 +791,7 @@ def withdrawal_roles(
             role = "from"
         elif e.cls in LOCATION_CLASSES and any(w in LOC_PREPS for w in prev):
             role = "in"
-        elif e.cls in ("Coalition", "MilitaryForce", "State"):
+        elif e.cls in ("Coalition", "MilitaryForce", "State", "Organisation"):
             role = "actor"
         elif e.cls == "MilitaryBase":
             role = "from"

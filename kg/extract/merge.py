@@ -120,9 +120,14 @@ def _dated(r: EventRecord) -> bool:
 
 
 def _kin(a: EventRecord, b: EventRecord) -> bool:
-    """Same category and compatible types, and not two different ordinals of one article."""
+    """Same category and compatible types, not two different ordinals, and for withdrawals
+    not two different actors (France leaving Iraq is not the Czech Republic leaving it)."""
     if a.category != b.category or not _types_compatible(a.type, b.type):
         return False
+    if a.category == "withdrawal":
+        xa, xb = set(a.fillers("actor")), set(b.fillers("actor"))
+        if xa and xb and not (xa & xb):
+            return False
     return not (a.ordinal and b.ordinal and a.ordinal != b.ordinal)
 
 
