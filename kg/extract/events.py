@@ -81,6 +81,8 @@ NEAR = K("قرب بالقرب مقربة".split())
 STATIONED = K(
     "تضم يضم تستضيف يستضيف يتمركز تتمركز توجد يوجد تنتشر ينتشر المتمركزة المتواجدة المنتشرة".split()
 )
+BEHIND_VERBS = K("يقف تقف وقفت وقف يقفون".split())
+SELF_NAME_WORDS = K("نفسها نفسه يدعى تدعى يسمى تسمى".split())
 STORES = K("مخازن مخزن ذخيرة ذخائر مستودعات مستودع معدة".split())
 LEADERS = K("بقيادة قيادة تقوده يقوده".split())
 BELONGS = K("تابعة تابع التابعة التابع".split())
@@ -344,15 +346,17 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
     locations: list[EntityRef] = []
     references: list[EntityRef] = []  # "جنوب بغداد": a reference point, kept only if alone
     # "مخازن أسلحة وصواريخ": weapons stored at a target are not the weapons used
+    refs = reference_tokens(doc, clause)
     weapons = [
         m.entity
         for m in ms
-        if m.entity.cls == "Weapon" and not any(w in STORES for w in _prev_words(doc, _token_at(doc, m.start), 3, clause.start))
+        if m.entity.cls == "Weapon"
+        and _token_at(doc, m.start) not in refs
+        and not any(w in STORES for w in _prev_words(doc, _token_at(doc, m.start), 3, clause.start))
     ]
     norms_clause = set(_norms(span))
     blame = bool(norms_clause & (ATTRIB | CLAIM))
     killing = [t.i for t in span if t.norm_ in KILLED or t.norm_ in ASSASSINATION]
-    refs = reference_tokens(doc, clause)
     prev_m: Mention | None = None
     prev_roles: tuple[str, ...] = ()
     for m in ms:
@@ -388,6 +392,8 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
             roles = ("reference",)  # "100 كم جنوب بغداد": a reference point
         elif e.cls in ("Place", "State") and prev and prev[-1] in LOC_PREPS:
             roles = ("location",)
+        elif any(w in SELF_NAME_WORDS or w in CLAIM for w in prev):
+            roles = ()  # "تبنت مجموعة تطلق على نفسها X": the claimant, not the target
         elif any(w in STATIONED for w in prev):
             roles = ()  # "القاعدة التي تضم قوات أميركية": who is there, not what was struck
         elif _purpose(doc, t, clause.start):
@@ -596,6 +602,14 @@ def _count_after(ctx: ArticleContext, toks: list[Token], j: int) -> tuple[int | 
             if nxt is not None and nxt.value == 1:  # "مدني واحد": agreement, not another one
                 while j < n and toks[j].idx < nxt.end:
                     j += 1
+        elif tok.norm_ in PERSON_PLURAL and j + 1 < n and _number_at(ctx, toks[j + 1]) is not None:
+            num = _number_at(ctx, toks[j + 1])  # "متعاقدين اثنين", "جنود ثلاثة"
+            total += num.value
+            seen = True
+            j += 1
+            while j < n and toks[j].idx < num.end:
+                j += 1
+            j = _skip_noun_phrase(ctx, toks, j)
         elif tok.norm_ in PERSON_PLURAL or tok.norm_ in ("اخرين", "اخرون", "عدد", "عشرات", "العشرات"):
             return None, False
         else:
@@ -653,6 +667,13 @@ def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> l
             subj = [m for m in ms if abs(m.start - tok.idx) < 40 and m.entity.cls == "ArmedGroup"]
             if subj:
                 out.append(Responsibility("claim", subj[0].entity, (), ev))
+        elif n == "وراء" and tok.i > sent.start and doc[tok.i - 1].norm_ in BEHIND_VERBS:
+            # "قالت وزارة الدفاع إن فصيلاً يدعى X يقف وراء الهجوم": X blamed by the speaker
+            before = [m for m in ms if m.end <= tok.idx]
+            groups = [m for m in before if m.entity.cls == "ArmedGroup"]
+            if groups:
+                speakers = [m for m in before if m.end <= groups[-1].start and m.entity.cls in ("State", "Organisation", "MilitaryForce", "Coalition")]
+                out.append(Responsibility("attribution", groups[-1].entity, tuple(m.entity for m in speakers[:1]), ev))
         elif n in ATTRIB and n != strip_definite(fold("المسؤولية")):
             after = [m for m in ms if m.start > tok.idx]
             before = [m for m in ms if m.end <= tok.idx]
@@ -1039,12 +1060,21 @@ def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence)
             _add_place(events, answered[0], place.entity, Evidence(ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, "reference:ordinal"))
         break
     if not answered:
+        if _replies_to_series(doc, sent):
+            return  # "ردا على هجمات …": an answer to a campaign, not to one event
         answered = [i for i in last_attack_sentence if i not in sent_events]
     if not answered:
         return
     ids = tuple(events[a].local_id for a in answered)
     for i in attacks:
         events[i] = replace(events[i], retaliation_for=tuple(dict.fromkeys(events[i].retaliation_for + ids)))
+
+
+def _replies_to_series(doc: Doc, sent: Span) -> bool:
+    for tok in sent:
+        if tok.norm_ in ATTACK_PLURAL and _is_reference(doc, tok.i, sent.start) and not fold(tok.text).lstrip("وفبل").startswith("ال"):
+            return True
+    return False
 
 
 def _add_place(events: list[EventRecord], i: int, place: EntityRef, ev: Evidence) -> None:

@@ -123,11 +123,15 @@ class GazetteerComponent:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.gazetteer = gazetteer
         by_key: dict[str, list[Doc]] = {}
+        # one-word labels by NORM and definiteness: "سورية" (Syria) is not "السورية" (Syrian)
+        self.single: dict[tuple[str, str], set[bool]] = {}
         for entity in gazetteer.entities:
             for label in entity.labels_ar:
                 pattern = norm(nlp.make_doc(label))
                 if len(pattern):
                     by_key.setdefault(entity.iri, []).append(pattern)
+                if len(pattern) == 1:
+                    self.single.setdefault((entity.iri, pattern[0].norm_), set()).add(_definite_surface(label))
         for iri in sorted(by_key):
             self.matcher.add(iri, by_key[iri])
 
@@ -145,12 +149,26 @@ class GazetteerComponent:
             first, last = keep[start], keep[end - 1]
             if _crosses_sentence(doc, first, last):
                 continue
+            if first == last:
+                forms = self.single.get((iri, doc[first].norm_))
+                if forms is not None and _definite_surface(doc[first].text, doc[first].norm_) not in forms:
+                    continue
             spans.append(Span(doc, first, last + 1, label=entity.cls, kb_id=iri))
         doc.spans["gazetteer"] = _longest_first(spans)
         return doc
 
 
 _TRANSPARENT = re.compile(r"""^(?:["“”«»„‟'‘’]+|[وفبلك]ـ+)$""")
+
+
+def _definite_surface(word: str, norm: str | None = None) -> bool:
+    """The word carries the definite article (after a proclitic: والقائم, للقائم)."""
+    f = fold(word).strip("ـ")
+    if norm is None:
+        return f.startswith("ال")
+    return f.startswith("ال") or any(
+        v.startswith("ال") and strip_definite(v) == norm for v in clitic_variants(f)
+    )
 
 
 def _crosses_sentence(doc: Doc, first: int, last: int) -> bool:
