@@ -100,6 +100,8 @@ ARMED_ACTORS = {"State", "ArmedGroup", "MilitaryForce", "Coalition"}
 LOCATION_CLASSES = {"MilitaryBase", "Place", "State"}
 CLAUSE_BREAKS = ("في حين", "بينما", "فيما", "كان سببا", "وكان سببا", "وأعقب ذلك", "أعقب ذلك")
 ORDINAL_WORDS = {"اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3}
+REFERENCE_MARK = "+reference"
+CONNECTIVES = K(lx.CONNECTIVES)
 SPECIFIC_ATTACK_TYPES = ("IEDAttack", "DroneAttack", "RocketAttack", "AirStrike")
 
 
@@ -379,6 +381,8 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
         elif e.cls == "Person":
             if any(k < t and t - k <= 6 for k in killing):
                 roles = ("target",)
+        elif e.cls in ("Place", "State") and any(w in NEAR for w in prev[-2:]):
+            roles = ("reference",)  # "قاعدة عسكرية قرب بغداد": near it, not in it
         elif e.cls == "MilitaryBase":
             if any(w in NEAR for w in prev):
                 roles = ("location",)
@@ -418,11 +422,13 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
         prev_m, prev_roles = m, roles
     attackers += _demonym_attacker(ctx, doc, clause)
     attackers = [a for a in dict.fromkeys(attackers) if a not in targets]
-    if not locations and references:
-        locations = [(references[0], 0)]
     out = [RoleFiller("attacker", a, ev) for a in attackers]
     out += [RoleFiller("target", tg, ev) for tg in dict.fromkeys(targets)]
     out += [RoleFiller("location", loc, ev) for loc in most_specific(ctx.gazetteer, locations)]
+    if not locations and references:
+        # only a reference point is named ("قرب بغداد"): keep it, marked, so that a report
+        # naming the place itself wins when reports are merged
+        out.append(RoleFiller("location", references[0], replace(ev, rule=ev.rule + REFERENCE_MARK)))
     out += [RoleFiller("weapon", w, ev) for w in dict.fromkeys(weapons)]
     if not weapons and _air_words(span):
         # "رد الطيران الأميركي … بقصف", "ضربات جوية": the means is an air strike, said in words
@@ -501,6 +507,10 @@ def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) 
 # --------------------------------------------------------------------------- dates
 
 
+def _is_attack_clause(doc: Doc, clause: Clause) -> bool:
+    return any(t.norm_ in ATTACK_NOUN or t.norm_ in ATTACK_VERB for t in clause.span(doc))
+
+
 def clause_date(
     ctx: ArticleContext, doc: Doc, clause: Clause, anchor: int, planned: bool = False
 ) -> DateInfo | None:
@@ -522,6 +532,9 @@ def clause_date(
             continue
         if any(w in AGREEMENT for w in prev[-4:]):
             continue  # "عقب الاتفاق الذي توصلت إليه بغداد وواشنطن الشهر الماضي": the agreement's date
+        other = WITHDRAW | HANDOVER if not planned and _is_attack_clause(doc, clause) else ATTACK_NOUN | ATTACK_VERB | ATTACK_PLURAL
+        if any(w in other for w in prev[-3:]):
+            continue  # "الهجمات التي استهدفت الأسبوع الماضي" in a withdrawal sentence dates the attacks
         said = any(w in REPORTING or w in SPEECH_NOUNS for w in prev)
         deadline = any(w in DEADLINE for w in prev[-2:]) or fold(d.text).startswith("بحلول")
         cands.append(
@@ -795,7 +808,7 @@ def withdrawal_roles(
         role: str | None
         if _coordinated(doc, m, prev_m) and prev_role and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES):
             role = prev_role
-        elif any(w in LEADERS for w in prev) or "اضافه" in prev:  # "بقيادة X", "بالإضافة إلى X"
+        elif any(w in LEADERS or w in CONNECTIVES for w in prev):  # "بقيادة X", "بالإضافة إلى X"
             role = None
         elif any(w in BELONGS for w in prev[-2:]) and e.cls in ("Coalition", "MilitaryForce", "State"):
             role = "actor"  # "قوة تابعة للتحالف": the coalition's force moves
@@ -1009,7 +1022,17 @@ def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: l
     ev = replace(ev_base, rule="withdrawal:" + wtype)
     status = status_of(doc, clause, "withdrawal", trig)
     date = clause_date(ctx, doc, clause, trig[0], planned=status == "planned")
-    for rs in withdrawal_roles(ctx, doc, clause, wtype, trig, ev):
+    same_as: tuple[str, ...] = ()
+    first = doc[trig[0]] if trig else None
+    if first is not None and fold(first.text).lstrip("وفبل").startswith("ال"):
+        # "وشملت القوات المنسحبة …": the withdrawal just reported, described further
+        previous = [e for e in st.events if e.category == "withdrawal"]
+        if previous and first.idx - previous[-1].sources[0].end < 1500:
+            same_as = (previous[-1].local_id,)
+    rolesets = withdrawal_roles(ctx, doc, clause, wtype, trig, ev)
+    if not rolesets and same_as:
+        rolesets = [[]]
+    for rs in rolesets:
         i = st.add(
             EventRecord(
                 local_id=ctx.article_id,
@@ -1021,6 +1044,7 @@ def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: l
                 responsibility=(),
                 casualties=(),
                 sources=(ev,),
+                same_as=same_as if not any(r.role == "location" and r.entity.cls == "MilitaryBase" for r in rs) else (),
             )
         )
         sent_events.append(i)

@@ -68,6 +68,9 @@ REPORTING_VERBS = (
 # Words before a date that make it a deadline ("بحلول نهاية أبريل"): the date of a planned event.
 DEADLINE_WORDS = "بحلول قبل حتى موعد".split()
 
+# Connectives whose object is neither an actor nor a place of the event ("بالإضافة إلى القائم").
+CONNECTIVES = "إضافة بالإضافة فضلا علاوة".split()
+
 # --- withdrawals -----------------------------------------------------------
 WITHDRAWAL_WORDS = (
     "انسحاب انسحب انسحبت ينسحب تنسحب سينسحب ستنسحب منسحبة منسحبا الانسحاب سحب يسحب تسحب سيسحب "
@@ -245,6 +248,7 @@ LEXICON_WORDS = _words(
     RELATIVE_AGENT,
     REPORTING_VERBS,
     DEADLINE_WORDS,
+    CONNECTIVES,
     CLAIM_WORDS,
     ATTRIBUTION_WORDS,
     KILLED_WORDS,

@@ -126,7 +126,8 @@ def _kin(a: EventRecord, b: EventRecord) -> bool:
         return False
     if a.category == "withdrawal":
         xa, xb = set(a.fillers("actor")), set(b.fillers("actor"))
-        if xa and xb and not (xa & xb):
+        states = all(x.cls == "State" for x in xa | xb)
+        if xa and xb and not (xa & xb) and states:
             return False
     return not (a.ordinal and b.ordinal and a.ordinal != b.ordinal)
 
@@ -306,10 +307,23 @@ def _drop_coarse_locations(roles: list[RoleFiller], contains) -> tuple[RoleFille
     a city when a base inside it is named (one report says "قرب بغداد", another "بسماية")."""
     locs = {r.entity for r in roles if r.role == "location"}
     drop = set()
+    named = {r.entity for r in roles if r.role == "location" and not r.evidence.rule.endswith("+reference")}
+    if named:
+        drop |= locs - named  # a place given only as a reference point ("قرب بغداد")
     if any(loc.cls != "State" for loc in locs):
         drop |= {loc for loc in locs if loc.cls == "State"}
     if contains is not None:
-        drop |= {outer for outer in locs for inner in locs if inner != outer and contains(outer.iri, inner.iri)}
+        # a province goes when another report names a place inside it; when one sentence
+        # names both as separate sites ("جرف الصخر … ومحافظات … بابل"), both stay
+        said_together = {}
+        for r in roles:
+            if r.role == "location":
+                said_together.setdefault((r.evidence.article, r.evidence.start), set()).add(r.entity)
+        for outer in locs:
+            for inner in locs:
+                if inner != outer and contains(outer.iri, inner.iri):
+                    if not any(outer in ents and inner in ents for ents in said_together.values()):
+                        drop.add(outer)
     return tuple(r for r in roles if not (r.role == "location" and r.entity in drop))
 
 
