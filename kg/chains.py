@@ -37,7 +37,12 @@ from kg.errors import KgError
 from kg.text.normalize import fold, strip_definite
 
 RETALIATION = "in_retaliation_for"
-PARTY_ROLES = {"attacker": "fact", "actor": "fact", "claimed_by": "claimed", "attributed_to": "attributed"}
+PARTY_ROLES = {
+    "attacker": "fact",
+    "actor": "fact",
+    "claimed_by": "claimed",
+    "attributed_to": "attributed",
+}
 _RESP_ORDER = {"fact": 0, "claimed": 1, "attributed": 2}
 JSON_SCHEMA_VERSION = 1
 
@@ -183,7 +188,11 @@ def _ref(view: nx.MultiDiGraph, node: str) -> Ref:
 def _sources(items: Iterable[dict[str, Any]] | None) -> tuple[Source, ...]:
     out = []
     for s in items or ():
-        out.append(Source(s.get("article"), s.get("sentence"), s.get("start"), s.get("end"), s.get("quote")))
+        out.append(
+            Source(
+                s.get("article"), s.get("sentence"), s.get("start"), s.get("end"), s.get("quote")
+            )
+        )
     return tuple(out)
 
 
@@ -209,7 +218,10 @@ def event_record(view: nx.MultiDiGraph, eid: str, **extra: Any) -> ChainEvent:
             parties[key] = Party(_ref(view, other), resp, by, srcs)
         elif role != RETALIATION:
             roles.setdefault(role, []).append(_ref(view, other))
-    ordered = sorted(parties.values(), key=lambda p: (_RESP_ORDER[p.responsibility], p.entity.name.casefold(), p.entity.id))
+    ordered = sorted(
+        parties.values(),
+        key=lambda p: (_RESP_ORDER[p.responsibility], p.entity.name.casefold(), p.entity.id),
+    )
     return ChainEvent(
         id=eid,
         type=d.get("type"),
@@ -277,6 +289,8 @@ def resolve(view: nx.MultiDiGraph, text: str, kinds: Iterable[str] | None = None
         return exact
     if len(q) >= 3:
         partial = [n for n in nodes if any(q in _key(x) for x in _names(view, n)[2:])]
+        entities = [n for n in partial if view.nodes[n].get("kind") != "event"]
+        partial = entities or partial  # "Taji" is Camp Taji, not every event at Camp Taji
         if len(partial) == 1:
             return partial
         if partial:
@@ -351,14 +365,20 @@ def select_events(
         events = [
             e
             for e in events
-            if any(v in who and d.get("role") in PARTY_ROLES for _, v, d in view.out_edges(e, data=True))
+            if any(
+                v in who and d.get("role") in PARTY_ROLES
+                for _, v, d in view.out_edges(e, data=True)
+            )
         ]
     if target:
         what = set(resolve(view, target, {"actor", "place"}))
         events = [
             e
             for e in events
-            if any(v in what and d.get("role") in ("target", "location") for _, v, d in view.out_edges(e, data=True))
+            if any(
+                v in what and d.get("role") in ("target", "location")
+                for _, v, d in view.out_edges(e, data=True)
+            )
         ]
     if date_from or date_to:
         lo_q = parse_date(date_from) if date_from else "0000-01-01"
@@ -374,7 +394,9 @@ def select_events(
     return events
 
 
-def _break_cycles(nodes: list[str], links: list[tuple[str, str, tuple[Source, ...]]], view) -> tuple[nx.DiGraph, list]:
+def _break_cycles(
+    nodes: list[str], links: list[tuple[str, str, tuple[Source, ...]]], view
+) -> tuple[nx.DiGraph, list]:
     """Time-order graph (answered → answer) with loops broken; returns it and the dropped links."""
     order = nx.DiGraph()
     order.add_nodes_from(nodes)
@@ -388,11 +410,17 @@ def _break_cycles(nodes: list[str], links: list[tuple[str, str, tuple[Source, ..
             cycle = nx.find_cycle(order)
         except nx.NetworkXNoCycle:
             break
+
         # drop the link whose answer is dated earliest relative to what it answers
         # (the one most likely read backwards); ties by ids, so the result is stable
         def badness(edge):
             first, answer = edge[0], edge[1]
-            return (_date_key(view, answer) < _date_key(view, first), _date_key(view, first), first, answer)
+            return (
+                _date_key(view, answer) < _date_key(view, first),
+                _date_key(view, first),
+                first,
+                answer,
+            )
 
         first, answer = max(((a, b) for a, b, *_ in cycle), key=badness)
         order.remove_edge(first, answer)
@@ -458,19 +486,23 @@ def find_chains(
                 f"loop in the data: ignored the link {u.rsplit('/', 1)[-1]} in retaliation for "
                 f"{v.rsplit('/', 1)[-1]} (the two events answer each other)"
             )
-        ordered = list(nx.lexicographical_topological_sort(order, key=lambda n: (*_date_key(view, n), n)))
+        ordered = list(
+            nx.lexicographical_topological_sort(order, key=lambda n: (*_date_key(view, n), n))
+        )
         kept = [(u, v, s) for u, v, s in comp_links if order.has_edge(v, u)]
+        pos = {n: i for i, n in enumerate(ordered)}
         events = tuple(
             event_record(
                 view,
                 n,
-                retaliation_for=tuple(v for u, v, _ in kept if u == n),
-                answered_by=tuple(u for u, v, _ in kept if v == n),
+                retaliation_for=tuple(
+                    sorted((v for u, v, _ in kept if u == n), key=pos.__getitem__)
+                ),
+                answered_by=tuple(sorted((u for u, v, _ in kept if v == n), key=pos.__getitem__)),
                 start=n in start_set,
             )
             for n in ordered
         )
-        pos = {n: i for i, n in enumerate(ordered)}
         chain_links = tuple(
             Link(u, v, s) for u, v, s in sorted(kept, key=lambda x: (pos[x[1]], pos[x[0]]))
         )
@@ -484,7 +516,9 @@ def find_chains(
 # --------------------------------------------------------------------------- paths
 
 
-def find_paths(graph: Any, x: str, y: str, max_paths: int = 5, via_weapons: bool = False) -> PathResult:
+def find_paths(
+    graph: Any, x: str, y: str, max_paths: int = 5, via_weapons: bool = False
+) -> PathResult:
     """The shortest evidenced paths between the things named ``x`` and ``y`` (events view, undirected).
 
     Only edges with evidence count. Weapons are not used as stepping stones
@@ -497,13 +531,25 @@ def find_paths(graph: Any, x: str, y: str, max_paths: int = 5, via_weapons: bool
     und = nx.Graph()
     und.add_nodes_from(sorted(view.nodes))
     hops: dict[frozenset, list[dict[str, Any]]] = {}
-    for u, v, data in sorted(view.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("role") or "")):
+    for u, v, data in sorted(
+        view.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("role") or "")
+    ):
         if not data.get("sources") or u == v:
             continue
-        if not via_weapons and any(view.nodes[n].get("kind") == "weapon" and n not in ends for n in (u, v)):
+        if not via_weapons and any(
+            view.nodes[n].get("kind") == "weapon" and n not in ends for n in (u, v)
+        ):
             continue
         und.add_edge(u, v)
-        hops.setdefault(frozenset((u, v)), []).append({"from": u, "to": v, "role": data.get("role"), "by": data.get("by") or [], "sources": data.get("sources") or []})
+        hops.setdefault(frozenset((u, v)), []).append(
+            {
+                "from": u,
+                "to": v,
+                "role": data.get("role"),
+                "by": data.get("by") or [],
+                "sources": data.get("sources") or [],
+            }
+        )
     if set(xs) & set(ys):
         return PathResult(query, 0, ())
     best: int | None = None
@@ -591,7 +637,10 @@ def paths_to_json(result: PathResult) -> dict[str, Any]:
             "version": JSON_SCHEMA_VERSION,
             "query": result.query,
             "length": result.length,
-            "paths": [[{"from": asdict(h.a), "to": asdict(h.b), "edges": list(h.edges)} for h in p] for p in result.paths],
+            "paths": [
+                [{"from": asdict(h.a), "to": asdict(h.b), "edges": list(h.edges)} for h in p]
+                for p in result.paths
+            ],
         }
     )
 
@@ -607,12 +656,20 @@ def format_date(e: ChainEvent) -> str:
 
 def format_who(e: ChainEvent) -> str:
     if not e.parties:
-        return "nobody claimed it (no attacker named)" if e.not_claimed else "unknown (no attacker named)"
+        return (
+            "nobody claimed it (no attacker named)"
+            if e.not_claimed
+            else "unknown (no attacker named)"
+        )
     parts = []
     for p in e.parties:
         if p.responsibility == "attributed":
-            by = ", ".join(b.name for b in p.by) or "unnamed source"
-            parts.append(f"{p.entity.name} (attributed by {by})")
+            by = ", ".join(b.name for b in p.by)
+            parts.append(
+                f"{p.entity.name} (attributed by {by})"
+                if by
+                else f"{p.entity.name} (attributed; source not named)"
+            )
         else:
             parts.append(f"{p.entity.name} ({p.responsibility})")
     if e.not_claimed:
@@ -646,7 +703,7 @@ def _source_line(s: Source) -> str:
 
 
 def _event_ref(number: dict[str, int], e: ChainEvent) -> str:
-    return f"#{number[e.id]} {e.label_en or e.type or 'event'} ({format_date(e)})"
+    return f"#{number[e.id]} {e.label_en or e.type or 'event'} — {format_date(e)}"
 
 
 def render_chains(result: ChainResult, console, max_sources: int = 3) -> None:
@@ -679,7 +736,9 @@ def render_chains(result: ChainResult, console, max_sources: int = 3) -> None:
             grid.add_column()
             grid.add_row("    who", format_who(e))
             grid.add_row("    responsibility", e.responsibility)
-            grid.add_row("    what", f"{e.type or '?'} ({e.category or '?'}, {e.status or 'status unknown'})")
+            grid.add_row(
+                "    what", f"{e.type or '?'} ({e.category or '?'}, {e.status or 'status unknown'})"
+            )
             where = []
             if e.targets:
                 where.append(f"target: {_refs(e.targets)}")
@@ -704,7 +763,15 @@ def render_chains(result: ChainResult, console, max_sources: int = 3) -> None:
         console.print(f"warning: {w}", style="yellow", highlight=False)
 
 
+def _hop_name(ref: Ref) -> str:
+    """An entity's name; an event's label with its id (two events may share a label)."""
+    if "/event/" in ref.id:
+        return f"{ref.name} [{_short(ref.id)}]"
+    return ref.name
+
+
 def render_paths(result: PathResult, console, max_sources: int = 2) -> None:
+    from rich.padding import Padding
     from rich.text import Text
 
     q = result.query
@@ -715,21 +782,26 @@ def render_paths(result: PathResult, console, max_sources: int = 2) -> None:
         console.print(f"{q['x']!r} and {q['y']!r} name the same node.", highlight=False)
         return
     console.print(
-        Text(f"{len(result.paths)} shortest path(s) of {result.length} hop(s) between {q['x']} and {q['y']}", style="bold")
+        Text(
+            f"{len(result.paths)} shortest path(s) of {result.length} hop(s) between {q['x']} and {q['y']}",
+            style="bold",
+        )
     )
     for i, path in enumerate(result.paths, 1):
         console.print(Text(f"Path {i}", style="bold"))
         for hop in path:
             for edge in hop.edges:
-                arrow = f"—{edge['role']}→" if edge["direction"] == "forward" else f"←{edge['role']}—"
+                arrow = (
+                    f"—{edge['role']}→" if edge["direction"] == "forward" else f"←{edge['role']}—"
+                )
                 line = Text("  ")
-                line.append(hop.a.name, style="bold")
+                line.append(_hop_name(hop.a), style="bold")
                 line.append(f" {arrow} ", style="cyan")
-                line.append(hop.b.name, style="bold")
+                line.append(_hop_name(hop.b), style="bold")
                 if edge.get("by"):
                     names = [b.get("label_en") or b.get("label_ar") or b["id"] for b in edge["by"]]
                     line.append(" (according to " + ", ".join(names) + ")", style="dim")
                 console.print(line)
                 for s in _sources(edge["sources"])[:max_sources]:
-                    console.print(Text("      " + _source_line(s), style="dim"))
+                    console.print(Padding(Text(_source_line(s), style="dim"), (0, 0, 0, 6)))
         console.print()

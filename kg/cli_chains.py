@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 GRAPH_HELP = "A build output folder (or its graph.trig)."
+GraphOpt = Annotated[Path, typer.Option("--graph", "-g", help=GRAPH_HELP)]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text | json")]
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -22,10 +25,12 @@ def _print_json(data) -> None:
 
 
 def export(
-    view: str = typer.Option("events", "--view", help="events | actors"),
-    fmt: str = typer.Option("graphml", "--format", "-f", help="graphml | gexf | json (node-link)"),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    graph: Path = typer.Option(Path("out"), "--graph", "-g", help=GRAPH_HELP),
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    view: Annotated[str, typer.Option("--view", help="events | actors")] = "events",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="graphml | gexf | json (node-link)")
+    ] = "graphml",
+    graph: GraphOpt = Path("out"),
 ) -> None:
     """Write a networkx view of the graph as GraphML, GEXF or node-link JSON."""
     from kg.errors import KgError
@@ -46,14 +51,32 @@ def export(
 
 
 def chains(
-    actor: str | None = typer.Option(None, "--actor", help="Start from the attacks of this actor (IRI, slug, English or Arabic name)."),
-    target: str | None = typer.Option(None, "--target", help="Start from the events against / at this actor or place."),
-    event: str | None = typer.Option(None, "--event", help="Start from this event (IRI or its hash)."),
-    date_from: str | None = typer.Option(None, "--from", help="Start from events on or after this date (YYYY[-MM[-DD]])."),
-    date_to: str | None = typer.Option(None, "--to", help="Start from events on or before this date."),
-    linked_only: bool = typer.Option(False, "--linked-only", help="Leave out events that no link joins to another."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text | json"),
-    graph: Path = typer.Option(Path("out"), "--graph", "-g", help=GRAPH_HELP),
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor",
+            help="Start from the attacks of this actor (IRI, slug, English or Arabic name).",
+        ),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option("--target", help="Start from the events against / at this actor or place."),
+    ] = None,
+    event: Annotated[
+        str | None, typer.Option("--event", help="Start from this event (IRI or its hash).")
+    ] = None,
+    date_from: Annotated[
+        str | None,
+        typer.Option("--from", help="Start from events on or after this date (YYYY[-MM[-DD]])."),
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Start from events on or before this date.")
+    ] = None,
+    linked_only: Annotated[
+        bool, typer.Option("--linked-only", help="Leave out events that no link joins to another.")
+    ] = False,
+    fmt: FormatOpt = "text",
+    graph: GraphOpt = Path("out"),
 ) -> None:
     """Trace chains of attacks and retaliations, forward and backward in time, as a timeline."""
     from kg.chains import chains_to_json, find_chains, render_chains
@@ -82,12 +105,16 @@ def chains(
 
 
 def path(
-    x: str = typer.Argument(..., help="An entity or event (IRI, slug, English or Arabic name)."),
-    y: str = typer.Argument(..., help="Another one."),
-    max_paths: int = typer.Option(5, "--max", help="Print at most this many paths."),
-    via_weapons: bool = typer.Option(False, "--via-weapons", help="Let paths pass through weapons."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text | json"),
-    graph: Path = typer.Option(Path("out"), "--graph", "-g", help=GRAPH_HELP),
+    x: Annotated[
+        str, typer.Argument(help="An entity or event (IRI, slug, English or Arabic name).")
+    ],
+    y: Annotated[str, typer.Argument(help="Another one.")],
+    max_paths: Annotated[int, typer.Option("--max", help="Print at most this many paths.")] = 5,
+    via_weapons: Annotated[
+        bool, typer.Option("--via-weapons", help="Let paths pass through weapons.")
+    ] = False,
+    fmt: FormatOpt = "text",
+    graph: GraphOpt = Path("out"),
 ) -> None:
     """How is X connected to Y: the shortest evidenced paths in the events view."""
     from kg.chains import find_paths, paths_to_json, render_paths
@@ -110,9 +137,17 @@ def path(
 
 
 def viz(
-    html: Path | None = typer.Option(None, "--html", help="Interactive HTML of the events view (default: GRAPH/events.html)."),
-    timeline: Path | None = typer.Option(None, "--timeline", help="Timeline PNG of events (default: GRAPH/timeline.png)."),
-    graph: Path = typer.Option(Path("out"), "--graph", "-g", help=GRAPH_HELP),
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", help="Interactive HTML of the events view (default: GRAPH/events.html)."
+        ),
+    ] = None,
+    timeline: Annotated[
+        Path | None,
+        typer.Option("--timeline", help="Timeline PNG of events (default: GRAPH/timeline.png)."),
+    ] = None,
+    graph: GraphOpt = Path("out"),
 ) -> None:
     """Draw the events view: a self-contained interactive HTML page and a timeline PNG."""
     from kg.errors import KgError

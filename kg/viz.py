@@ -86,7 +86,9 @@ def _layout(view: nx.MultiDiGraph, seed: int = 7) -> dict[str, tuple[float, floa
     simple = nx.Graph()
     simple.add_nodes_from(sorted(view.nodes))
     simple.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in view.edges() if u != v}))
-    parts = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
+    parts = sorted(
+        (sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0])
+    )
     boxes = []
     for nodes in parts:
         sub = simple.subgraph(nodes)
@@ -99,7 +101,10 @@ def _layout(view: nx.MultiDiGraph, seed: int = 7) -> dict[str, tuple[float, floa
             ys = [p[1] for p in raw.values()]
             span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
             cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-            pos = {n: ((p[0] - cx) / span * 2 * radius, (p[1] - cy) / span * 2 * radius) for n, p in raw.items()}
+            pos = {
+                n: ((p[0] - cx) / span * 2 * radius, (p[1] - cy) / span * 2 * radius)
+                for n, p in raw.items()
+            }
         boxes.append((pos, 2 * radius + 120))
     width = max([b for _, b in boxes[:1]] + [math.sqrt(sum(b * b for _, b in boxes)) * 1.3])
     out: dict[str, tuple[float, float]] = {}
@@ -440,7 +445,8 @@ def render_html(view: nx.MultiDiGraph, title: str = "kg: events view") -> str:
     types = sorted({n["type"] for n in data["nodes"] if n["type"]})
     roles = sorted({e["role"] for e in data["edges"] if e["role"]})
     filters = "".join(
-        f'<label><input type="checkbox" data-kind="{esc(k)}" checked> {esc(k)}</label>' for k in kinds
+        f'<label><input type="checkbox" data-kind="{esc(k)}" checked> {esc(k)}</label>'
+        for k in kinds
     )
     legend_nodes = "".join(
         f'<span><span class="swatch" style="background:{CLASS_COLOURS.get(t, "#999")}"></span>{esc(t)}</span>'
@@ -585,11 +591,17 @@ def timeline_figure(view: nx.MultiDiGraph):
         events.append((n, d, _day(lo), _day(hi)))
     events.sort(key=lambda e: (e[2], e[3], e[0]))
     order = {"attack": 0, "withdrawal": 1}
-    types = sorted({(order.get(d.get("category"), 2), d.get("type") or "?") for _, d, _, _ in events}, reverse=True)
+    types = sorted(
+        {(order.get(d.get("category"), 2), d.get("type") or "?") for _, d, _, _ in events},
+        reverse=True,
+    )
     rows = {t: i for i, (_, t) in enumerate(types)}
     type_labels: dict[str, tuple[str, str | None]] = {}
     for _, d, _, _ in events:
-        type_labels.setdefault(d.get("type") or "?", (d.get("type_label_en") or d.get("type") or "?", d.get("type_label_ar")))
+        type_labels.setdefault(
+            d.get("type") or "?",
+            (d.get("type_label_en") or d.get("type") or "?", d.get("type_label_ar")),
+        )
 
     if events:
         first, last = date2num(events[0][2]), max(date2num(e[3]) for e in events)
@@ -619,14 +631,29 @@ def timeline_figure(view: nx.MultiDiGraph):
         y = base[row] + 0.32 * level
         mid = date2num(lo) + (date2num(hi) - date2num(lo)) / 2
         if hi > lo:
-            ax.plot([date2num(lo), date2num(hi)], [y, y], color=colour, linewidth=4, alpha=0.45, solid_capstyle="butt")
+            ax.plot(
+                [date2num(lo), date2num(hi)],
+                [y, y],
+                color=colour,
+                linewidth=4,
+                alpha=0.45,
+                solid_capstyle="butt",
+            )
             ax.plot([mid], [y], marker="s", color=colour, markersize=6)
         else:
             ax.plot([mid], [y], marker="o", color=colour, markersize=7)
         where_ar, where_en = _where(view, n)
         text = ar(where_ar) if where_ar else (where_en or "")
         if text:
-            ax.annotate(text, (mid, y), xytext=(6, -3), textcoords="offset points", fontsize=8, family=FONT, color="#333")
+            ax.annotate(
+                text,
+                (mid, y),
+                xytext=(6, -3),
+                textcoords="offset points",
+                fontsize=8,
+                family=FONT,
+                color="#333",
+            )
     ticks = []
     for _, t in types:
         en, label_ar = type_labels.get(t, (t, None))
@@ -641,12 +668,32 @@ def timeline_figure(view: nx.MultiDiGraph):
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.grid(axis="x", color="#eee")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(f"kg: events by date and type    {ar('الأحداث حسب التاريخ والنوع')}", family=FONT, fontsize=13)
+    ax.set_title(
+        f"kg: events by date and type    {ar('الأحداث حسب التاريخ والنوع')}",
+        family=FONT,
+        fontsize=13,
+    )
     legend = [
         Line2D([], [], marker="o", linestyle="", color="#555", label="day"),
-        Line2D([], [], marker="s", linestyle="-", linewidth=4, alpha=0.6, color="#555", label="month / year / week"),
+        Line2D(
+            [],
+            [],
+            marker="s",
+            linestyle="-",
+            linewidth=4,
+            alpha=0.6,
+            color="#555",
+            label="month / year / week",
+        ),
     ]
-    ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(0, 1.0), fontsize=8, frameon=False, ncols=2)
+    ax.legend(
+        handles=legend,
+        loc="upper left",
+        bbox_to_anchor=(0, 1.0),
+        fontsize=8,
+        frameon=False,
+        ncols=2,
+    )
     note = f"{len(events)} dated events; labels: where (location, else target)"
     if undated:
         note += f"; {undated} events without a date are not shown"

@@ -69,10 +69,14 @@ class ViewError(KgError):
 
 
 def views_dir() -> Path:
-    """The folder of the view queries: $KG_VIEWS_DIR, else the repository's queries/views/."""
+    """The folder of the view queries: $KG_VIEWS_DIR, else views/ in $KG_QUERIES_DIR, else the
+    repository's queries/views/."""
     env = os.environ.get("KG_VIEWS_DIR")
     if env:
         return Path(env)
+    queries = os.environ.get("KG_QUERIES_DIR")
+    if queries:
+        return Path(queries) / "views"
     return Path(__file__).resolve().parents[2] / "queries" / "views"
 
 
@@ -226,7 +230,9 @@ def _source_key(src: Mapping[str, Any]) -> tuple:
     )
 
 
-def rows_to_graph(rows: Iterable[Mapping[str, Any]], columns: Iterable[str], **graph_attrs) -> nx.MultiDiGraph:
+def rows_to_graph(
+    rows: Iterable[Mapping[str, Any]], columns: Iterable[str], **graph_attrs
+) -> nx.MultiDiGraph:
     """Build a MultiDiGraph from view rows (see the module docstring for the convention).
 
     ``columns`` are the query's variables: they fix the attribute keys that every
@@ -393,10 +399,15 @@ def encode_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         out.graph[k] = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
     out.graph["kg_attr_types"] = json.dumps(types, sort_keys=True, ensure_ascii=False)
     for n, d in g.nodes(data=True):
-        out.add_node(n, **{k: _encode_value(v, types["node"][k], k in as_text["node"]) for k, v in d.items()})
+        out.add_node(
+            n, **{k: _encode_value(v, types["node"][k], k in as_text["node"]) for k, v in d.items()}
+        )
     for u, v, key, d in g.edges(keys=True, data=True):
         out.add_edge(
-            u, v, key=key, **{k: _encode_value(x, types["edge"][k], k in as_text["edge"]) for k, x in d.items()}
+            u,
+            v,
+            key=key,
+            **{k: _encode_value(x, types["edge"][k], k in as_text["edge"]) for k, x in d.items()},
         )
     return out
 
@@ -431,7 +442,11 @@ def decode_graph(g: nx.Graph) -> nx.MultiDiGraph:
     for n, d in g.nodes(data=True):
         attrs = {k: _decode_value(v, types["node"][k]) for k, v in d.items() if k in types["node"]}
         out.add_node(n, **attrs)
-    edges = g.edges(keys=True, data=True) if g.is_multigraph() else ((u, v, None, d) for u, v, d in g.edges(data=True))
+    edges = (
+        g.edges(keys=True, data=True)
+        if g.is_multigraph()
+        else ((u, v, None, d) for u, v, d in g.edges(data=True))
+    )
     for u, v, key, d in edges:
         attrs = {k: _decode_value(x, types["edge"][k]) for k, x in d.items() if k in types["edge"]}
         out.add_edge(u, v, key=key, **attrs)
@@ -460,11 +475,19 @@ def write_graph(g: nx.MultiDiGraph, path: str | os.PathLike, fmt: str | None = N
     else:
         enc = encode_graph(g)
         if fmt == "graphml":
-            data = "\n".join(nx.generate_graphml(enc, encoding="utf-8", prettyprint=True)).encode("utf-8") + b"\n"
+            data = (
+                "\n".join(nx.generate_graphml(enc, encoding="utf-8", prettyprint=True)).encode(
+                    "utf-8"
+                )
+                + b"\n"
+            )
         else:
             # GEXF stores no graph attributes but a name: the name carries the attribute types
             enc.graph = {"name": enc.graph["kg_attr_types"]}
-            data = "\n".join(nx.generate_gexf(enc, encoding="utf-8", prettyprint=True)).encode("utf-8") + b"\n"
+            data = (
+                "\n".join(nx.generate_gexf(enc, encoding="utf-8", prettyprint=True)).encode("utf-8")
+                + b"\n"
+            )
     write_atomic(path, data)
     return path
 
