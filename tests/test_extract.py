@@ -208,3 +208,45 @@ def test_seed_accuracy_stays_at_the_level_reached(seed_build, root):
     report = evaluate(events, entities, gold, root / "seeds")
     assert report.events.f1 >= 0.9, report.events
     assert report.roles_macro >= 0.9
+
+
+@pytest.fixture(scope="module")
+def unseen_b(nlp, gaz, root):
+    folder = root / "tests" / "data" / "unseen"
+    a = read_article(folder / "b1.txt", read_manifest(folder)["b1.txt"])
+    return merge_events(list(extract_article(nlp, gaz, a).events), gaz.contains)
+
+
+def test_unseen_mortar_attack_claimed_in_a_later_sentence(unseen_b):
+    victory = next(e for e in unseen_b if "camp-victory" in _slugs(e, "target"))
+    assert victory.date.value == "2021-04-01"  # "فجر اليوم الخميس"
+    assert "mortar" in _slugs(victory, "weapon")
+    assert victory.wounded == 1  # "إصابة جندي عراقي"
+    assert [r.party.iri.removeprefix(ENT) for r in victory.responsibility if r.kind == "claim"] == [
+        "usbat-al-thaireen"
+    ]
+    assert "baghdad-airport" not in _slugs(victory, "location")  # "قرب مطار بغداد" situates it
+
+
+def test_unseen_accusation_attaches_to_the_attack_it_names(unseen_b):
+    erbil = next(e for e in unseen_b if "erbil-airport" in _slugs(e, "target"))
+    assert erbil.date.value == "2021-02-15"  # "في 15 شباط/فبراير الماضي"
+    assert (erbil.killed, erbil.wounded) == (1, 9)  # "قُتل متعاقد مدني وأصيب تسعة آخرون"
+    blame = [(r.party.iri.removeprefix(ENT), [b.iri.removeprefix(ENT) for b in r.by]) for r in erbil.responsibility]
+    assert blame == [("asaib-ahl-al-haq", ["iraqi-government"])]
+
+
+def test_unseen_negated_outcome_is_still_an_attack(unseen_b):
+    harir = next(e for e in unseen_b if "harir-air-base" in _slugs(e, "target"))
+    assert harir.status == "disrupted"  # "اعترضتهما الدفاعات الجوية"
+    assert harir.type == "DroneAttack"
+    assert "erbil" not in _slugs(harir, "location")
+
+
+def test_unseen_withdrawal_with_pronoun_suffixes(unseen_b):
+    w = next(e for e in unseen_b if e.category == "withdrawal")
+    assert w.type == "BaseHandover" and w.status == "done"
+    assert _slugs(w, "location") == {"al-taqaddum-air-base"}  # "قاعدة الحبانية"
+    assert _slugs(w, "actor") == {"us-forces"}
+    assert _slugs(w, "recipient") == {"iraqi-army"}  # "وسلمتها إلى الجيش العراقي"
+    assert w.date.value == "2021-03-30"  # "يوم الثلاثاء الماضي" before Thursday 1 April

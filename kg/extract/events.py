@@ -101,6 +101,7 @@ LOCATION_CLASSES = {"MilitaryBase", "Place", "State"}
 CLAUSE_BREAKS = ("في حين", "بينما", "فيما", "كان سببا", "وكان سببا", "وأعقب ذلك", "أعقب ذلك")
 ORDINAL_WORDS = {"اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3}
 REFERENCE_MARK = "+reference"
+UNDERGO = K("تعرض تعرضت تتعرض يتعرض تشهد يشهد شهدت يقع تقع وقع وقعت تكون يكون".split())
 CONNECTIVES = K(lx.CONNECTIVES)
 SPECIFIC_ATTACK_TYPES = ("IEDAttack", "DroneAttack", "RocketAttack", "AirStrike")
 
@@ -219,8 +220,18 @@ def attack_triggers(doc: Doc, clause: Clause, weapons: list[Mention]) -> list[in
 
 
 def is_negated(doc: Doc, i: int, floor: int = 0) -> bool:
-    """'لم تتعرض', 'نفى أن تكون': a negation right before the trigger."""
-    return any(w in NEG for w in _prev_words(doc, i, 3, floor))
+    """'لم تتعرض لهجمات', 'لم تستهدف': a negation that governs the trigger.
+
+    The negation stands right before the trigger, or before a verb of undergoing
+    that governs it ("لم تتعرض لهجمات"); "لم يسفر هجوم … عن إصابات" negates the
+    outcome, not the attack.
+    """
+    prev = _prev_words(doc, i, 3, floor)
+    if prev and prev[-1] in NEG:
+        return True
+    if len(prev) >= 2 and prev[-2] in NEG and prev[-1] in UNDERGO:
+        return True
+    return len(prev) >= 3 and prev[-3] in NEG and prev[-2] in K(["ان", "أن"])
 
 
 def _number_before(ctx: ArticleContext, doc: Doc, i: int) -> NumberSpan | None:
@@ -379,19 +390,21 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
         ):
             roles = ("attacker",)
         elif e.cls == "Person":
-            if any(k < t and t - k <= 6 for k in killing):
+            if any(k < t and t - k <= 10 for k in killing):
                 roles = ("target",)
         elif e.cls in ("Place", "State") and any(w in NEAR for w in prev[-2:]):
             roles = ("reference",)  # "قاعدة عسكرية قرب بغداد": near it, not in it
         elif e.cls == "MilitaryBase":
             if any(w in NEAR for w in prev):
-                roles = ("location",)
+                roles = ("reference",)  # "قرب مطار بغداد": where, if nothing else is named
             elif prev and prev[-1] == "من":
                 roles = ()
             else:
                 roles = ("target", "location")
         elif e.cls in ("Place", "State") and prev and prev[-1] in ("علي", "ضد"):
             roles = ("target", "location")
+        elif e.cls in ("Place", "MilitaryBase") and prev and prev[-1] in ATTACK_NOUN:
+            roles = ("location",)  # "هجوم أربيل", "هجوم التاجي"
         elif e.cls in LOCATION_CLASSES and any(w in DIRECTIONS for w in prev[-2:]):
             roles = ("reference",)  # "100 كم جنوب بغداد": a reference point
         elif e.cls in ("Place", "State") and prev and prev[-1] in LOC_PREPS:
@@ -466,16 +479,7 @@ def most_specific(gaz: Gazetteer, located: list[tuple[EntityRef, int]]) -> list[
         located = [(loc, pos) for loc, pos in located if loc.cls != "State"]
 
     def contains(outer: EntityRef, inner: EntityRef) -> bool:
-        seen, todo = set(), [inner.iri]
-        while todo:
-            cur = todo.pop()
-            for parent in gaz.related(cur, "locatedIn"):
-                if parent == outer.iri:
-                    return True
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return False
+        return gaz.contains(outer.iri, inner.iri)
 
     out = []
     for loc, pos in located:
@@ -507,12 +511,13 @@ def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) 
 # --------------------------------------------------------------------------- dates
 
 
-def _is_attack_clause(doc: Doc, clause: Clause) -> bool:
-    return any(t.norm_ in ATTACK_NOUN or t.norm_ in ATTACK_VERB for t in clause.span(doc))
-
-
 def clause_date(
-    ctx: ArticleContext, doc: Doc, clause: Clause, anchor: int, planned: bool = False
+    ctx: ArticleContext,
+    doc: Doc,
+    clause: Clause,
+    anchor: int,
+    planned: bool = False,
+    category: str = "attack",
 ) -> DateInfo | None:
     """The date of the event among the date expressions of its clause.
 
@@ -532,7 +537,7 @@ def clause_date(
             continue
         if any(w in AGREEMENT for w in prev[-4:]):
             continue  # "عقب الاتفاق الذي توصلت إليه بغداد وواشنطن الشهر الماضي": the agreement's date
-        other = WITHDRAW | HANDOVER if not planned and _is_attack_clause(doc, clause) else ATTACK_NOUN | ATTACK_VERB | ATTACK_PLURAL
+        other = WITHDRAW | HANDOVER if category == "attack" else ATTACK_NOUN | ATTACK_VERB | ATTACK_PLURAL
         if any(w in other for w in prev[-3:]):
             continue  # "الهجمات التي استهدفت الأسبوع الماضي" in a withdrawal sentence dates the attacks
         said = any(w in REPORTING or w in SPEECH_NOUNS for w in prev)
@@ -732,7 +737,7 @@ def withdrawal_type(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[str,
     if not trig and not redeploy:
         return None
     if redeploy and not any(doc[i].norm_ in HANDOVER for i in trig):
-        return "Redeployment", trig or [clause.start]
+        return "Redeployment", trig or [_phrase_start(doc, clause, lx.REDEPLOY_PHRASES)]
     if any(doc[i].norm_ in HANDOVER for i in trig):
         ms = _mentions_in(ctx, span.start_char, span.end_char)
         if any(m.entity.cls == "MilitaryBase" for m in ms):
@@ -742,11 +747,28 @@ def withdrawal_type(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[str,
     return "Withdrawal", trig
 
 
+def _has_enclitic(tok: Token) -> bool:
+    """The word ends in a pronoun suffix that its NORM dropped (سلمتها → سلمت)."""
+    raw = fold(tok.text)
+    return raw != tok.norm_ and raw.endswith(("ها", "هم", "هما", "ه")) and not raw.endswith(tok.norm_)
+
+
+def _phrase_start(doc: Doc, clause: Clause, phrases: Sequence[str]) -> int:
+    """Token index where the first of the phrases begins in the clause."""
+    firsts = {strip_definite(fold(p.split()[0])) for p in phrases}
+    for tok in clause.span(doc):
+        if tok.norm_ in firsts:
+            return tok.i
+    return clause.start
+
+
 def withdrawal_subclauses(doc: Doc, clause: Clause, trig: list[int]) -> list[Clause]:
     """"أعلنت فرنسا سحب قواتها، بعد أيام من سحب بريطانيا …، وانسحاب القوات الأميركية من القائم":
     each later trigger after a comma or و starts its own withdrawal."""
     cuts = [clause.start]
     for i in trig[1:]:
+        if _has_enclitic(doc[i]):
+            continue  # "انسحابها من … وسلمتها إلى …": the same withdrawal, continued
         k = i
         while k > cuts[-1] + 2 and doc[k - 1].text not in ("،", ",", "؛") and not _has_proclitic(doc[k], "و"):
             k -= 1
@@ -878,11 +900,9 @@ def status_of(doc: Doc, clause: Clause, category: str, trig: list[int] | None = 
         return "disrupted" if norms & DISRUPT else "done"
     # a plan marker governs the withdrawal word it stands before ("من المقرر سحب",
     # "اتفق … على انسحاب", "ستغادر"); one elsewhere in the clause speaks of something else
-    for i in trig or [clause.start]:
-        window = [doc[k].norm_ for k in range(max(clause.start, i - 5), i + 1)]
-        if any(w in PLANNED for w in window):
-            return "planned"
-    return "done"
+    i = (trig or [clause.start])[0]
+    window = [doc[k].norm_ for k in range(max(clause.start, i - 5), i + 1)]
+    return "planned" if any(w in PLANNED for w in window) else "done"
 
 
 # --------------------------------------------------------------------------- main
@@ -1021,7 +1041,7 @@ def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: l
         return  # "الانسحاب من 3 قواعد": a programme of several withdrawals; demands and votes
     ev = replace(ev_base, rule="withdrawal:" + wtype)
     status = status_of(doc, clause, "withdrawal", trig)
-    date = clause_date(ctx, doc, clause, trig[0], planned=status == "planned")
+    date = clause_date(ctx, doc, clause, trig[0], planned=status == "planned", category="withdrawal")
     same_as: tuple[str, ...] = ()
     first = doc[trig[0]] if trig else None
     if first is not None and fold(first.text).lstrip("وفبل").startswith("ال"):

@@ -25,6 +25,7 @@ from kg.extract.records import (
 )
 
 EVENT_NS = "https://w3id.org/kg-iraq/id/event/"
+REFERENCE_MARK = "+reference"
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, None: 4}
 GENERIC = {"Attack", "Withdrawal"}
 WITHDRAWAL_TYPES = {"Withdrawal", "BaseHandover", "Redeployment"}
@@ -77,12 +78,33 @@ def _places(r: EventRecord, states: bool = False) -> set[str]:
     article ("منسحبة من العراق") it is enough (``states=True``)."""
     roles = ("location", "target") if r.category == "attack" else ("location", "destination")
     keep_states = states and r.category == "withdrawal"
-    return {f.entity.iri for f in r.roles if f.role in roles and (keep_states or f.entity.cls != "State")}
+    return {
+        f.entity.iri
+        for f in r.roles
+        if f.role in roles
+        and (keep_states or f.entity.cls != "State")
+        and not f.evidence.rule.endswith(REFERENCE_MARK)  # "قرب بغداد" does not identify it
+    }
 
 
-def _shared_place(a: EventRecord, b: EventRecord) -> bool:
+def _shared_place(a: EventRecord, b: EventRecord, contains=None) -> bool:
+    """A place in common; within one article a city also meets a base inside it
+    ("هجوم أربيل" and "مطار أربيل الدولي")."""
     same_article = a.sources[0].article == b.sources[0].article
-    return bool(_places(a, same_article) & _places(b, same_article))
+    pa, pb = _places(a, same_article), _places(b, same_article)
+    if pa & pb:
+        return True
+    if same_article and contains is not None:
+        # only the coarse report joins the precise one, never the reverse: a report
+        # naming a base does not join one that names only the city around it; a whole
+        # country is never the coarse side
+        coarse = {x for x in pa if x not in _state_iris(a)}
+        return any(contains(x, y) for x in coarse for y in pb)
+    return False
+
+
+def _state_iris(r: EventRecord) -> set[str]:
+    return {f.entity.iri for f in r.roles if f.entity.cls == "State"}
 
 
 def _specific_match(a: EventRecord, b: EventRecord) -> bool:
@@ -133,7 +155,11 @@ def _kin(a: EventRecord, b: EventRecord) -> bool:
 
 
 def _same(a: EventRecord, b: EventRecord) -> bool:
-    """Both dated: same place and overlapping dates."""
+    """Both dated: same place and overlapping dates. A plan and a withdrawal that
+    happened are one event only when both are dated to the day ("ستتم الثلاثاء")."""
+    if a.category == "withdrawal" and a.status != b.status:
+        if not (a.date and b.date and a.date.precision == b.date.precision == "day"):
+            return False
     return _kin(a, b) and _shared_place(a, b) and _dates_compatible(a, b)
 
 
@@ -194,7 +220,7 @@ def merge_events(records: list[EventRecord], contains=None) -> list[Event]:
             continue
         best = None
         for j, other in enumerate(recs):
-            if j == i or not _kin(r, other) or not _shared_place(r, other) or not _specific_match(r, other):
+            if j == i or not _kin(r, other) or not _shared_place(r, other, contains) or not _specific_match(r, other):
                 continue
             if not _dated(other) and j > i:
                 continue  # undated pairs: the later joins the earlier
@@ -307,11 +333,15 @@ def _drop_coarse_locations(roles: list[RoleFiller], contains) -> tuple[RoleFille
     a city when a base inside it is named (one report says "قرب بغداد", another "بسماية")."""
     locs = {r.entity for r in roles if r.role == "location"}
     drop = set()
-    named = {r.entity for r in roles if r.role == "location" and not r.evidence.rule.endswith("+reference")}
-    if named:
-        drop |= locs - named  # a place given only as a reference point ("قرب بغداد")
     if any(loc.cls != "State" for loc in locs):
         drop |= {loc for loc in locs if loc.cls == "State"}
+    named = {
+        r.entity
+        for r in roles
+        if r.role == "location" and not r.evidence.rule.endswith(REFERENCE_MARK) and r.entity not in drop
+    }
+    if named:
+        drop |= locs - named  # a place given only as a reference point ("قرب بغداد")
     if contains is not None:
         # a province goes when another report names a place inside it; when one sentence
         # names both as separate sites ("جرف الصخر … ومحافظات … بابل"), both stay

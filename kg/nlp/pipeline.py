@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from kg.onto.gazetteer import Gazetteer, load_gazetteer
-from kg.text.normalize import clitic_variants, fold, strip_definite
+from kg.text.normalize import clitic_variants, enclitic_variants, fold, strip_definite
 
 # Sentence ends: . ! ? ؟ (optionally followed by closing quotes/brackets), or a line break.
 _SENT_END = re.compile(r"""([.!?؟]+["”’»)\]]*)(?=[\s,،]|$)|\n+""")
@@ -97,6 +97,12 @@ def norm_key(word: str, known: frozenset[str]) -> str:
         key = strip_definite(variant)
         if variant in known or key in known:
             return key
+    # a pronoun suffix: "انسحابها", "وسلمتها", "قواعدها" reach the known word
+    for variant in variants:
+        for stem in enclitic_variants(variant):
+            key = strip_definite(stem)
+            if stem in known or key in known:
+                return key
     return strip_definite(folded)
 
 

@@ -68,7 +68,14 @@ class Gazetteer:
         return [o for r, o in entity.relations if r == relation]
 
     def contains(self, outer: str, inner: str) -> bool:
-        """``inner`` is (transitively) located in ``outer``."""
+        """``inner`` is (transitively) located in ``outer``.
+
+        A bare city name in news ("أربيل", "كركوك") often means its province: the city
+        named like its province ("محافظة أربيل") contains what the province contains.
+        """
+        province = self._namesake_province(outer)
+        if province is not None and province != inner and self.contains(province, inner):
+            return True
         seen, todo = set(), [inner]
         while todo:
             for parent in self.related(todo.pop(), "locatedIn"):
@@ -78,6 +85,16 @@ class Gazetteer:
                     seen.add(parent)
                     todo.append(parent)
         return False
+
+    def _namesake_province(self, iri: str) -> str | None:
+        entity = self.by_iri.get(iri)
+        if entity is None or entity.cls != "Place":
+            return None
+        for parent in self.related(iri, "locatedIn"):
+            p = self.by_iri.get(parent)
+            if p is not None and any(label == "محافظة " + entity.label_ar for label in p.labels_ar):
+                return parent
+        return None
 
     def ancestors(self, iri: str) -> set[str]:
         """The entity and everything it is (transitively) part of."""

@@ -280,6 +280,26 @@ def clitic_variants(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+ENCLITICS = ("هما", "كما", "هم", "هن", "كم", "ها", "نا", "ه")
+
+
+def enclitic_variants(word: str) -> tuple[str, ...]:
+    """Stems of a FOLDED word without a pronoun suffix (انسحابها → انسحاب, سلمتها → سلمت).
+
+    As with proclitics, the caller keeps a stem only if it is a word it knows.
+    A feminine ending written ت before the suffix is also offered as ه
+    (قاعدتها → قاعده).
+    """
+    out: list[str] = []
+    for suffix in ENCLITICS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            out.append(stem)
+            if stem.endswith("ت"):
+                out.append(stem[:-1] + "ه")
+    return tuple(dict.fromkeys(out))
+
+
 def match_key(word: str) -> str:
     """The key the gazetteer matcher compares: ``strip_definite(fold(word))``."""
     return strip_definite(fold(word))
