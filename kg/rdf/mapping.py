@@ -13,15 +13,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 
-from rdflib import RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from kg.extract.merge import Event
 from kg.extract.records import ArticleExtraction, DateInfo, EntityRef, Evidence, Mention
-
-KGO = Namespace("https://w3id.org/kg-iraq/ontology#")
-KGR = Namespace("https://w3id.org/kg-iraq/id/")
-ONTOLOGY_GRAPH = URIRef("https://w3id.org/kg-iraq/ontology")
+from kg.onto.vocab import KGO, KGR, ONTOLOGY_GRAPH  # generated from ontology/kg.ttl
 
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
 
@@ -84,7 +81,7 @@ def entity_quads(ref: EntityRef, g: URIRef) -> Iterator[Quad]:
     if ref.in_gazetteer:
         return
     s = URIRef(ref.iri)
-    yield s, RDF.type, KGO[ref.cls], g
+    yield s, RDF.type, getattr(KGO, ref.cls), g
     yield s, SKOS.prefLabel, Literal(ref.label_ar, lang="ar"), g
     yield s, RDFS.label, Literal(ref.label_ar, lang="ar"), g
     yield s, KGO.inGazetteer, Literal(False), g
@@ -128,7 +125,7 @@ def event_quads(ev: Event) -> Iterator[Quad]:
     articles = sorted({src.article_id for src in ev.sources})
     for aid in articles:
         g = graph_iri(aid)
-        yield s, RDF.type, KGO[ev.type], g
+        yield s, RDF.type, getattr(KGO, ev.type), g
         yield s, KGO.status, STATUS[ev.status], g
         if ev.date is not None:
             yield from date_quads(s, ev.date, g)
