@@ -61,11 +61,17 @@ def gazetteer_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) 
 
 
 def _is_name_word(tok: Token) -> bool:
+    """A word that can be part of a name: not a function word, not a trigger, not a
+    word with a pronoun suffix ("استعادتها", "بلده"), not a definite plural in -ات
+    ("العمليات"), not an imperfect verb ("تستعيدها")."""
+    folded = fold(tok.text)
     return (
         bool(_ARABIC_WORD.match(tok.text))
         and tok.norm_ not in STOP
         and tok.norm_ not in LEXICON_KEYS
         and len(tok.norm_) >= 2
+        and not folded.endswith(("ها", "هم", "هما", "كم"))
+        and not (folded.startswith("ال") and folded.endswith("ات"))
     )
 
 
@@ -89,7 +95,7 @@ def cue_mentions(
     n = len(doc)
     while i < n:
         tok = doc[i]
-        cls = CUE_CLASS.get(tok.norm_)
+        cls = CUE_CLASS.get(tok.norm_) if fold(tok.text)[-1:] != "ه" or tok.text.endswith("ة") else None
         rule = "cue:" + (cls or "")
         start_name = i + 1
         if _self_named_at(doc, i):

@@ -84,6 +84,7 @@ class KGO(DefinedNamespace):
     weapon: URIRef  # weapon
 
     # Datatype properties
+    accuserUnnamed: URIRef  # accuser unnamed
     date: URIRef  # date
     dateExpression: URIRef  # date expression
     demonym: URIRef  # demonym

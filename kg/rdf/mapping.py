@@ -172,6 +172,8 @@ def event_quads(ev: Event) -> Iterator[Quad]:
         for b in rs.by:
             yield c, KGO.accordingTo, URIRef(b.iri), g
             yield from entity_quads(b, g)
+        if rs.kind == "attribution" and not rs.by:
+            yield c, KGO.accuserUnnamed, Literal(True), g  # blamed, but the text names no accuser
         yield c, KGO.hasEvidence, evidence_iri(rs.evidence), g
         yield from evidence_quads(rs.evidence, g)
     for cr in ev.casualties:
