@@ -20,7 +20,9 @@ def gaz():
     return load_gazetteer()
 
 
-def _article(text: str, published: dt.date | None = dt.date(2021, 3, 10), name: str = "t.txt") -> Article:
+def _article(
+    text: str, published: dt.date | None = dt.date(2021, 3, 10), name: str = "t.txt"
+) -> Article:
     return Article(
         article_id=name.rsplit(".", 1)[0],
         file_name=name,
@@ -73,7 +75,10 @@ def test_aggregate_is_not_an_event_and_its_attribution_goes_nowhere(nlp, gaz):
 def test_taji_dual_attacks_with_ordinals_and_casualties(nlp, gaz, seeds_dir):
     a = read_article(seeds_dir / "004_774cba9940d3942d.txt", dt.date(2020, 3, 17))
     events = merge_events(list(extract_article(nlp, gaz, a).events), gaz.contains)
-    taji = sorted((e for e in events if "camp-taji" in _slugs(e, "location")), key=lambda e: e.date.value if e.date else "")
+    taji = sorted(
+        (e for e in events if "camp-taji" in _slugs(e, "location")),
+        key=lambda e: e.date.value if e.date else "",
+    )
     assert len(taji) == 2
     first = next(e for e in taji if e.killed == 3)  # "مقتل جنديين أميركيين وبريطاني" = 2 + 1
     second = next(e for e in taji if e.wounded == 5)  # "إصابة عنصرين … إضافة إلى جرح ثلاثة"
@@ -155,7 +160,12 @@ def test_unseen_rocket_attack_no_claim_and_pentagon_blame(unseen):
 
 
 def test_unseen_claimed_drone_attack(unseen):
-    erbil = next(e for e in unseen if "erbil-airport" in _slugs(e, "target") or any("أربيل" in t.label_ar for t in e.fillers("target")))
+    erbil = next(
+        e
+        for e in unseen
+        if "erbil-airport" in _slugs(e, "target")
+        or any("أربيل" in t.label_ar for t in e.fillers("target"))
+    )
     assert erbil.type == "DroneAttack"
     claims = [r.party.label_ar for r in erbil.responsibility if r.kind == "claim"]
     assert claims == ["أصحاب الكهف"]
@@ -203,8 +213,14 @@ def test_seed_accuracy_stays_at_the_level_reached(seed_build, root):
     from kg.evaluation import evaluate
 
     gold = json.loads((root / "gold" / "seeds.gold.json").read_text(encoding="utf-8"))
-    events = [json.loads(x) for x in (seed_build.out / "events.jsonl").read_text(encoding="utf-8").splitlines()]
-    entities = [json.loads(x) for x in (seed_build.out / "entities.jsonl").read_text(encoding="utf-8").splitlines()]
+    events = [
+        json.loads(x)
+        for x in (seed_build.out / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    entities = [
+        json.loads(x)
+        for x in (seed_build.out / "entities.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     report = evaluate(events, entities, gold, root / "seeds")
     assert report.events.f1 >= 0.9, report.events
     assert report.roles_macro >= 0.9
@@ -232,7 +248,10 @@ def test_unseen_accusation_attaches_to_the_attack_it_names(unseen_b):
     erbil = next(e for e in unseen_b if "erbil-airport" in _slugs(e, "target"))
     assert erbil.date.value == "2021-02-15"  # "في 15 شباط/فبراير الماضي"
     assert (erbil.killed, erbil.wounded) == (1, 9)  # "قُتل متعاقد مدني وأصيب تسعة آخرون"
-    blame = [(r.party.iri.removeprefix(ENT), [b.iri.removeprefix(ENT) for b in r.by]) for r in erbil.responsibility]
+    blame = [
+        (r.party.iri.removeprefix(ENT), [b.iri.removeprefix(ENT) for b in r.by])
+        for r in erbil.responsibility
+    ]
     assert blame == [("asaib-ahl-al-haq", ["iraqi-government"])]
 
 

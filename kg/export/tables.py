@@ -52,7 +52,8 @@ def event_row(ev: Event) -> dict:
         row[key] = [entity_json(e) for e in ev.fillers(ROLE_OF[key])]
     row["claimed_by"] = [entity_json(e) for e in claims]
     row["attributed_to"] = [
-        {**entity_json(p), "by": [entity_json(b) for b in sorted(by)]} for p, by in sorted(attributed.items())
+        {**entity_json(p), "by": [entity_json(b) for b in sorted(by)]}
+        for p, by in sorted(attributed.items())
     ]
     for key in ("targets", "weapons", "locations", "actors", "recipients"):
         row[key] = [entity_json(e) for e in ev.fillers(ROLE_OF[key])]
@@ -71,7 +72,13 @@ def event_row(ev: Event) -> dict:
     ]
     row["retaliation_for"] = list(ev.retaliation_for)
     row["sources"] = [
-        {"article": s.article, "sentence": s.sentence, "start": s.start, "end": s.end, "rule": s.rule}
+        {
+            "article": s.article,
+            "sentence": s.sentence,
+            "start": s.start,
+            "end": s.end,
+            "rule": s.rule,
+        }
         for s in ev.sources
     ]
     return row
@@ -79,7 +86,9 @@ def event_row(ev: Event) -> dict:
 
 def events_jsonl(events: Iterable[Event]) -> bytes:
     rows = [event_row(e) for e in sorted(events, key=_event_order)]
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in rows).encode("utf-8")
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in rows).encode(
+        "utf-8"
+    )
 
 
 def _event_order(ev: Event) -> tuple:
@@ -87,9 +96,29 @@ def _event_order(ev: Event) -> tuple:
 
 
 CSV_COLUMNS = [
-    "id", "category", "type", "status", "date", "date_precision", "date_earliest", "date_latest",
-    "attackers", "claimed_by", "attributed_to", "attributed_by", "not_claimed", "targets", "weapons",
-    "locations", "actors", "recipients", "killed", "wounded", "retaliation_for", "articles", "sentences",
+    "id",
+    "category",
+    "type",
+    "status",
+    "date",
+    "date_precision",
+    "date_earliest",
+    "date_latest",
+    "attackers",
+    "claimed_by",
+    "attributed_to",
+    "attributed_by",
+    "not_claimed",
+    "targets",
+    "weapons",
+    "locations",
+    "actors",
+    "recipients",
+    "killed",
+    "wounded",
+    "retaliation_for",
+    "articles",
+    "sentences",
 ]
 
 
@@ -105,9 +134,34 @@ def events_csv(events: Iterable[Event]) -> bytes:
         r = event_row(ev)
         w.writerow(
             {
-                **{k: r[k] for k in ("id", "category", "type", "status", "date", "date_precision", "date_earliest", "date_latest", "killed", "wounded")},
+                **{
+                    k: r[k]
+                    for k in (
+                        "id",
+                        "category",
+                        "type",
+                        "status",
+                        "date",
+                        "date_precision",
+                        "date_earliest",
+                        "date_latest",
+                        "killed",
+                        "wounded",
+                    )
+                },
                 "not_claimed": str(r["not_claimed"]).lower(),
-                **{k: _labels(r[k]) for k in ("attackers", "claimed_by", "targets", "weapons", "locations", "actors", "recipients")},
+                **{
+                    k: _labels(r[k])
+                    for k in (
+                        "attackers",
+                        "claimed_by",
+                        "targets",
+                        "weapons",
+                        "locations",
+                        "actors",
+                        "recipients",
+                    )
+                },
                 "attributed_to": _labels(r["attributed_to"]),
                 "attributed_by": " | ".join(_labels(a["by"]) for a in r["attributed_to"]),
                 "retaliation_for": " | ".join(r["retaliation_for"]),

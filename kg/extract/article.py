@@ -9,7 +9,7 @@ from kg.extract.events import ArticleContext, extract_events
 from kg.extract.mentions import extract_mentions
 from kg.extract.records import ArticleExtraction, EntityRef
 from kg.onto.gazetteer import Gazetteer
-from kg.text.dates import find_dates, find_dateline
+from kg.text.dates import find_dateline, find_dates
 from kg.text.normalize import fold, strip_definite
 from kg.text.numbers import find_numbers
 
@@ -44,7 +44,9 @@ def extract_article(nlp: Language, gaz: Gazetteer, article: Article) -> ArticleE
         demonyms=demonym_index(gaz),
     )
     events = [
-        e for e in extract_events(ctx, doc) if not article.in_boilerplate(e.sources[0].start, e.sources[0].end)
+        e
+        for e in extract_events(ctx, doc)
+        if not article.in_boilerplate(e.sources[0].start, e.sources[0].end)
     ]
     first_line = next((ln.strip() for ln in article.text.splitlines() if ln.strip()), "")
     return ArticleExtraction(

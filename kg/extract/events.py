@@ -87,7 +87,9 @@ STORES = K("مخازن مخزن ذخيرة ذخائر مستودعات مستو�
 LEADERS = K("بقيادة قيادة تقوده يقوده".split())
 BELONGS = K("تابعة تابع التابعة التابع".split())
 LEAVE_VERBS = K("مغادرة غادر غادرت يغادر تغادر ستغادر سيغادر يغادرون".split())
-LEADS = K("بقيادة قيادة تقوده يقوده الموالية موالية الموالي المدعومة مدعومة المدعوم التابع التابعة".split())
+LEADS = K(
+    "بقيادة قيادة تقوده يقوده الموالية موالية الموالي المدعومة مدعومة المدعوم التابع التابعة".split()
+)
 STRIKE_NOUNS = K("غارة غارات ضربة ضربات قصف".split())
 AIR_WORDS = K("جوية جوي جويا طيار طائرة طيران".split())
 NEW_EVENT_ADJ = K("انتقامي انتقامية جديد جديدة آخر أخرى".split())
@@ -161,20 +163,29 @@ def _prev_words(doc: Doc, i: int, n: int, floor: int = 0) -> list[str]:
 def _has_proclitic(tok: Token, letters: str) -> bool:
     """The token starts with one of the proclitic letters that its NORM dropped."""
     raw = fold(tok.text)
-    return bool(raw) and raw[0] in letters and not strip_definite(raw) == tok.norm_ and raw != tok.norm_
+    return (
+        bool(raw)
+        and raw[0] in letters
+        and not strip_definite(raw) == tok.norm_
+        and raw != tok.norm_
+    )
 
 
 def _ordinal_after(doc: Doc, i: int, end: int) -> int | None:
-    """"الهجوم الأول" → 1 when token i is هجوم followed by an ordinal."""
+    """ "الهجوم الأول" → 1 when token i is هجوم followed by an ordinal."""
     if doc[i].norm_ in ("هجوم", "قصف", "ضربه") and i + 1 < end:
         return ORDINAL_WORDS.get(doc[i + 1].norm_)
     return None
 
 
 def _is_reference(doc: Doc, i: int, floor: int) -> bool:
-    """"رد … على الهجوم الأول", "ردا على الهجوم": a mention of an earlier attack."""
+    """ "رد … على الهجوم الأول", "ردا على الهجوم": a mention of an earlier attack."""
     prev = _prev_words(doc, i, 2, floor)
-    return bool(prev) and (prev[-1] in REFERENCE_PREV or any(w in REFERENCE_PREV for w in prev[-2:]) and _ordinal_after(doc, i, len(doc)) is not None)
+    return bool(prev) and (
+        prev[-1] in REFERENCE_PREV
+        or any(w in REFERENCE_PREV for w in prev[-2:])
+        and _ordinal_after(doc, i, len(doc)) is not None
+    )
 
 
 # --------------------------------------------------------------------------- triggers
@@ -187,12 +198,16 @@ def reference_tokens(doc: Doc, clause: Clause) -> set[int]:
     out: set[int] = set()
     for tok in clause.span(doc):
         n = tok.norm_
-        if not (n in ATTACK_NOUN or n in ATTACK_PLURAL) or not _is_reference(doc, tok.i, clause.start):
+        if not (n in ATTACK_NOUN or n in ATTACK_PLURAL) or not _is_reference(
+            doc, tok.i, clause.start
+        ):
             continue
         k = tok.i
         out.add(k)
         k += 1
-        while k < clause.end and k - tok.i <= 3 and doc[k].norm_ not in ("علي", "ضد", "،", ",", "."):
+        while (
+            k < clause.end and k - tok.i <= 3 and doc[k].norm_ not in ("علي", "ضد", "،", ",", ".")
+        ):
             if doc[k].norm_ in ("تي", "ذي"):  # "التي/الذي": a relative clause follows
                 out.update(range(k, min(clause.end, k + 3)))
                 break
@@ -244,7 +259,7 @@ def _number_before(ctx: ArticleContext, doc: Doc, i: int) -> NumberSpan | None:
 
 
 def _demonym_attacker(ctx: ArticleContext, doc: Doc, clause: Clause) -> list[EntityRef]:
-    """"غارة أميركية", "القصف الأميركي", "بطائرة أمريكية من دون طيار": the state carried it out."""
+    """ "غارة أميركية", "القصف الأميركي", "بطائرة أمريكية من دون طيار": the state carried it out."""
     out = []
     for tok in clause.span(doc):
         ref = ctx.demonyms.get(tok.norm_)
@@ -259,7 +274,9 @@ def _demonym_attacker(ctx: ArticleContext, doc: Doc, clause: Clause) -> list[Ent
             or prev[-1] in ATTACK_NOUN
             or prev[-1] == "طيران"
             or (prev[-1] in AIR_WORDS and _has_proclitic(head, "ب"))  # "بطائرة أمريكية"
-            or (len(prev) == 2 and prev[-1] in AIR_WORDS and prev[-2] in STRIKE_NOUNS)  # "غارة جوية أميركية"
+            or (
+                len(prev) == 2 and prev[-1] in AIR_WORDS and prev[-2] in STRIKE_NOUNS
+            )  # "غارة جوية أميركية"
         ):
             out.append(ref)
     return out
@@ -281,7 +298,8 @@ def is_aggregate(ctx: ArticleContext, doc: Doc, clause: Clause, triggers: list[i
         return True
     span = clause.span(doc)
     has_date = any(
-        d.precision in ("day", "month") and span.start_char <= d.start < span.end_char for d in ctx.dates
+        d.precision in ("day", "month") and span.start_char <= d.start < span.end_char
+        for d in ctx.dates
     )
     has_actor = bool(_demonym_attacker(ctx, doc, clause)) or any(
         doc[k].norm_ in STRIKE_SUBJECT_VERBS for k in range(clause.start, clause.end)
@@ -329,12 +347,17 @@ def _state_of(gaz: Gazetteer, ref: EntityRef) -> EntityRef:
 
 
 def _coordinated(doc: Doc, m: Mention, prev_m: Mention | None) -> bool:
-    """"القيارة وكركوك", "صلاح الدين وبابل": joined to the mention just before by و or a comma."""
+    """ "القيارة وكركوك", "صلاح الدين وبابل": joined to the mention just before by و or a comma."""
     if prev_m is None:
         return False
     t = _token_at(doc, m.start)
     between = doc.text[prev_m.end : m.start]
-    return (_has_proclitic(doc[t], "و") and len(between.split()) <= 1) or between.strip() in ("،", ",", "، و", "و")
+    return (_has_proclitic(doc[t], "و") and len(between.split()) <= 1) or between.strip() in (
+        "،",
+        ",",
+        "، و",
+        "و",
+    )
 
 
 def _purpose(doc: Doc, t: int, floor: int) -> bool:
@@ -347,7 +370,9 @@ def _purpose(doc: Doc, t: int, floor: int) -> bool:
 
 def _verb_after(doc: Doc, m: Mention, clause: Clause) -> bool:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    return span is not None and span.end < clause.end and doc[span.end].norm_ in STRIKE_SUBJECT_VERBS
+    return (
+        span is not None and span.end < clause.end and doc[span.end].norm_ in STRIKE_SUBJECT_VERBS
+    )
 
 
 def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) -> list[RoleFiller]:
@@ -379,14 +404,22 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
             continue
         prev = _prev_words(doc, t, 3, clause.start)
         roles: tuple[str, ...] = ()
-        if _coordinated(doc, m, prev_m) and prev_roles and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES):
+        if (
+            _coordinated(doc, m, prev_m)
+            and prev_roles
+            and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES)
+        ):
             roles = prev_roles
         elif any(w in LEADS for w in prev[-2:]):
             roles = ()
-        elif e.cls in ARMED_ACTORS and not blame and (
-            (prev and prev[-1] in STRIKE_SUBJECT_VERBS)
-            or any(w in RELATIVE_AGENT for w in prev[-2:])
-            or _verb_after(doc, m, clause)  # SVO: "أن الجيش الأميركي نفذ ضربات"
+        elif (
+            e.cls in ARMED_ACTORS
+            and not blame
+            and (
+                (prev and prev[-1] in STRIKE_SUBJECT_VERBS)
+                or any(w in RELATIVE_AGENT for w in prev[-2:])
+                or _verb_after(doc, m, clause)  # SVO: "أن الجيش الأميركي نفذ ضربات"
+            )
         ):
             roles = ("attacker",)
         elif e.cls == "Person":
@@ -441,7 +474,9 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
     if not locations and references:
         # only a reference point is named ("قرب بغداد"): keep it, marked, so that a report
         # naming the place itself wins when reports are merged
-        out.append(RoleFiller("location", references[0], replace(ev, rule=ev.rule + REFERENCE_MARK)))
+        out.append(
+            RoleFiller("location", references[0], replace(ev, rule=ev.rule + REFERENCE_MARK))
+        )
     out += [RoleFiller("weapon", w, ev) for w in dict.fromkeys(weapons)]
     if not weapons and _air_words(span):
         # "رد الطيران الأميركي … بقصف", "ضربات جوية": the means is an air strike, said in words
@@ -455,7 +490,8 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
 def _air_words(span: Span) -> bool:
     norms = _norms(span)
     return any(n in K(["غارة", "غارات", "غارتين", "طيران"]) for n in norms) or (
-        any(n in STRIKE_NOUNS for n in norms) and any(n in K(["جوية", "جوي", "جويا"]) for n in norms)
+        any(n in STRIKE_NOUNS for n in norms)
+        and any(n in K(["جوية", "جوي", "جويا"]) for n in norms)
     )
 
 
@@ -484,7 +520,8 @@ def most_specific(gaz: Gazetteer, located: list[tuple[EntityRef, int]]) -> list[
     out = []
     for loc, pos in located:
         situating = any(
-            other != loc and contains(loc, other) and 0 <= pos - opos <= 30 for other, opos in located
+            other != loc and contains(loc, other) and 0 <= pos - opos <= 30
+            for other, opos in located
         )
         if not situating and loc not in out:
             out.append(loc)
@@ -537,13 +574,24 @@ def clause_date(
             continue
         if any(w in AGREEMENT for w in prev[-4:]):
             continue  # "عقب الاتفاق الذي توصلت إليه بغداد وواشنطن الشهر الماضي": the agreement's date
-        other = WITHDRAW | HANDOVER if category == "attack" else ATTACK_NOUN | ATTACK_VERB | ATTACK_PLURAL
+        other = (
+            WITHDRAW | HANDOVER
+            if category == "attack"
+            else ATTACK_NOUN | ATTACK_VERB | ATTACK_PLURAL
+        )
         if any(w in other for w in prev[-3:]):
             continue  # "الهجمات التي استهدفت الأسبوع الماضي" in a withdrawal sentence dates the attacks
         said = any(w in REPORTING or w in SPEECH_NOUNS for w in prev)
         deadline = any(w in DEADLINE for w in prev[-2:]) or fold(d.text).startswith("بحلول")
         cands.append(
-            (not (planned and deadline), said, rank.get(d.precision, 4), abs(d.start - doc[anchor].idx), d.start, d)
+            (
+                not (planned and deadline),
+                said,
+                rank.get(d.precision, 4),
+                abs(d.start - doc[anchor].idx),
+                d.start,
+                d,
+            )
         )
     if not cands:
         return None
@@ -592,7 +640,11 @@ def casualties(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[int | Non
 
 def _number_at(ctx: ArticleContext, tok: Token) -> NumberSpan | None:
     for x in ctx.numbers:
-        if x.start < tok.idx + len(tok.text) and tok.idx < x.end and x.kind in ("digits", "words", "dual"):
+        if (
+            x.start < tok.idx + len(tok.text)
+            and tok.idx < x.end
+            and x.kind in ("digits", "words", "dual")
+        ):
             if not any(d.start <= x.start < d.end for d in ctx.dates):
                 return x
     return None
@@ -628,13 +680,23 @@ def _count_after(ctx: ArticleContext, toks: list[Token], j: int) -> tuple[int | 
             while j < n and toks[j].idx < num.end:
                 j += 1
             j = _skip_noun_phrase(ctx, toks, j)
-        elif tok.norm_ in PERSON_PLURAL or tok.norm_ in ("اخرين", "اخرون", "عدد", "عشرات", "العشرات"):
+        elif tok.norm_ in PERSON_PLURAL or tok.norm_ in (
+            "اخرين",
+            "اخرون",
+            "عدد",
+            "عشرات",
+            "العشرات",
+        ):
             return None, False
         else:
             break
-        while j < n and (toks[j].norm_ in ("و", "اضافه", "الي", "،", ",") or toks[j].text in ("،", ",")):
+        while j < n and (
+            toks[j].norm_ in ("و", "اضافه", "الي", "،", ",") or toks[j].text in ("،", ",")
+        ):
             j += 1
-        if j < n and not (_has_proclitic(toks[j], "و") or _number_at(ctx, toks[j]) or toks[j].norm_ in PERSON_NOUN):
+        if j < n and not (
+            _has_proclitic(toks[j], "و") or _number_at(ctx, toks[j]) or toks[j].norm_ in PERSON_NOUN
+        ):
             break
     return (total, True) if seen else (None, False)
 
@@ -642,11 +704,20 @@ def _count_after(ctx: ArticleContext, toks: list[Token], j: int) -> tuple[int | 
 def _skip_noun_phrase(ctx: ArticleContext, toks: list[Token], j: int) -> int:
     """Skip the counted noun, its adjectives and "من عناصر التحالف"."""
     n = len(toks)
-    while j < n and (toks[j].norm_ in PERSON_NOUN or toks[j].norm_ in PERSON_PLURAL or (_is_adj(toks[j]) and not _has_proclitic(toks[j], "و"))):
+    while j < n and (
+        toks[j].norm_ in PERSON_NOUN
+        or toks[j].norm_ in PERSON_PLURAL
+        or (_is_adj(toks[j]) and not _has_proclitic(toks[j], "و"))
+    ):
         j += 1
     if j < n and toks[j].norm_ == "من":
         j += 1
-        while j < n and (toks[j].norm_ in PERSON_PLURAL or toks[j].norm_ in PERSON_NOUN or _owner(ctx, toks[j]) or _is_adj(toks[j])):
+        while j < n and (
+            toks[j].norm_ in PERSON_PLURAL
+            or toks[j].norm_ in PERSON_NOUN
+            or _owner(ctx, toks[j])
+            or _is_adj(toks[j])
+        ):
             j += 1
     while j < n and _owner(ctx, toks[j]):
         j += 1
@@ -690,8 +761,17 @@ def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> l
             before = [m for m in ms if m.end <= tok.idx]
             groups = [m for m in before if m.entity.cls == "ArmedGroup"]
             if groups:
-                speakers = [m for m in before if m.end <= groups[-1].start and m.entity.cls in ("State", "Organisation", "MilitaryForce", "Coalition")]
-                out.append(Responsibility("attribution", groups[-1].entity, tuple(m.entity for m in speakers[:1]), ev))
+                speakers = [
+                    m
+                    for m in before
+                    if m.end <= groups[-1].start
+                    and m.entity.cls in ("State", "Organisation", "MilitaryForce", "Coalition")
+                ]
+                out.append(
+                    Responsibility(
+                        "attribution", groups[-1].entity, tuple(m.entity for m in speakers[:1]), ev
+                    )
+                )
         elif n in ATTRIB and n != strip_definite(fold("المسؤولية")):
             after = [m for m in ms if m.start > tok.idx]
             before = [m for m in ms if m.end <= tok.idx]
@@ -699,16 +779,22 @@ def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> l
                 # "حمّلت كتائب حزب الله المسؤولية": the party is the object; the accuser unnamed.
                 # Without "المسؤولية" it is another verb ("تحمل نفس الاسم": bears the name).
                 resp_word = strip_definite(fold("المسؤولية"))
-                if not any(doc[k].norm_ == resp_word for k in range(tok.i + 1, min(sent.end, tok.i + 8))):
+                if not any(
+                    doc[k].norm_ == resp_word for k in range(tok.i + 1, min(sent.end, tok.i + 8))
+                ):
                     continue
                 if after:
                     out.append(Responsibility("attribution", after[0].entity, (), ev))
             elif n.startswith(("اتهم", "تتهم", "يتهم")):
                 # "اتهمت كتائب حزب الله الولايات المتحدة بمهاجمة": accuser, then accused
                 if len(after) >= 2:
-                    out.append(Responsibility("attribution", after[1].entity, (after[0].entity,), ev))
+                    out.append(
+                        Responsibility("attribution", after[1].entity, (after[0].entity,), ev)
+                    )
                 elif after and before:
-                    out.append(Responsibility("attribution", after[0].entity, (before[-1].entity,), ev))
+                    out.append(
+                        Responsibility("attribution", after[0].entity, (before[-1].entity,), ev)
+                    )
             else:
                 # "تنسبها واشنطن لكتائب حزب الله": accuser after the verb, party after ل/إلى
                 party = None
@@ -721,7 +807,9 @@ def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> l
                     party = after[-1].entity
                 by_m = [m for m in after if m.entity != party][:1] or before[-1:]
                 if party is not None:
-                    out.append(Responsibility("attribution", party, tuple(m.entity for m in by_m), ev))
+                    out.append(
+                        Responsibility("attribution", party, tuple(m.entity for m in by_m), ev)
+                    )
     return out
 
 
@@ -750,7 +838,9 @@ def withdrawal_type(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[str,
 def _has_enclitic(tok: Token) -> bool:
     """The word ends in a pronoun suffix that its NORM dropped (سلمتها → سلمت)."""
     raw = fold(tok.text)
-    return raw != tok.norm_ and raw.endswith(("ها", "هم", "هما", "ه")) and not raw.endswith(tok.norm_)
+    return (
+        raw != tok.norm_ and raw.endswith(("ها", "هم", "هما", "ه")) and not raw.endswith(tok.norm_)
+    )
 
 
 def _phrase_start(doc: Doc, clause: Clause, phrases: Sequence[str]) -> int:
@@ -763,19 +853,27 @@ def _phrase_start(doc: Doc, clause: Clause, phrases: Sequence[str]) -> int:
 
 
 def withdrawal_subclauses(doc: Doc, clause: Clause, trig: list[int]) -> list[Clause]:
-    """"أعلنت فرنسا سحب قواتها، بعد أيام من سحب بريطانيا …، وانسحاب القوات الأميركية من القائم":
+    """ "أعلنت فرنسا سحب قواتها، بعد أيام من سحب بريطانيا …، وانسحاب القوات الأميركية من القائم":
     each later trigger after a comma or و starts its own withdrawal."""
     cuts = [clause.start]
     for i in trig[1:]:
         if _has_enclitic(doc[i]):
             continue  # "انسحابها من … وسلمتها إلى …": the same withdrawal, continued
         k = i
-        while k > cuts[-1] + 2 and doc[k - 1].text not in ("،", ",", "؛") and not _has_proclitic(doc[k], "و"):
+        while (
+            k > cuts[-1] + 2
+            and doc[k - 1].text not in ("،", ",", "؛")
+            and not _has_proclitic(doc[k], "و")
+        ):
             k -= 1
         if k > cuts[-1] + 2 and (doc[k - 1].text in ("،", ",", "؛") or _has_proclitic(doc[k], "و")):
             cuts.append(k)
     cuts.append(clause.end)
-    return [Clause(clause.sent, a, b, clause.ordinal) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [
+        Clause(clause.sent, a, b, clause.ordinal)
+        for a, b in zip(cuts, cuts[1:], strict=False)
+        if b > a
+    ]
 
 
 def _in_destination(doc: Doc, t: int, floor: int) -> bool:
@@ -828,22 +926,39 @@ def withdrawal_roles(
         lam = _has_proclitic(doc[t], "ل") and m.rule != "anaphora:base"
         to = "الي" in prev[-1:] or lam
         role: str | None
-        if _coordinated(doc, m, prev_m) and prev_role and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES):
+        if (
+            _coordinated(doc, m, prev_m)
+            and prev_role
+            and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES)
+        ):
             role = prev_role
         elif any(w in LEADERS or w in CONNECTIVES for w in prev):  # "بقيادة X", "بالإضافة إلى X"
             role = None
-        elif any(w in BELONGS for w in prev[-2:]) and e.cls in ("Coalition", "MilitaryForce", "State"):
+        elif any(w in BELONGS for w in prev[-2:]) and e.cls in (
+            "Coalition",
+            "MilitaryForce",
+            "State",
+        ):
             role = "actor"  # "قوة تابعة للتحالف": the coalition's force moves
-        elif e.cls in LOCATION_CLASSES and (prev[-1:] == ["من"] or (prev[-2:-1] == ["من"] and prev[-1] in BASE_PLURALS | BASE_CUE_KEYS)):
+        elif e.cls in LOCATION_CLASSES and (
+            prev[-1:] == ["من"]
+            or (prev[-2:-1] == ["من"] and prev[-1] in BASE_PLURALS | BASE_CUE_KEYS)
+        ):
             role = "from"
         elif e.cls in ("State", "MilitaryForce", "Coalition") and t - 1 in set(trig):
             role = "actor"  # "سحب بريطانيا عدداً من قواتها": the one who withdraws
-        elif to and e.cls in ("MilitaryForce", "Coalition", "ArmedGroup") and wtype == "BaseHandover":
+        elif (
+            to and e.cls in ("MilitaryForce", "Coalition", "ArmedGroup") and wtype == "BaseHandover"
+        ):
             role = "recipient"
         elif to and e.cls in LOCATION_CLASSES:
-            leaving = any(doc[i].norm_ in LEAVE_VERBS for i in trig)  # "مغادرة … للقائم": leaving it
+            leaving = any(
+                doc[i].norm_ in LEAVE_VERBS for i in trig
+            )  # "مغادرة … للقائم": leaving it
             role = "from" if lam and (leaving or e.cls == "State") and not dests else "dest"
-        elif e.cls == "MilitaryBase" and (t - 1 in handover_tokens or t - 2 in handover_tokens or m.rule == "anaphora:base"):
+        elif e.cls == "MilitaryBase" and (
+            t - 1 in handover_tokens or t - 2 in handover_tokens or m.rule == "anaphora:base"
+        ):
             role = "from"
         elif e.cls in LOCATION_CLASSES and any(w in LOC_PREPS for w in prev):
             role = "in"
@@ -866,12 +981,22 @@ def withdrawal_roles(
     tail = [RoleFiller("recipient", r, ev) for r in list(dict.fromkeys(recipients))[:1]]
     tail += [RoleFiller("destination", d, ev) for d in dict.fromkeys(dests)]
     states = [a for a in actors if a.cls == "State"]
-    actor_sets = [[a] for a in states] if len(states) > 1 and len(states) == len(actors) else [actors[:1]]
-    loc_sets = [[b] for b in locs] if len(locs) > 1 and any(b.cls == "MilitaryBase" for b in locs) else [locs]
+    actor_sets = (
+        [[a] for a in states] if len(states) > 1 and len(states) == len(actors) else [actors[:1]]
+    )
+    loc_sets = (
+        [[b] for b in locs]
+        if len(locs) > 1 and any(b.cls == "MilitaryBase" for b in locs)
+        else [locs]
+    )
     out = []
     for acts in actor_sets:
         for ls in loc_sets:
-            out.append([RoleFiller("actor", a, ev) for a in acts] + tail + [RoleFiller("location", b, ev) for b in ls])
+            out.append(
+                [RoleFiller("actor", a, ev) for a in acts]
+                + tail
+                + [RoleFiller("location", b, ev) for b in ls]
+            )
     return out
 
 
@@ -880,11 +1005,15 @@ BASE_CUE_KEYS = K(lx.BASE_CUES)
 
 
 def _counted_bases(ctx: ArticleContext, doc: Doc, clause: Clause) -> bool:
-    """"3 قواعد", "ثلاث قواعد", "قاعدتين أخريين": withdrawals from a counted set of bases."""
+    """ "3 قواعد", "ثلاث قواعد", "قاعدتين أخريين": withdrawals from a counted set of bases."""
     for tok in clause.span(doc):
         if tok.norm_ not in BASE_PLURALS:
             continue
-        if tok.norm_.startswith("قاعدت") and tok.i + 1 < clause.end and doc[tok.i + 1].norm_.startswith(("اخري", "عسكريت")):
+        if (
+            tok.norm_.startswith("قاعدت")
+            and tok.i + 1 < clause.end
+            and doc[tok.i + 1].norm_.startswith(("اخري", "عسكريت"))
+        ):
             return True
         if tok.norm_ == "قواعد" and (
             _number_before(ctx, doc, tok.i) is not None
@@ -925,7 +1054,9 @@ def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
     last_attack_sentence: list[int] = []
     last_attack_at = -2
     for n_sent, sent in enumerate(doc.sents):
-        ev_base = Evidence(ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, "")
+        ev_base = Evidence(
+            ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, ""
+        )
         sent_events: list[int] = []
         aggregate = False
         for clause in split_clauses(doc, sent):
@@ -934,13 +1065,19 @@ def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
             # responsibility: this clause's attacks, else the attacks reported before it
             # ("وحمّلت كتائب حزب الله المسؤولية، وأعقب ذلك غارات …": the blame is for the
             # attack of the previous sentence, not for the strikes that followed)
-            resp = responsibility(ctx, doc, clause.span(doc), replace(ev_base, rule="responsibility"))
+            resp = responsibility(
+                ctx, doc, clause.span(doc), replace(ev_base, rule="responsibility")
+            )
             here = [i for i in sent_events[before:] if st.events[i].category == "attack"]
             earlier = [i for i in sent_events[:before] if st.events[i].category == "attack"]
-            previous = last_attack_sentence if last_attack_at == n_sent - 1 and not aggregate else []
+            previous = (
+                last_attack_sentence if last_attack_at == n_sent - 1 and not aggregate else []
+            )
             targets = here or earlier or previous
             for i in targets:
-                st.events[i] = replace(st.events[i], responsibility=st.events[i].responsibility + tuple(resp))
+                st.events[i] = replace(
+                    st.events[i], responsibility=st.events[i].responsibility + tuple(resp)
+                )
         attacks_here = [i for i in sent_events if st.events[i].category == "attack"]
         _link_retaliation(ctx, doc, sent, st.events, sent_events, last_attack_sentence)
         _continuation(doc, sent, st.events, attacks_here, last_attack_sentence)
@@ -955,7 +1092,9 @@ def _clause_events(ctx, doc, clause, ev_base, st, sent_events) -> bool:
     span = clause.span(doc)
     if _phrase_in(span.text, lx.NOT_EVENT_PHRASES):
         return False
-    weapons = [m for m in _mentions_in(ctx, span.start_char, span.end_char) if m.entity.cls == "Weapon"]
+    weapons = [
+        m for m in _mentions_in(ctx, span.start_char, span.end_char) if m.entity.cls == "Weapon"
+    ]
     trig = attack_triggers(doc, clause, weapons)
     if trig:
         if is_aggregate(ctx, doc, clause, trig):
@@ -977,7 +1116,9 @@ def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: lis
     etype = attack_type(roles, ctx, _norms(clause.span(doc)))
     date = clause_date(ctx, doc, clause, trig[0])
     killed, wounded = casualties(ctx, doc, clause)
-    cas = (CasualtyReport(killed, wounded, ev),) if killed is not None or wounded is not None else ()
+    cas = (
+        (CasualtyReport(killed, wounded, ev),) if killed is not None or wounded is not None else ()
+    )
     status = status_of(doc, clause, "attack")
     # a clause that describes attack number k of a dual reported earlier in the sentence
     if clause.ordinal is not None:
@@ -988,7 +1129,16 @@ def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: lis
                     e,
                     date=date or e.date,
                     casualties=e.casualties + cas,
-                    roles=tuple(dict.fromkeys(e.roles + tuple(r for r in roles if r.role != "location" or not e.fillers("location")))),
+                    roles=tuple(
+                        dict.fromkeys(
+                            e.roles
+                            + tuple(
+                                r
+                                for r in roles
+                                if r.role != "location" or not e.fillers("location")
+                            )
+                        )
+                    ),
                 )
                 return
     dual = any(
@@ -1007,7 +1157,9 @@ def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: lis
     for k in range(count):
         rs = roles
         if count == 2 and len(places) == 2:
-            rs = [r for r in roles if r.role != "location" and r.entity != places[1 - k].entity] + [places[k]]
+            rs = [r for r in roles if r.role != "location" and r.entity != places[1 - k].entity] + [
+                places[k]
+            ]
         ordinal = k + 1 if count == 2 else clause.ordinal
         # a dual's casualties and date belong to the attack its clause names, if any
         own = count == 1 or (clause.ordinal == ordinal)
@@ -1030,18 +1182,22 @@ def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: lis
 
 
 def _dual_target(ctx: ArticleContext, n: NumberSpan) -> bool:
-    """"استهداف رتلين": two targets struck by one verb are two attacks."""
+    """ "استهداف رتلين": two targets struck by one verb are two attacks."""
     word = fold(ctx.text[n.start : n.end]).split()[-1]
     return any(word.startswith(h) for h in ("رتل", "رتلي", "قافلت", "موكب"))
 
 
 def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: list[int]) -> None:
     wtype, trig = wd
-    if _counted_bases(ctx, doc, clause) or _phrase_in(clause.span(doc).text, lx.WITHDRAWAL_NOT_EVENT):
+    if _counted_bases(ctx, doc, clause) or _phrase_in(
+        clause.span(doc).text, lx.WITHDRAWAL_NOT_EVENT
+    ):
         return  # "الانسحاب من 3 قواعد": a programme of several withdrawals; demands and votes
     ev = replace(ev_base, rule="withdrawal:" + wtype)
     status = status_of(doc, clause, "withdrawal", trig)
-    date = clause_date(ctx, doc, clause, trig[0], planned=status == "planned", category="withdrawal")
+    date = clause_date(
+        ctx, doc, clause, trig[0], planned=status == "planned", category="withdrawal"
+    )
     same_as: tuple[str, ...] = ()
     first = doc[trig[0]] if trig else None
     if first is not None and fold(first.text).lstrip("وفبل").startswith("ال"):
@@ -1064,7 +1220,9 @@ def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: l
                 responsibility=(),
                 casualties=(),
                 sources=(ev,),
-                same_as=same_as if not any(r.role == "location" and r.entity.cls == "MilitaryBase" for r in rs) else (),
+                same_as=same_as
+                if not any(r.role == "location" and r.entity.cls == "MilitaryBase" for r in rs)
+                else (),
             )
         )
         sent_events.append(i)
@@ -1080,16 +1238,24 @@ def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence)
     attacks = [i for i in sent_events if events[i].category == "attack"]
     if not attacks:
         return
-    if any(fold(p) in text for p in ("سببا رئيسيا في", "سببا في", "سببا رئيسيا ل")) and len(attacks) >= 2:
+    if (
+        any(fold(p) in text for p in ("سببا رئيسيا في", "سببا في", "سببا رئيسيا ل"))
+        and len(attacks) >= 2
+    ):
         cause, effect = attacks[0], attacks[-1]
         events[effect] = replace(
             events[effect],
-            retaliation_for=tuple(dict.fromkeys(events[effect].retaliation_for + (events[cause].local_id,))),
+            retaliation_for=tuple(
+                dict.fromkeys(events[effect].retaliation_for + (events[cause].local_id,))
+            ),
         )
         return
     words = set(text.replace("،", " ").split())
-    reply = bool(words & {"ردا", "رد", "ردت", "انتقاما", "الانتقامي", "الانتقاميه", "وردت", "بدوره"}) or any(
-        fold(p) in text for p in ("أعقب ذلك", "عقب ذلك", "تلا ذلك", "ردا على", "رداً على", "انتقاما ل")
+    reply = bool(
+        words & {"ردا", "رد", "ردت", "انتقاما", "الانتقامي", "الانتقاميه", "وردت", "بدوره"}
+    ) or any(
+        fold(p) in text
+        for p in ("أعقب ذلك", "عقب ذلك", "تلا ذلك", "ردا على", "رداً على", "انتقاما ل")
     )
     if not reply:
         return
@@ -1098,10 +1264,33 @@ def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence)
         ordn = _ordinal_after(doc, tok.i, sent.end)
         if ordn is None or not _is_reference(doc, tok.i, sent.start):
             continue
-        answered = [i for i in range(len(events)) if i not in sent_events and events[i].category == "attack" and events[i].ordinal == ordn][-1:]
-        place = next((m for m in ctx.mentions if tok.idx < m.start <= tok.idx + 25 and m.entity.cls in ("MilitaryBase", "Place")), None)
+        answered = [
+            i
+            for i in range(len(events))
+            if i not in sent_events and events[i].category == "attack" and events[i].ordinal == ordn
+        ][-1:]
+        place = next(
+            (
+                m
+                for m in ctx.mentions
+                if tok.idx < m.start <= tok.idx + 25 and m.entity.cls in ("MilitaryBase", "Place")
+            ),
+            None,
+        )
         if answered and place is not None:
-            _add_place(events, answered[0], place.entity, Evidence(ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, "reference:ordinal"))
+            _add_place(
+                events,
+                answered[0],
+                place.entity,
+                Evidence(
+                    ctx.article,
+                    ctx.article_id,
+                    sent.start_char,
+                    sent.end_char,
+                    sent.text,
+                    "reference:ordinal",
+                ),
+            )
         break
     if not answered:
         if _replies_to_series(doc, sent):
@@ -1111,12 +1300,18 @@ def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence)
         return
     ids = tuple(events[a].local_id for a in answered)
     for i in attacks:
-        events[i] = replace(events[i], retaliation_for=tuple(dict.fromkeys(events[i].retaliation_for + ids)))
+        events[i] = replace(
+            events[i], retaliation_for=tuple(dict.fromkeys(events[i].retaliation_for + ids))
+        )
 
 
 def _replies_to_series(doc: Doc, sent: Span) -> bool:
     for tok in sent:
-        if tok.norm_ in ATTACK_PLURAL and _is_reference(doc, tok.i, sent.start) and not fold(tok.text).lstrip("وفبل").startswith("ال"):
+        if (
+            tok.norm_ in ATTACK_PLURAL
+            and _is_reference(doc, tok.i, sent.start)
+            and not fold(tok.text).lstrip("وفبل").startswith("ال")
+        ):
             return True
     return False
 
@@ -1136,7 +1331,7 @@ def _add_place(events: list[EventRecord], i: int, place: EntityRef, ev: Evidence
 
 
 def _continuation(doc, sent, events, attacks_here, last_attack_sentence) -> None:
-    """"واستهدف الصاروخان …", "وطال القصف الأميركي …": a definite mention of the attack
+    """ "واستهدف الصاروخان …", "وطال القصف الأميركي …": a definite mention of the attack
     just reported continues it (same event), unless it is "new", "another" or retaliatory."""
     if len(attacks_here) != 1 or len(last_attack_sentence) != 1:
         return
@@ -1150,21 +1345,37 @@ def _continuation(doc, sent, events, attacks_here, last_attack_sentence) -> None
         return
     if cur.date and prev.date and cur.date.earliest and prev.date.earliest:
         if cur.date.latest < prev.date.earliest or prev.date.latest < cur.date.earliest:
-            if abs((dt.date.fromisoformat(cur.date.earliest) - dt.date.fromisoformat(prev.date.earliest)).days) > 1:
+            if (
+                abs(
+                    (
+                        dt.date.fromisoformat(cur.date.earliest)
+                        - dt.date.fromisoformat(prev.date.earliest)
+                    ).days
+                )
+                > 1
+            ):
                 return
     definite = False
     for tok in sent:
         raw = fold(tok.text)
         core = raw.lstrip("وف")
-        if (tok.norm_ in ATTACK_NOUN or tok.norm_ in STRIKE_NOUNS or tok.norm_.startswith(("صاروخ", "صواريخ"))) and core.startswith("ال"):
+        if (
+            tok.norm_ in ATTACK_NOUN
+            or tok.norm_ in STRIKE_NOUNS
+            or tok.norm_.startswith(("صاروخ", "صواريخ"))
+        ) and core.startswith("ال"):
             nxt = doc[tok.i + 1].norm_ if tok.i + 1 < sent.end else ""
             if nxt not in NEW_EVENT_ADJ and ORDINAL_WORDS.get(nxt) is None:
                 definite = True
             break
     if not definite:
         return
-    bases_cur = {r.entity for r in cur.roles if r.role == "location" and r.entity.cls == "MilitaryBase"}
-    bases_prev = {r.entity for r in prev.roles if r.role == "location" and r.entity.cls == "MilitaryBase"}
+    bases_cur = {
+        r.entity for r in cur.roles if r.role == "location" and r.entity.cls == "MilitaryBase"
+    }
+    bases_prev = {
+        r.entity for r in prev.roles if r.role == "location" and r.entity.cls == "MilitaryBase"
+    }
     if bases_cur and bases_prev and not (bases_cur & bases_prev):
         return
     events[attacks_here[0]] = replace(cur, same_as=cur.same_as + (prev.local_id,))

@@ -33,8 +33,7 @@ WEAK_ATTACK_VERBS = set(
 )
 # Words that say the attack was stopped (the attack still counts, status disrupted).
 DISRUPTION = (
-    "أسقط أسقطت إسقاط اعترض اعترضت اعتراض تصدت تصدى التصدي أحبط أحبطت إحباط أبطل تفكيك فككت "
-    "إفشال"
+    "أسقط أسقطت إسقاط اعترض اعترضت اعتراض تصدت تصدى التصدي أحبط أحبطت إحباط أبطل تفكيك فككت إفشال"
 ).split()
 
 # Nouns and verbs of killing a named person (the person is the target of the attack).
@@ -103,9 +102,7 @@ PLANNED_MARKERS = (
 NEGATION = "لم لن ليس ليست نفى نفت نافيا نفي دون".split()
 
 # --- responsibility ----------------------------------------------------------
-CLAIM_WORDS = (
-    "تبنى تبنت تبنّت يتبنى تتبنى تبنيها تبني مسؤوليته مسؤوليتها"
-).split()
+CLAIM_WORDS = ("تبنى تبنت تبنّت يتبنى تتبنى تبنيها تبني مسؤوليته مسؤوليتها").split()
 NO_CLAIM_PHRASES = (
     "لم يتبنها",
     "لم تتبنها",

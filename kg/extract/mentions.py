@@ -55,7 +55,9 @@ def gazetteer_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) 
         entity = gaz.by_iri[span.kb_id_]
         ref = EntityRef(entity.iri, entity.cls, entity.label_ar, entity.label_en, True)
         out.append(
-            Mention(article, article_id, span.start_char, span.end_char, span.text, ref, "gazetteer")
+            Mention(
+                article, article_id, span.start_char, span.end_char, span.text, ref, "gazetteer"
+            )
         )
     return out
 
@@ -86,16 +88,18 @@ def _strip_proclitic_text(tok: Token) -> int:
     return 0
 
 
-def cue_mentions(
-    doc: Doc, taken: set[int], article: str, article_id: str
-) -> list[Mention]:
+def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> list[Mention]:
     """Entities named by a cue word and not already matched by the gazetteer."""
     out: list[Mention] = []
     i = 0
     n = len(doc)
     while i < n:
         tok = doc[i]
-        cls = CUE_CLASS.get(tok.norm_) if fold(tok.text)[-1:] != "ه" or tok.text.endswith("ة") else None
+        cls = (
+            CUE_CLASS.get(tok.norm_)
+            if fold(tok.text)[-1:] != "ه" or tok.text.endswith("ة")
+            else None
+        )
         rule = "cue:" + (cls or "")
         start_name = i + 1
         if _self_named_at(doc, i):
@@ -103,7 +107,11 @@ def cue_mentions(
             start_name = i + _self_named_at(doc, i)
         elif tok.norm_ in TITLE_KEYS and i + 2 < n:
             cls, rule = "Person", "cue:title"
-        if not cls or i in taken or (rule.startswith("cue:") and cls != "Person" and _definite(tok)):
+        if (
+            not cls
+            or i in taken
+            or (rule.startswith("cue:") and cls != "Person" and _definite(tok))
+        ):
             # a named base or province is "قاعدة X" (construct state); "القاعدة الغربية" is not a name
             i += 1
             continue
@@ -162,7 +170,12 @@ def _definite(tok: Token) -> bool:
         rest = folded[cut:]
         if rest.startswith("ال") and strip_definite(rest) == tok.norm_:
             return True
-        if rest.startswith("ل") and cut > 0 and folded.startswith("لل", cut - 1) and rest[1:] == tok.norm_:
+        if (
+            rest.startswith("ل")
+            and cut > 0
+            and folded.startswith("لل", cut - 1)
+            and rest[1:] == tok.norm_
+        ):
             return True
     return False
 
@@ -173,7 +186,7 @@ ANAPHOR_KEYS = lx.keys(["قاعدة", "معسكر", "مطار"])
 def anaphora_mentions(
     doc: Doc, taken: set[int], earlier: list[Mention], article: str, article_id: str
 ) -> list[Mention]:
-    """"القاعدة" / "المعسكر" with no name: the base most recently named before it."""
+    """ "القاعدة" / "المعسكر" with no name: the base most recently named before it."""
     out: list[Mention] = []
     bases = sorted((m for m in earlier if m.entity.cls == "MilitaryBase"), key=lambda m: m.start)
     sents = list(doc.sents)
@@ -192,7 +205,15 @@ def anaphora_mentions(
         ref = next(iter(candidates))
         cut = _strip_proclitic_text(tok)
         out.append(
-            Mention(article, article_id, tok.idx + cut, tok.idx + len(tok.text), tok.text[cut:], ref, "anaphora:base")
+            Mention(
+                article,
+                article_id,
+                tok.idx + cut,
+                tok.idx + len(tok.text),
+                tok.text[cut:],
+                ref,
+                "anaphora:base",
+            )
         )
     return out
 
@@ -201,9 +222,7 @@ def _self_named_at(doc: Doc, i: int) -> int:
     """Length of a "… تطلق على نفسها (اسم)" cue starting at token i, or 0."""
     for phrase in lx.SELF_NAMED:
         words = [strip_definite(fold(w)) for w in phrase.split()]
-        if i + len(words) <= len(doc) and all(
-            doc[i + k].norm_ == w for k, w in enumerate(words)
-        ):
+        if i + len(words) <= len(doc) and all(doc[i + k].norm_ == w for k, w in enumerate(words)):
             return len(words)
     return 0
 

@@ -220,7 +220,12 @@ def merge_events(records: list[EventRecord], contains=None) -> list[Event]:
             continue
         best = None
         for j, other in enumerate(recs):
-            if j == i or not _kin(r, other) or not _shared_place(r, other, contains) or not _specific_match(r, other):
+            if (
+                j == i
+                or not _kin(r, other)
+                or not _shared_place(r, other, contains)
+                or not _specific_match(r, other)
+            ):
                 continue
             if not _dated(other) and j > i:
                 continue  # undated pairs: the later joins the earlier
@@ -272,8 +277,18 @@ def _clusters_share(recs, find, a: int, b: int) -> bool:
     if set().union(*(_places(r) for r in ma)) & set().union(*(_places(r) for r in mb)):
         return True
     index = {r.local_id: r for r in recs}
-    ta = {find(recs.index(index[t])) for r in ma for t in r.retaliation_for if t in index and index[t].ordinal}
-    tb = {find(recs.index(index[t])) for r in mb for t in r.retaliation_for if t in index and index[t].ordinal}
+    ta = {
+        find(recs.index(index[t]))
+        for r in ma
+        for t in r.retaliation_for
+        if t in index and index[t].ordinal
+    }
+    tb = {
+        find(recs.index(index[t]))
+        for r in mb
+        for t in r.retaliation_for
+        if t in index and index[t].ordinal
+    }
     return bool(ta & tb)
 
 
@@ -297,7 +312,11 @@ def _merge_answered(recs, index, find, union) -> None:
         for replies in answered_by.values():
             replies = sorted(set(find(x) for x in replies))
             for a, b in zip(replies, replies[1:], strict=False):
-                if find(a) != find(b) and _clusters_compatible(recs, find, a, b) and _clusters_share(recs, find, a, b):
+                if (
+                    find(a) != find(b)
+                    and _clusters_compatible(recs, find, a, b)
+                    and _clusters_share(recs, find, a, b)
+                ):
                     union(a, b)
                     changed = True
         for roots in by_reply.values():
@@ -312,7 +331,10 @@ def _merge_answered(recs, index, find, union) -> None:
 
 def _event_iri(members: list[EventRecord], used: set[str]) -> str:
     """Hash of the event's identity: category, date and places; else its first report."""
-    best = min(members, key=lambda r: (PRECISION_RANK.get(r.date.precision if r.date else None, 4), _canonical(r)))
+    best = min(
+        members,
+        key=lambda r: (PRECISION_RANK.get(r.date.precision if r.date else None, 4), _canonical(r)),
+    )
     places = sorted(set().union(*(_places(m) for m in members)))
     if best.date is not None and best.date.value and places:
         key = f"{best.category}|{best.type if best.type not in GENERIC else ''}|{best.date.value}|{'|'.join(places)}|{best.ordinal or ''}"
@@ -338,7 +360,9 @@ def _drop_coarse_locations(roles: list[RoleFiller], contains) -> tuple[RoleFille
     named = {
         r.entity
         for r in roles
-        if r.role == "location" and not r.evidence.rule.endswith(REFERENCE_MARK) and r.entity not in drop
+        if r.role == "location"
+        and not r.evidence.rule.endswith(REFERENCE_MARK)
+        and r.entity not in drop
     }
     if named:
         drop |= locs - named  # a place given only as a reference point ("قرب بغداد")
@@ -348,7 +372,9 @@ def _drop_coarse_locations(roles: list[RoleFiller], contains) -> tuple[RoleFille
         said_together = {}
         for r in roles:
             if r.role == "location":
-                said_together.setdefault((r.evidence.article, r.evidence.start), set()).add(r.entity)
+                said_together.setdefault((r.evidence.article, r.evidence.start), set()).add(
+                    r.entity
+                )
         for outer in locs:
             for inner in locs:
                 if inner != outer and contains(outer.iri, inner.iri):
@@ -357,7 +383,9 @@ def _drop_coarse_locations(roles: list[RoleFiller], contains) -> tuple[RoleFille
     return tuple(r for r in roles if not (r.role == "location" and r.entity in drop))
 
 
-def _combine(iri: str, members: list[EventRecord], local_to_iri: dict[str, str], contains=None) -> Event:
+def _combine(
+    iri: str, members: list[EventRecord], local_to_iri: dict[str, str], contains=None
+) -> Event:
     types = [m.type for m in members]
     specific = [t for t in types if t not in GENERIC] or types
     etype = min(specific, key=lambda t: (-specific.count(t), TYPE_PRIORITY.get(t, 9), t))
@@ -370,15 +398,32 @@ def _combine(iri: str, members: list[EventRecord], local_to_iri: dict[str, str],
     if dated:
         # the most precise; between equally precise reports, the earliest date (a report
         # dated by when it was said is later than the event)
-        date = min(dated, key=lambda m: (PRECISION_RANK.get(m.date.precision, 4), m.date.earliest or "", _canonical(m))).date
+        date = min(
+            dated,
+            key=lambda m: (
+                PRECISION_RANK.get(m.date.precision, 4),
+                m.date.earliest or "",
+                _canonical(m),
+            ),
+        ).date
     elif any(m.date is not None for m in members):
         date = min((m for m in members if m.date is not None), key=_canonical).date
     roles = _drop_coarse_locations(sorted({r for m in members for r in m.roles}), contains)
     resp = tuple(sorted({r for m in members for r in m.responsibility}, key=_resp_key))
-    cas = tuple(sorted({c for m in members for c in m.casualties}, key=lambda c: (c.evidence.article, c.evidence.start)))
-    sources = tuple(sorted({s for m in members for s in m.sources}, key=lambda s: (s.article, s.start, s.rule)))
+    cas = tuple(
+        sorted(
+            {c for m in members for c in m.casualties},
+            key=lambda c: (c.evidence.article, c.evidence.start),
+        )
+    )
+    sources = tuple(
+        sorted({s for m in members for s in m.sources}, key=lambda s: (s.article, s.start, s.rule))
+    )
     retal = tuple(
-        sorted({local_to_iri[x] for m in members for x in m.retaliation_for if x in local_to_iri} - {iri})
+        sorted(
+            {local_to_iri[x] for m in members for x in m.retaliation_for if x in local_to_iri}
+            - {iri}
+        )
     )
     return Event(
         iri=iri,
@@ -396,4 +441,10 @@ def _combine(iri: str, members: list[EventRecord], local_to_iri: dict[str, str],
 
 
 def _resp_key(r: Responsibility) -> tuple:
-    return (r.kind, r.party.iri if r.party else "", tuple(b.iri for b in r.by), r.evidence.article, r.evidence.start)
+    return (
+        r.kind,
+        r.party.iri if r.party else "",
+        tuple(b.iri for b in r.by),
+        r.evidence.article,
+        r.evidence.start,
+    )

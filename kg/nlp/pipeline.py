@@ -137,7 +137,9 @@ class GazetteerComponent:
                 if len(pattern):
                     by_key.setdefault(entity.iri, []).append(pattern)
                 if len(pattern) == 1:
-                    self.single.setdefault((entity.iri, pattern[0].norm_), set()).add(_definite_surface(label))
+                    self.single.setdefault((entity.iri, pattern[0].norm_), set()).add(
+                        _definite_surface(label)
+                    )
         for iri in sorted(by_key):
             self.matcher.add(iri, by_key[iri])
 
@@ -157,7 +159,10 @@ class GazetteerComponent:
                 continue
             if first == last:
                 forms = self.single.get((iri, doc[first].norm_))
-                if forms is not None and _definite_surface(doc[first].text, doc[first].norm_) not in forms:
+                if (
+                    forms is not None
+                    and _definite_surface(doc[first].text, doc[first].norm_) not in forms
+                ):
                     continue
             spans.append(Span(doc, first, last + 1, label=entity.cls, kb_id=iri))
         doc.spans["gazetteer"] = _longest_first(spans)
@@ -195,7 +200,9 @@ def _longest_first(spans: Iterable[Span]) -> list[Span]:
 def known_words(nlp: Language, gazetteer: Gazetteer, extra_words: Iterable[str]) -> frozenset[str]:
     """Folded words a proclitic may be stripped onto: label words and lexicon words."""
     known: set[str] = set()
-    words = [tok.text for e in gazetteer.entities for label in e.labels_ar for tok in nlp.make_doc(label)]
+    words = [
+        tok.text for e in gazetteer.entities for label in e.labels_ar for tok in nlp.make_doc(label)
+    ]
     for word in [*words, *extra_words]:
         f = fold(word)
         known.add(f)

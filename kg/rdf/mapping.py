@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from kg.extract.merge import Event
 from kg.extract.records import ArticleExtraction, DateInfo, EntityRef, Evidence, Mention
-from kg.onto.vocab import KGO, KGR, ONTOLOGY_GRAPH  # generated from ontology/kg.ttl
+from kg.onto.vocab import KGO, KGR, ONTOLOGY_GRAPH  # noqa: F401  (generated; ONTOLOGY_GRAPH re-exported)
 
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
 
@@ -139,7 +139,12 @@ def event_quads(ev: Event) -> Iterator[Quad]:
         # the expression that gave the date, in the article that stated it
         for src in ev.sources:
             if ev.date.expression and ev.date.expression in src.sentence:
-                yield s, KGO.dateExpression, Literal(ev.date.expression, lang="ar"), graph_iri(src.article_id)
+                yield (
+                    s,
+                    KGO.dateExpression,
+                    Literal(ev.date.expression, lang="ar"),
+                    graph_iri(src.article_id),
+                )
                 break
     for src in ev.sources:
         g = graph_iri(src.article_id)
@@ -151,7 +156,9 @@ def event_quads(ev: Event) -> Iterator[Quad]:
         prop = ROLE_PROPERTY[r.role]
         ent = URIRef(r.entity.iri)
         yield s, prop, ent, g
-        ra = KGR[f"role/{_h(ev.iri, r.role, r.entity.iri, r.evidence.article_id, r.evidence.start)}"]
+        ra = KGR[
+            f"role/{_h(ev.iri, r.role, r.entity.iri, r.evidence.article_id, r.evidence.start)}"
+        ]
         yield ra, RDF.type, KGO.RoleAssertion, g
         yield ra, KGO.ofEvent, s, g
         yield ra, KGO.assertsRole, prop, g
