@@ -6,6 +6,8 @@ Store. A query that passes its deadline gets a 503 and its worker is killed
 and replaced, so a runaway query cannot keep eating a core. Nothing here can
 change the data: updates, LOAD and SERVICE are refused before any query runs.
 
+The prefixes of kg's dumps (kgo:, kgr:, ent:, skos: ...) may be used without PREFIX lines.
+
 Endpoints: ``/sparql`` (and ``/query``): GET ``?query=``, POST form-encoded
 ``query=`` or POST ``application/sparql-query``; ``default-graph-uri`` and
 ``named-graph-uri`` are honoured. ``/``: a small query page (no CDN, works
@@ -324,7 +326,9 @@ class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, config: ServeConfig, pool: WorkerPool, examples: list[dict[str, str]]) -> None:
+    def __init__(
+        self, config: ServeConfig, pool: WorkerPool, examples: list[dict[str, str]]
+    ) -> None:
         self.config = config
         self.pool = pool
         self.examples = examples
@@ -345,7 +349,10 @@ class SparqlServer(ThreadingHTTPServer):
 class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = "kg-sparql/0.1"
-    sys_version = ""
+    timeout = 60  # seconds a client may stall mid-request (slowloris) before it is dropped
+
+    def version_string(self) -> str:
+        return self.server_version
 
     # -- plumbing ------------------------------------------------------------
 
@@ -353,7 +360,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if not self.server.config.quiet:
             sys.stderr.write(f"kg serve: {self.address_string()} {format % args}\n")
 
-    def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -388,7 +397,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._guarded(self._post)
 
     def _refuse_method(self) -> None:
-        self._error(405, f"{self.command} not allowed: this endpoint is read-only", {"Allow": "GET, POST"})
+        self._error(
+            405, f"{self.command} not allowed: this endpoint is read-only", {"Allow": "GET, POST"}
+        )
 
     do_PUT = do_DELETE = do_PATCH = _refuse_method  # noqa: N815
 
@@ -442,7 +453,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return
         if length > self.server.config.max_body:
             self.close_connection = True
-            self._error(413, f"request too large: {length} bytes (limit {self.server.config.max_body})")
+            self._error(
+                413, f"request too large: {length} bytes (limit {self.server.config.max_body})"
+            )
             return
         body = self.rfile.read(length)
         params = parse_qs(parts.query, keep_blank_values=True)
@@ -667,7 +680,9 @@ def make_server(config: ServeConfig) -> SparqlServer:
         server = SparqlServer(config, pool, examples)
     except OSError as exc:
         pool.close()
-        raise InputError(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}") from None
+        raise InputError(
+            f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}"
+        ) from None
     return server
 
 
@@ -683,7 +698,11 @@ def serve(config: ServeConfig, on_ready: Callable[[SparqlServer], None] | None =
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop) if threading.current_thread() is threading.main_thread() else None
+    previous = (
+        signal.signal(signal.SIGTERM, stop)
+        if threading.current_thread() is threading.main_thread()
+        else None
+    )
     try:
         if on_ready:
             on_ready(server)

@@ -223,7 +223,9 @@ def resolve(sparql_or_name: str, folder: Path | None = None) -> NamedQuery:
         return _named(p, p.stem)
     name = text[:-3] if text.endswith(".rq") else text
     if "/" in name or "\\" in name or ".." in name or name.startswith(".") or not name:
-        raise QueryError(f"{text!r}: a query name may not contain '/' or '..' (give the path of an existing .rq file instead)")
+        raise QueryError(
+            f"{text!r}: a query name may not contain '/' or '..' (give the path of an existing .rq file instead)"
+        )
     folder = folder or queries_dir()
     path = folder / f"{name}.rq"
     if not path.is_file():
@@ -300,7 +302,11 @@ def coerce_param(param: Param | None, value: Any) -> Term:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", term.value):
             raise QueryError(f"parameter {param.name} needs a date YYYY-MM-DD, got {value!r}")
         term = ox.Literal(term.value, datatype=ox.NamedNode(XSD + "date"))
-    if kind in ("integer", "int") and isinstance(term, ox.Literal) and term.datatype.value == XSD + "string":
+    if (
+        kind in ("integer", "int")
+        and isinstance(term, ox.Literal)
+        and term.datatype.value == XSD + "string"
+    ):
         if not re.fullmatch(r"-?\d+", term.value):
             raise QueryError(f"parameter {param.name} needs an integer, got {value!r}")
         term = ox.Literal(term.value, datatype=ox.NamedNode(XSD + "integer"))
@@ -315,16 +321,17 @@ def bind_params(q: NamedQuery, params: Mapping[str, Any] | None) -> dict[str, Te
     """Check the parameters against the query's header (or its variables) and make them terms."""
     params = dict(params or {})
     declared = {p.name: p for p in q.params}
-    if declared:
+    if declared or q.path is not None:  # a query file: its header is the contract
         unknown = sorted(set(params) - set(declared))
         if unknown:
-            raise QueryError(
-                f"unknown parameter {unknown[0]!r} for {q.name} (it takes: {', '.join(declared)})"
-            )
+            takes = ", ".join(declared) or "no parameters"
+            raise QueryError(f"unknown parameter {unknown[0]!r} for {q.name} (it takes: {takes})")
         missing = [p for p in q.params if p.name not in params]
         if missing:
             p = missing[0]
-            raise QueryError(f"missing parameter {p.name} for {q.name}: {p.type}, {p.meaning}".rstrip(", "))
+            raise QueryError(
+                f"missing parameter {p.name} for {q.name}: {p.type}, {p.meaning}".rstrip(", ")
+            )
     else:
         variables = _query_variables(q.text)
         unknown = sorted(set(params) - variables)
@@ -337,21 +344,27 @@ def bind_params(q: NamedQuery, params: Mapping[str, Any] | None) -> dict[str, Te
 # Read-only guard (used by the HTTP endpoint)
 # ---------------------------------------------------------------------------
 
-_STRINGS = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.DOTALL)
+_STRINGS = re.compile(
+    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.DOTALL
+)
 _IRIS = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _COMMENTS = re.compile(r"#[^\n]*")
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)<[^>]*>\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
 )
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?(?:<|[?$]|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE)
+_SERVICE = re.compile(
+    r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?(?:<|[?$]|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE
+)
 
 
 def _strip_comments_and_strings(text: str) -> str:
     """Blank out strings, then comments (a # inside an IRI or a string is not a comment)."""
     out = []
     pos = 0
-    pattern = re.compile(_STRINGS.pattern + "|" + _IRIS.pattern + "|" + _COMMENTS.pattern, re.DOTALL)
+    pattern = re.compile(
+        _STRINGS.pattern + "|" + _IRIS.pattern + "|" + _COMMENTS.pattern, re.DOTALL
+    )
     for m in pattern.finditer(text):
         out.append(text[pos : m.start()])
         tok = m.group(0)
@@ -472,8 +485,14 @@ def to_rows(result: Result) -> Any:
     if result.kind == "ask":
         return bool(result.boolean)
     if result.kind == "graph":
-        return [tuple(python_value(x) for x in (t.subject, t.predicate, t.object)) for t in result.triples]
-    return [{k: python_value(v) for k, v in zip(result.variables, row, strict=True)} for row in result.rows]
+        return [
+            tuple(python_value(x) for x in (t.subject, t.predicate, t.object))
+            for t in result.triples
+        ]
+    return [
+        {k: python_value(v) for k, v in zip(result.variables, row, strict=True)}
+        for row in result.rows
+    ]
 
 
 def to_rdflib_result(result: Result) -> Any:
@@ -497,7 +516,11 @@ def to_rdflib_result(result: Result) -> Any:
     r = RdflibResult("SELECT")
     r.vars = [Variable(v) for v in result.variables]
     r.bindings = [
-        {Variable(k): to_rdflib(v) for k, v in zip(result.variables, row, strict=True) if v is not None}
+        {
+            Variable(k): to_rdflib(v)
+            for k, v in zip(result.variables, row, strict=True)
+            if v is not None
+        }
         for row in result.rows
     ]
     return r
@@ -542,7 +565,11 @@ def results_json(result: Result) -> bytes:
             "head": {"vars": list(result.variables)},
             "results": {
                 "bindings": [
-                    {k: _json_term(v) for k, v in zip(result.variables, row, strict=True) if v is not None}
+                    {
+                        k: _json_term(v)
+                        for k, v in zip(result.variables, row, strict=True)
+                        if v is not None
+                    }
                     for row in result.rows
                 ]
             },
@@ -558,9 +585,13 @@ def _xml_text(s: str) -> str:
 
 
 def results_xml(result: Result) -> bytes:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+    ]
     if result.kind == "ask":
-        out.append(f"<head/>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n")
+        out.append(
+            f"<head/>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n"
+        )
         return "".join(out).encode("utf-8")
     out.append("<head>")
     out.extend(f"<variable name={quoteattr(v)}/>" for v in result.variables)
@@ -576,9 +607,13 @@ def results_xml(result: Result) -> bytes:
             elif isinstance(t, ox.BlankNode):
                 out.append(f"<bnode>{_xml_text(t.value)}</bnode>")
             elif t.language:
-                out.append(f"<literal xml:lang={quoteattr(t.language)}>{_xml_text(t.value)}</literal>")
+                out.append(
+                    f"<literal xml:lang={quoteattr(t.language)}>{_xml_text(t.value)}</literal>"
+                )
             elif t.datatype.value != XSD + "string":
-                out.append(f"<literal datatype={quoteattr(t.datatype.value)}>{_xml_text(t.value)}</literal>")
+                out.append(
+                    f"<literal datatype={quoteattr(t.datatype.value)}>{_xml_text(t.value)}</literal>"
+                )
             else:
                 out.append(f"<literal>{_xml_text(t.value)}</literal>")
             out.append("</binding>")
@@ -624,8 +659,14 @@ def results_tsv(result: Result) -> bytes:
 
 def graph_bytes(result: Result, fmt: str = "turtle") -> bytes:
     _, rdf_format = GRAPH_FORMATS[fmt]
-    triples = sorted(set(result.triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    kw = {"prefixes": prefixes()} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}
+    triples = sorted(
+        set(result.triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+    )
+    kw = (
+        {"prefixes": prefixes()}
+        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+        else {}
+    )
     try:
         return ox.serialize(triples, format=rdf_format, **kw)
     except TypeError:  # a format without prefixes support in this pyoxigraph

@@ -18,6 +18,7 @@ import base64
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,16 @@ def read_quads(path: str | Path) -> list[ox.Quad]:
         raise InputError(f"{p.name}: cannot be read as RDF: {_one_line(exc)}") from exc
 
 
+def _short_syntax(exc: BaseException) -> str:
+    """Oxigraph's syntax errors list every expected character class; keep the start."""
+    text = _one_line(exc)
+    head, sep, rest = text.partition("expected one of ")
+    if sep and len(rest) > 60:
+        alternatives = rest.split(", ")
+        return head + sep + ", ".join(alternatives[:8]) + ", ..."
+    return text
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
@@ -139,12 +150,15 @@ class OxigraphStore:
         use_prefixes: bool = True,
     ) -> Result:
         kwargs: dict[str, Any] = {}
-        if default_graph:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:
+        try:
+            if default_graph:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+            if named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        except ValueError as exc:
+            raise QueryError(f"a graph IRI of the dataset is not valid: {_one_line(exc)}") from None
+        if not default_graph:
             kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
         if use_prefixes:
@@ -153,7 +167,7 @@ class OxigraphStore:
             answer = self.store.query(sparql, **kwargs)
             return _collect_ox(answer, max_rows)
         except SyntaxError as exc:
-            raise QueryError(f"malformed query: {_one_line(exc)}") from exc
+            raise QueryError(f"malformed query: {_short_syntax(exc)}") from exc
         except (ValueError, OSError, TypeError, RuntimeError) as exc:
             text = _one_line(exc)
             if "in its SELECT projection" in text:
@@ -286,10 +300,14 @@ class RdflibStore:
             raise QueryError(f"malformed query: {_one_line(exc)}") from exc
         init = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
-            answer = self.dataset.query(
-                sparql, initBindings=init, initNs=prefixes() if use_prefixes else None
-            )
-            return _collect_rdflib(answer, max_rows)
+            with warnings.catch_warnings():
+                # rdflib's own evaluation of a union-default Dataset trips its deprecations
+                # (default_context, contexts): not ours to fix, and not the user's
+                warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\.")
+                answer = self.dataset.query(
+                    sparql, initBindings=init, initNs=prefixes() if use_prefixes else None
+                )
+                return _collect_rdflib(answer, max_rows)
         except ParseException as exc:
             raise QueryError(f"malformed query: {_one_line(exc)}") from exc
         except Exception as exc:  # rdflib raises many kinds (Exception, KeyError, ...)
@@ -324,7 +342,9 @@ def open_store(path: str | Path, engine: str = "oxigraph") -> OxigraphStore | Rd
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r} (choose {' or '.join(ENGINES)})")
     quads = read_quads(path)
-    return OxigraphStore.from_quads(quads) if engine == "oxigraph" else RdflibStore.from_quads(quads)
+    return (
+        OxigraphStore.from_quads(quads) if engine == "oxigraph" else RdflibStore.from_quads(quads)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -376,17 +396,22 @@ def push(
     for g, triples in sorted(by_graph.items()):
         unique = sorted(set(triples), key=str)
         body = ox.serialize(unique, format=ox.RdfFormat.N_TRIPLES)
-        target = endpoint + sep + ("default" if g == "" else "graph=" + urllib.parse.quote(g, safe=""))
+        target = (
+            endpoint + sep + ("default" if g == "" else "graph=" + urllib.parse.quote(g, safe=""))
+        )
         req = urllib.request.Request(target, data=body, method="PUT", headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as resp:
                 status = resp.status
         except urllib.error.HTTPError as exc:
             detail = _one_line(Exception(exc.read(300).decode("utf-8", "replace")))
-            raise OutputError(f"push of <{g}> refused: HTTP {exc.code} {exc.reason}: {detail}") from None
+            raise OutputError(
+                f"push of <{g}> refused: HTTP {exc.code} {exc.reason}: {detail}"
+            ) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise OutputError(f"cannot reach {endpoint}: {_one_line(Exception(str(reason)))}") from None
+            raise OutputError(
+                f"cannot reach {endpoint}: {_one_line(Exception(str(reason)))}"
+            ) from None
         done.append(Pushed(g, len(unique), status))
     return done
-

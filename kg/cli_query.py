@@ -1,0 +1,294 @@
+"""`kg query`, `kg queries`, `kg serve`, `kg push`: the graph's SPARQL side, thin over the library.
+
+Each command turns kg's errors into one line on stderr (``kg: error: ...``) and
+exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+class Engine(StrEnum):
+    oxigraph = "oxigraph"
+    rdflib = "rdflib"
+
+
+DEFAULT_GRAPH = Path("out")
+GRAPH_HELP = "Built graph: a folder with graph.trig, or an RDF file."
+GRAPH_OUTPUT = {"table": "turtle", "csv": "ntriples", "tsv": "ntriples", "json": "jsonld"}
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    """One line on stderr (never wrapped), and the exit code to raise."""
+    text = " ".join(str(message).split())
+    if len(text) > 400:
+        text = text[:400] + " ..."
+    sys.stderr.write(f"kg: error: {text}\n")
+    sys.stderr.flush()
+    return typer.Exit(code)
+
+
+def _console():
+    """A console for tables: the terminal's width, or a wide one when the output is piped."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=240)
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    from kg.errors import QueryError
+
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
+            raise QueryError(f"--param {pair!r}: write it as name=value")
+        if name in out:
+            raise QueryError(f"--param {name} given twice")
+        out[name] = value
+    return out
+
+
+def _short(value: object, prefixes: dict[str, str]) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(("http://", "https://")):
+        best = ""
+        for name, ns in prefixes.items():
+            if text.startswith(ns) and len(ns) > len(prefixes.get(best, "")):
+                best = name
+        if best:
+            return f"{best}:{text[len(prefixes[best]) :]}"
+    return text
+
+
+def _print_table(result) -> None:
+    from rich.table import Table
+
+    from kg.sparql import python_value
+    from kg.store import prefixes
+
+    out_console = _console()
+    if result.kind == "ask":
+        out_console.print("true" if result.boolean else "false")
+        return
+    names = prefixes()
+    table = Table(show_edge=False, show_lines=False)
+    for v in result.variables:
+        table.add_column(v, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(_short(python_value(t), names) for t in row), end_section=False)
+    out_console.print(table)
+    note = f"{len(result.rows)} row(s)"
+    if result.truncated:
+        note += " (truncated)"
+    out_console.print(note, style="dim", highlight=False)
+
+
+def query_command(
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="A query name from queries/ (see `kg queries`), a .rq file, or SPARQL text."
+        ),
+    ],
+    graph: Annotated[Path, typer.Option("--graph", "-g", help=GRAPH_HELP)] = DEFAULT_GRAPH,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.table,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="name=value, bound as an RDF term: <iri>, http(s)://..., prefix:local (kgr:, kgo:, ent: ...), "
+            "text@ar (a language literal), else a plain literal. Repeatable.",
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine, typer.Option("--engine", "-e", help="Query engine.")
+    ] = Engine.oxigraph,
+) -> None:
+    """Run a SPARQL query (a named competency question, a .rq file, or inline text) over the built graph."""
+    from kg.errors import KgError
+    from kg.sparql import GRAPH_FORMATS, bind_params, resolve, serialize
+    from kg.store import open_store
+
+    try:
+        q = resolve(query)
+        bindings = bind_params(q, _params(param or []))
+        store = open_store(graph, engine.value)
+        result = store.query(q.text, bindings)
+    except KgError as exc:
+        raise _fail(str(exc)) from None
+    if result.kind == "graph":
+        key = GRAPH_OUTPUT[fmt.value]
+        assert key in GRAPH_FORMATS
+        sys.stdout.buffer.write(serialize(result, key))
+    elif fmt is OutputFormat.table:
+        _print_table(result)
+    else:
+        sys.stdout.buffer.write(serialize(result, fmt.value))
+    sys.stdout.flush()
+
+
+def queries_command(
+    checks: Annotated[
+        bool, typer.Option("--checks", help="Also list the validation checks (queries/checks/).")
+    ] = False,
+) -> None:
+    """List the named competency questions (queries/*.rq) with their questions and parameters."""
+    from rich.table import Table
+
+    from kg.errors import KgError
+    from kg.sparql import check_queries, named_queries
+
+    try:
+        found = named_queries() + (check_queries() if checks else [])
+    except KgError as exc:
+        raise _fail(str(exc)) from None
+    if not found:
+        raise _fail("no named queries found in queries/")
+    table = Table(show_edge=False, show_lines=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("question")
+    table.add_column("params")
+    for q in found:
+        params = "\n".join(
+            f"{p.name} ({p.type}{', ' + p.meaning if p.meaning else ''})" for p in q.params
+        )
+        table.add_row(q.name, q.question, params)
+    _console().print(table)
+
+
+def serve_command(
+    graph: Annotated[Path, typer.Option("--graph", "-g", help=GRAPH_HELP)] = DEFAULT_GRAPH,
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to bind (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="TCP port; 0 picks a free one (printed).")
+    ] = 7878,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds a query may run before a 503.")
+    ] = 30.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", help="Most rows (or triples) in an answer.")
+    ] = 10000,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Largest POST body in bytes (else 413).")
+    ] = 1_000_000,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Query worker processes (queries run in parallel).")
+    ] = 2,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests.")] = False,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
+    from kg.cli import err_console, out_console
+    from kg.errors import KgError
+    from kg.serve import ServeConfig, serve
+
+    if not 0 <= port <= 65535:
+        raise _fail(f"--port {port}: not a TCP port")
+    if timeout <= 0 or max_rows <= 0 or max_body <= 0 or workers <= 0:
+        raise _fail("--timeout, --max-rows, --max-body and --workers must be positive")
+    config = ServeConfig(
+        graph=graph,
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        max_body=max_body,
+        workers=workers,
+        quiet=quiet,
+    )
+
+    def ready(server) -> None:
+        url = server.url
+        out_console.print(f"kg serve: SPARQL endpoint {url}/sparql", markup=False, highlight=False)
+        out_console.print(
+            f"kg serve: query page {url}/ ({server.pool.quads} quads; Ctrl-C stops)",
+            markup=False,
+            highlight=False,
+        )
+        sys.stdout.flush()
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err_console.print(
+                f"kg serve: warning: listening on {host}: other machines can query this graph",
+                markup=False,
+                highlight=False,
+            )
+
+    try:
+        serve(config, on_ready=ready)
+    except KgError as exc:
+        raise _fail(str(exc)) from None
+
+
+def push_command(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            help="Graph Store Protocol URL, e.g. http://localhost:7200/repositories/REPO/rdf-graphs/service "
+            "(GraphDB) or http://localhost:7878/store (Oxigraph).",
+        ),
+    ],
+    graph: Annotated[Path, typer.Option("--graph", "-g", help=GRAPH_HELP)] = DEFAULT_GRAPH,
+    user: Annotated[
+        str | None, typer.Option("--user", help="User name (HTTP basic authentication).")
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password", envvar="KG_PUSH_PASSWORD", help="Password (or set KG_PUSH_PASSWORD)."
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for each graph's upload.")
+    ] = 60.0,
+) -> None:
+    """Upload every named graph (articles and ontology) to a store; each PUT replaces that graph."""
+    from kg.cli import out_console
+    from kg.errors import KgError
+    from kg.store import push
+
+    try:
+        done = push(graph, endpoint, user=user, password=password, timeout=timeout)
+    except KgError as exc:
+        raise _fail(str(exc)) from None
+    for p in done:
+        out_console.print(
+            f"  {p.graph or '(default graph)'}  {p.triples} triples  HTTP {p.status}",
+            markup=False,
+            highlight=False,
+        )
+    total = sum(p.triples for p in done)
+    out_console.print(
+        f"Pushed {len(done)} graph(s), {total} triples, to {endpoint}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the query commands to the kg app."""
+    app.command("query")(query_command)
+    app.command("queries")(queries_command)
+    app.command("serve")(serve_command)
+    app.command("push")(push_command)
