@@ -30,6 +30,7 @@ Each record keeps the sentence and the rule that produced it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -105,6 +106,7 @@ ORDINAL_WORDS = {"اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ث
 REFERENCE_MARK = "+reference"
 UNDERGO = K("تعرض تعرضت تتعرض يتعرض تشهد يشهد شهدت يقع تقع وقع وقعت تكون يكون".split())
 CONNECTIVES = K(lx.CONNECTIVES)
+_BREAKS = tuple(fold(b) for b in CLAUSE_BREAKS)
 SPECIFIC_ATTACK_TYPES = ("IEDAttack", "DroneAttack", "RocketAttack", "AirStrike")
 
 
@@ -140,11 +142,13 @@ def _norms(tokens: Span | Sequence[Token]) -> list[str]:
 
 def _phrase_in(text: str, phrases: Sequence[str]) -> bool:
     """A phrase occurs as whole words (a proclitic و/ف/ب/ل may stand before it)."""
-    folded = fold(text)
-    for p in phrases:
-        if re.search(r"(?<![\w])[وفبل]?" + re.escape(fold(p)) + r"(?![\w])", folded):
-            return True
-    return False
+    return _phrase_regex(tuple(phrases)).search(fold(text)) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(r"(?<![\w])[وفبل]?(?:" + alternatives + r")(?![\w])")
 
 
 def _mentions_in(ctx: ArticleContext, start: int, end: int) -> list[Mention]:
@@ -316,8 +320,8 @@ def split_clauses(doc: Doc, sent: Span) -> list[Clause]:
     for tok in sent:
         if tok.i == sent.start:
             continue
-        two = fold(doc[tok.i : min(tok.i + 2, sent.end)].text)
-        if any(two.startswith(fold(b)) for b in CLAUSE_BREAKS):
+        two = fold(tok.text) + (" " + fold(doc[tok.i + 1].text) if tok.i + 1 < sent.end else "")
+        if two.startswith(_BREAKS):
             cuts.append(tok.i)
     cuts = sorted(set(cuts))
     clauses = []

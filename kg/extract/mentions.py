@@ -220,11 +220,22 @@ def anaphora_mentions(
 
 def _self_named_at(doc: Doc, i: int) -> int:
     """Length of a "… تطلق على نفسها (اسم)" cue starting at token i, or 0."""
-    for phrase in lx.SELF_NAMED:
-        words = [strip_definite(fold(w)) for w in phrase.split()]
+    first = doc[i].norm_
+    for words in _SELF_NAMED_KEYS.get(first, ()):
         if i + len(words) <= len(doc) and all(doc[i + k].norm_ == w for k, w in enumerate(words)):
             return len(words)
     return 0
+
+
+def _self_named_keys() -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in lx.SELF_NAMED:  # longest first, so "تطلق على نفسها اسم" wins
+        words = tuple(strip_definite(fold(w)) for w in phrase.split())
+        out.setdefault(words[0], []).append(words)
+    return {k: sorted(v, key=len, reverse=True) for k, v in out.items()}
+
+
+_SELF_NAMED_KEYS = _self_named_keys()  # constant data compiled from the lexicon
 
 
 def extract_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) -> list[Mention]:

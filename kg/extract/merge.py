@@ -210,16 +210,34 @@ def merge_events(records: list[EventRecord], contains=None) -> list[Event]:
         for other in r.same_as:
             if other in index:
                 union(i, index[other])
-    dated = [i for i, r in enumerate(recs) if _dated(r)]
-    for x, i in enumerate(dated):
-        for j in dated[x + 1 :]:
-            if _same(recs[i], recs[j]):
-                union(i, j)
+    # Candidate pairs come from buckets (a shared place, or the same article), so the
+    # work grows with the size of the buckets, not with the square of the corpus.
+    buckets: dict[object, list[int]] = {}
     for i, r in enumerate(recs):
-        if _dated(r) or not _places(r, states=True):
+        for key in _bucket_keys(r):
+            buckets.setdefault(key, []).append(i)
+    dated = {i for i, r in enumerate(recs) if _dated(r)}
+    seen_pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        timed = sorted((i for i in members if i in dated), key=lambda i: (recs[i].date.earliest, i))
+        for x, i in enumerate(timed):
+            latest = recs[i].date.latest
+            for j in timed[x + 1 :]:
+                if recs[j].date.earliest > latest:
+                    break  # sorted by start: nothing later can overlap
+                pair = (min(i, j), max(i, j))
+                if pair in seen_pairs:
+                    continue
+                seen_pairs.add(pair)
+                if _same(recs[pair[0]], recs[pair[1]]):
+                    union(*pair)
+    for i, r in enumerate(recs):
+        if i in dated or not _places(r, states=True):
             continue
         best = None
-        for j, other in enumerate(recs):
+        candidates = sorted({j for key in _bucket_keys(r) for j in buckets.get(key, ())})
+        for j in candidates:
+            other = recs[j]
             if (
                 j == i
                 or not _kin(r, other)
@@ -227,13 +245,13 @@ def merge_events(records: list[EventRecord], contains=None) -> list[Event]:
                 or not _specific_match(r, other)
             ):
                 continue
-            if not _dated(other) and j > i:
+            if j not in dated and j > i:
                 continue  # undated pairs: the later joins the earlier
             if r.category == "withdrawal" and r.status == "done" and other.status == "planned":
                 continue  # what happened is not the plan announced for later
             score = (
                 other.status != r.status,
-                not _dated(other),
+                j not in dated,
                 other.sources[0].article != r.sources[0].article,
                 _canonical(other),
             )
@@ -261,35 +279,41 @@ def merge_events(records: list[EventRecord], contains=None) -> list[Event]:
     return sorted(events, key=lambda e: e.iri)
 
 
-def _clusters_compatible(recs, find, a: int, b: int) -> bool:
-    ma = [r for i, r in enumerate(recs) if find(i) == find(a)]
-    mb = [r for i, r in enumerate(recs) if find(i) == find(b)]
+def _bucket_keys(r: EventRecord) -> set[object]:
+    """Where to look for reports of the same event: its places, and its own article."""
+    return {("place", p) for p in _places(r)} | {("article", r.sources[0].article)}
+
+
+def _members(recs, find) -> dict[int, list[EventRecord]]:
+    out: dict[int, list[EventRecord]] = {}
+    for i, r in enumerate(recs):
+        out.setdefault(find(i), []).append(r)
+    return out
+
+
+def _clusters_compatible(groups, find, a: int, b: int) -> bool:
+    ma, mb = groups[find(a)], groups[find(b)]
     return all(_kin(x, y) for x in ma for y in mb) and all(
         _dates_compatible(x, y) for x in ma for y in mb if _dated(x) and _dated(y)
     )
 
 
-def _clusters_share(recs, find, a: int, b: int) -> bool:
+def _clusters_share(recs, index, groups, find, a: int, b: int) -> bool:
     """Two replies are one only if they share a place or target, or answer an attack
     that is named precisely (by its ordinal: "الهجوم الأول")."""
-    ma = [r for i, r in enumerate(recs) if find(i) == find(a)]
-    mb = [r for i, r in enumerate(recs) if find(i) == find(b)]
+    ma, mb = groups[find(a)], groups[find(b)]
     if set().union(*(_places(r) for r in ma)) & set().union(*(_places(r) for r in mb)):
         return True
-    index = {r.local_id: r for r in recs}
-    ta = {
-        find(recs.index(index[t]))
-        for r in ma
-        for t in r.retaliation_for
-        if t in index and index[t].ordinal
-    }
-    tb = {
-        find(recs.index(index[t]))
-        for r in mb
-        for t in r.retaliation_for
-        if t in index and index[t].ordinal
-    }
-    return bool(ta & tb)
+
+    def answered(members: list[EventRecord]) -> set[int]:
+        return {
+            find(index[t])
+            for r in members
+            for t in r.retaliation_for
+            if t in index and recs[index[t]].ordinal
+        }
+
+    return bool(answered(ma) & answered(mb))
 
 
 def _merge_answered(recs, index, find, union) -> None:
@@ -309,23 +333,26 @@ def _merge_answered(recs, index, find, union) -> None:
         for reply_root, roots in by_reply.items():
             for root in roots:
                 answered_by.setdefault(root, []).append(reply_root)
+        groups = _members(recs, find)
         for replies in answered_by.values():
             replies = sorted(set(find(x) for x in replies))
             for a, b in zip(replies, replies[1:], strict=False):
                 if (
                     find(a) != find(b)
-                    and _clusters_compatible(recs, find, a, b)
-                    and _clusters_share(recs, find, a, b)
+                    and _clusters_compatible(groups, find, a, b)
+                    and _clusters_share(recs, index, groups, find, a, b)
                 ):
                     union(a, b)
+                    groups = _members(recs, find)
                     changed = True
         for roots in by_reply.values():
             roots = sorted(roots)
             for a, b in zip(roots, roots[1:], strict=False):
                 if find(a) == find(b):
                     continue
-                if _clusters_compatible(recs, find, a, b):
+                if _clusters_compatible(groups, find, a, b):
                     union(a, b)
+                    groups = _members(recs, find)
                     changed = True
 
 

@@ -20,6 +20,8 @@ offset map trivial and ``fold`` idempotent.
 
 from __future__ import annotations
 
+import functools
+
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -153,6 +155,13 @@ def fold(text: str) -> str:
     lower-cased. The Arabic comma, semicolon and question mark are kept:
     they are clause boundaries the extractors rely on.
     """
+    if len(text) <= 32:  # words and short phrases repeat endlessly: cache them
+        return _fold_short(text)
+    return "".join(_fold_char(c) for c in text)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _fold_short(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 

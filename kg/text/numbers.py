@@ -218,6 +218,7 @@ _APPROX: tuple[tuple[str, ...], ...] = tuple(
         reverse=True,
     )
 )
+_APPROX_FIRST = frozenset(words[0] for words in _APPROX)
 
 # Countable nouns whose dual means "two of them". Broken-plural nouns: the -ين
 # form is unambiguously dual. Sound-plural nouns (-ون/-ين plural): only -ان.
@@ -574,6 +575,8 @@ class _Scanner:
     # -- approximators ---------------------------------------------------------
     def approximator(self, i: int) -> tuple[int, int] | None:
         """(index after the approximator, clitic length) if one starts at i."""
+        if not any(not r.article and r.core in _APPROX_FIRST for r in self.readings(i, True)):
+            return None  # cheap test first: most words start no approximator
         for words in _APPROX:
             ok = True
             clen = 0
