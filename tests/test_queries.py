@@ -980,11 +980,7 @@ def test_expectation_ids_unique():
 # Expectations the current extraction does not meet yet (id -> what is missing). When
 # extraction gets one right, its strict xfail fails: delete its line here.
 NOT_YET: dict[str, str] = {
-    "taji-1-dated": "the first Taji attack (2020-03-11) is typed Attack, not RocketAttack (000: 'الضربات الصاروخية')",
     "taji-1-attributed-to-kh": "no attribution of the first Taji attack to KH by the US yet",
-    "coalition-taji-1": "the first Taji attack has no weapon (rocket) yet",
-    "weapon-rocket-count": "rocket attacks: extraction's count differs from gold's 5 (Taji x2, Besmaya, Kirkuk, Ain al-Asad)",
-    "weapon-rocket-toll": "rocket attack tolls do not add up to gold's 4 killed, 5 wounded yet",
     "unclaimed-taji-1": "the first Taji attack has no attribution to KH (by the US) yet",
     "unclaimed-kh-accuses-us": "KH's accusation against the US (003) is not recorded yet",
     "attribution-taji-1": "taji-attack-1: no attribution to KH by the US yet",

@@ -136,7 +136,7 @@ class GazetteerComponent:
                 pattern = norm(nlp.make_doc(label))
                 if len(pattern):
                     by_key.setdefault(entity.iri, []).append(pattern)
-                if len(pattern) == 1:
+                if len(pattern) == 1 and entity.cls != "Weapon":  # "الصاروخية" is still rockets
                     self.single.setdefault((entity.iri, pattern[0].norm_), set()).add(
                         _definite_surface(label)
                     )
