@@ -350,12 +350,12 @@ def _state_of(gaz: Gazetteer, ref: EntityRef) -> EntityRef:
     return ref
 
 
-def _coordinated(doc: Doc, m: Mention, prev_m: Mention | None) -> bool:
+def _coordinated(doc: Doc, text: str, m: Mention, prev_m: Mention | None) -> bool:
     """ "القيارة وكركوك", "صلاح الدين وبابل": joined to the mention just before by و or a comma."""
     if prev_m is None:
         return False
     t = _token_at(doc, m.start)
-    between = doc.text[prev_m.end : m.start]
+    between = text[prev_m.end : m.start]
     return (_has_proclitic(doc[t], "و") and len(between.split()) <= 1) or between.strip() in (
         "،",
         ",",
@@ -409,7 +409,7 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
         prev = _prev_words(doc, t, 3, clause.start)
         roles: tuple[str, ...] = ()
         if (
-            _coordinated(doc, m, prev_m)
+            _coordinated(doc, ctx.text, m, prev_m)
             and prev_roles
             and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES)
         ):
@@ -931,7 +931,7 @@ def withdrawal_roles(
         to = "الي" in prev[-1:] or lam
         role: str | None
         if (
-            _coordinated(doc, m, prev_m)
+            _coordinated(doc, ctx.text, m, prev_m)
             and prev_role
             and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES)
         ):
@@ -1084,7 +1084,7 @@ def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
                 )
         attacks_here = [i for i in sent_events if st.events[i].category == "attack"]
         _link_retaliation(ctx, doc, sent, st.events, sent_events, last_attack_sentence)
-        _continuation(doc, sent, st.events, attacks_here, last_attack_sentence)
+        _continuation(doc, ctx.text, sent, st.events, attacks_here, last_attack_sentence)
         if attacks_here:
             last_attack_sentence = attacks_here
             last_attack_at = n_sent
@@ -1334,7 +1334,7 @@ def _add_place(events: list[EventRecord], i: int, place: EntityRef, ev: Evidence
             events[k] = replace(e, roles=e.roles + roles)
 
 
-def _continuation(doc, sent, events, attacks_here, last_attack_sentence) -> None:
+def _continuation(doc, text, sent, events, attacks_here, last_attack_sentence) -> None:
     """ "واستهدف الصاروخان …", "وطال القصف الأميركي …": a definite mention of the attack
     just reported continues it (same event), unless it is "new", "another" or retaliatory."""
     if len(attacks_here) != 1 or len(last_attack_sentence) != 1:
@@ -1344,7 +1344,7 @@ def _continuation(doc, sent, events, attacks_here, last_attack_sentence) -> None
     if cur.retaliation_for:
         return
     # only the sentence right before, and only if the dates do not disagree
-    gap = doc.text[prev.sources[0].end : sent.start_char]
+    gap = text[prev.sources[0].end : sent.start_char]
     if len(segment_gap := gap.strip()) > 0 and any(ch.isalpha() for ch in segment_gap):
         return
     if cur.date and prev.date and cur.date.earliest and prev.date.earliest:

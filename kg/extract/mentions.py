@@ -91,6 +91,7 @@ def _strip_proclitic_text(tok: Token) -> int:
 def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> list[Mention]:
     """Entities named by a cue word and not already matched by the gazetteer."""
     out: list[Mention] = []
+    text = doc.text  # spaCy rebuilds doc.text on every access: read it once
     i = 0
     n = len(doc)
     while i < n:
@@ -142,14 +143,16 @@ def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> li
         span = doc[span_start : name.end]
         cut = _strip_proclitic_text(doc[span_start]) if span_start == i else 0
         start_char = span.start_char + cut
-        label = doc.text[start_char : span.end_char]
         if cls != "Person" and rule.startswith("cue:") and rule != "cue:self-named":
-            label_name = label = f"{doc[span_start].text[cut:]} {name.text}" if quoted else label
+            # the entity's label drops quote marks ("معسكر النصر"); the mention keeps the
+            # exact surface so that text[start:end] is what it says
+            surface = text[start_char : span.end_char]
+            label_name = f"{doc[span_start].text[cut:]} {name.text}" if quoted else surface
         else:
             label_name = name.text
-            start_char, label = name.start_char, name.text
+            start_char, surface = name.start_char, name.text
         ref = EntityRef(new_entity_iri(cls, label_name), cls, label_name, None, False)
-        out.append(Mention(article, article_id, start_char, span.end_char, label, ref, rule))
+        out.append(Mention(article, article_id, start_char, span.end_char, surface, ref, rule))
         taken.update(range(span_start, name.end))
         i = name.end
     return out

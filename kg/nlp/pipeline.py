@@ -21,7 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy
+
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -73,19 +76,26 @@ def _customise_tokenizer(nlp: Language) -> None:
 
 @Language.component("kg_sentences")
 def kg_sentences(doc: Doc) -> Doc:
-    """Mark sentence starts from :func:`segment_sentences` (character spans → tokens)."""
-    starts = {s for s, _ in segment_sentences(doc.text)}
-    first = True
+    """Mark sentence starts from :func:`segment_sentences` (character spans → tokens).
+
+    All starts are written in one ``from_array`` call: setting ``is_sent_start`` token
+    by token re-checks the whole document each time (quadratic on long articles).
+    """
+    starts = sorted(s for s, _ in segment_sentences(doc.text))
+    values = numpy.full(len(doc), -1, dtype="int64")  # -1: not a start
+    k = 0
     for token in doc:
-        if first:
-            token.is_sent_start = True
-            first = False
-            continue
-        prev = doc[token.i - 1]
-        boundary = token.idx in starts or any(
-            s in starts for s in range(prev.idx + len(prev.text), token.idx + 1)
-        )
-        token.is_sent_start = bool(boundary)
+        # a boundary is a sentence start at this token, or one in the space before it
+        while k < len(starts) and starts[k] < token.idx:
+            k += 1
+        if token.i == 0 or (k < len(starts) and starts[k] == token.idx):
+            values[token.i] = 1
+        elif token.i > 0:
+            prev_end = doc[token.i - 1].idx + len(doc[token.i - 1].text)
+            if any(prev_end <= s <= token.idx for s in starts[max(0, k - 1) : k + 1]):
+                values[token.i] = 1
+    if len(doc):
+        doc.from_array([SENT_START], values.view("uint64").reshape(-1, 1))
     return doc
 
 
