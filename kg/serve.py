@@ -325,6 +325,7 @@ class WorkerPool:
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the default 5 reset connections under 50 concurrent clients
 
     def __init__(
         self, config: ServeConfig, pool: WorkerPool, examples: list[dict[str, str]]
