@@ -4,26 +4,48 @@ read (kg.corpus) → extract per article (kg.extract.article, pure) → merge
 events across articles (kg.extract.merge) → quads (kg.rdf.mapping) → dumps and
 tables (kg.export), each written atomically. An unreadable article is a
 Problem in the result; the rest of the corpus still builds.
+
+Extraction is a map over articles, so it runs anywhere: in this process, in a
+pool of ``jobs`` worker processes, or on a Dask cluster (``engine="dask"``).
+Each worker builds its spaCy pipeline once; articles travel in chunks and the
+results are put back in file-name order, so every engine writes the same bytes.
+Only the small extraction records come back (never spaCy Docs); events are
+merged from them corpus-wide.
+
+Each article's extraction is kept in ``{out}/.cache`` (see :mod:`kg.cache`):
+a rebuild extracts only new or changed articles, unless ``full=True``.
+Quads are streamed to the dumps as they are made (:class:`~kg.export.dumps.DumpWriter`),
+so the graph is never held in memory whole.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections import Counter
-from collections.abc import Callable
+import logging
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.corpus import Article, Problem, iter_corpus
-from kg.errors import ExtractionError
-from kg.export.dumps import load_ontology_quads, ox_quads, write_atomic, write_dumps
+from kg.cache import CACHE_DIR, ExtractionCache, fingerprint, from_dict, to_dict
+from kg.corpus import Article, Problem, iter_corpus, list_articles
+from kg.errors import ExtractionError, KgError, OntologyError
+from kg.export.dumps import DumpWriter, load_ontology_quads, write_atomic
 from kg.export.tables import entities_jsonl, events_csv, events_jsonl
 from kg.extract.article import extract_article
 from kg.extract.merge import Event, merge_events
 from kg.extract.records import ArticleExtraction
 from kg.nlp.pipeline import build_pipeline
 from kg.onto.gazetteer import default_ontology_dir, load_gazetteer
-from kg.rdf.mapping import ONTOLOGY_GRAPH, corpus_quads
+from kg.rdf.mapping import ONTOLOGY_GRAPH, corpus_quads, graph_iri
+
+ENGINES = ("local", "dask")
+CHUNK = 8  # articles per task sent to a worker
+EVENT_CHUNK = 256  # events per batch of quads
+
+Outcome = ArticleExtraction | Problem
 
 
 @dataclass(frozen=True)
@@ -36,6 +58,10 @@ class BuildResult:
     triples: int
     quads: int
     files: dict[str, Path] = field(default_factory=dict)
+    extracted: tuple[str, ...] = ()
+    """File names extracted by this build; the other articles came from the cache."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Wall-clock seconds per phase: extract, merge, dumps (of which quads: making them), tables."""
 
     def entity_counts(self) -> Counter:
         seen = {m.entity for x in self.extractions for m in x.mentions}
@@ -45,33 +71,225 @@ class BuildResult:
         return Counter(f"{e.category}/{e.type}" for e in self.events)
 
 
+# --- extraction of one chunk, wherever it runs ---------------------------------------
+
+
+def _extract_one(nlp, gaz, article: Article) -> Outcome:
+    try:
+        return extract_article(nlp, gaz, article)
+    except (ExtractionError, ValueError, IndexError, KeyError) as exc:  # a bug on one article
+        return Problem(article.file_name, f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+class VersionMismatch(OntologyError):
+    """A worker runs other kg code or another ontology than the client."""
+
+
+@functools.lru_cache(maxsize=2)
+def _pipeline(ontology_dir: str | None):
+    """The gazetteer and spaCy pipeline of this process (built once per process)."""
+    return load_gazetteer(ontology_dir), build_pipeline(ontology_dir)
+
+
+def extract_chunk(
+    articles: list[Article],
+    ontology_dir: str | None = None,
+    expected_fingerprint: str | None = None,
+) -> list[Outcome]:
+    """Extract a chunk of articles (the task a worker process or a Dask worker runs).
+
+    ``ontology_dir`` None means the worker's own default ($KG_ONTOLOGY_DIR, else the
+    package's ontology/). With ``expected_fingerprint`` the worker first checks that its
+    kg code and ontology are the client's, so a cluster never mixes versions silently.
+    """
+    if expected_fingerprint is not None:
+        mine = fingerprint(ontology_dir or default_ontology_dir())
+        if mine != expected_fingerprint:
+            raise VersionMismatch(
+                "a worker's kg code or ontology differs from this build's (fingerprint "
+                f"{mine[:12]} ≠ {expected_fingerprint[:12]}): install the same kg and ontology on the workers"
+            )
+    gaz, nlp = _pipeline(ontology_dir)
+    return [_extract_one(nlp, gaz, a) for a in articles]
+
+
+# --- engines: ordered maps of chunks --------------------------------------------------
+
+Batch = list[tuple[int, Article]]
+
+
+def _ordered(submit: Callable[[list[Article]], object], batches: Iterable[Batch], window: int):
+    """Submit batches with at most ``window`` in flight; yield (batch, results) in order."""
+    pending: deque = deque()
+    for batch in batches:
+        pending.append((batch, submit([a for _, a in batch])))
+        if len(pending) >= window:
+            batch0, future = pending.popleft()
+            yield batch0, future.result()
+    while pending:
+        batch0, future = pending.popleft()
+        yield batch0, future.result()
+
+
+def _serial(
+    batches: Iterable[Batch], ontology_dir: str | None
+) -> Iterator[tuple[Batch, list[Outcome]]]:
+    for batch in batches:
+        yield batch, extract_chunk([a for _, a in batch], ontology_dir)
+
+
+def _process_pool(batches: Iterable[Batch], ontology_dir: str | None, jobs: int, fp: str):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited threads or state
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        try:
+            yield from _ordered(
+                lambda chunk: pool.submit(extract_chunk, chunk, ontology_dir, fp),
+                batches,
+                window=4 * jobs,
+            )
+        except VersionMismatch as exc:  # same machine: the files were edited during the build
+            raise VersionMismatch(
+                "kg's code or ontology changed while this build was running; run it again"
+            ) from exc
+
+
+def _dask(
+    batches: Iterable[Batch], ontology_dir: str | None, scheduler: str | None, jobs: int, fp: str
+):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise KgError("--engine dask needs dask and distributed: pip install 'kg[scale]'") from exc
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as exc:
+            raise KgError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        cluster = None
+    else:
+        cluster = LocalCluster(
+            n_workers=max(2, jobs),
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        yield from _ordered(
+            lambda chunk: client.submit(extract_chunk, chunk, ontology_dir, fp, pure=False),
+            batches,
+            window=4 * workers,
+        )
+    except VersionMismatch as exc:
+        if cluster is None:
+            raise
+        raise VersionMismatch(
+            "kg's code or ontology changed while this build was running; run it again"
+        ) from exc
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# --- the build ------------------------------------------------------------------------
+
+
+def _noop(*_args) -> None:
+    return None
+
+
+@dataclass
+class _Extracted:
+    extractions: list[ArticleExtraction]
+    problems: list[Problem]
+    extracted: list[str]  # file names extracted now (not from the cache)
+    keys: set[str]  # cache keys of every article that has an extraction
+
+
 def extract_corpus(
     corpus: Path,
     ontology_dir: Path | None = None,
     on_article: Callable[[str], None] | None = None,
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> tuple[list[ArticleExtraction], list[Problem]]:
-    """Read and extract every article; problems are collected, not raised."""
-    folder = str(ontology_dir) if ontology_dir else None
-    gaz = load_gazetteer(folder)
-    nlp = build_pipeline(folder)
-    extractions: list[ArticleExtraction] = []
-    problems: list[Problem] = []
-    for item in iter_corpus(corpus):
-        if isinstance(item, Problem):
-            problems.append(item)
-        else:
-            extractions.append(_extract_one(nlp, gaz, item, problems))
-        if on_article:
-            on_article(item.file_name)
-    return [x for x in extractions if x is not None], problems
+    """Read and extract every article (in file-name order); problems are collected, not raised."""
+    done = _extract(corpus, ontology_dir, on_article, jobs=jobs, engine=engine, scheduler=scheduler)
+    return done.extractions, done.problems
 
 
-def _extract_one(nlp, gaz, article: Article, problems: list[Problem]) -> ArticleExtraction | None:
-    try:
-        return extract_article(nlp, gaz, article)
-    except (ExtractionError, ValueError, IndexError, KeyError) as exc:  # a bug on one article
-        problems.append(Problem(article.file_name, f"extraction failed: {type(exc).__name__}: {exc}"))
-        return None
+def _extract(
+    corpus: Path,
+    ontology_dir: Path | None,
+    on_article: Callable[[str], None] | None,
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache: ExtractionCache | None = None,
+    full: bool = False,
+) -> _Extracted:
+    """Articles the cache holds are taken from it (unless ``full``); the others are
+    extracted by the engine, stored in the cache, and everything is put back in order."""
+    if engine not in ENGINES:
+        raise KgError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    onto = Path(ontology_dir) if ontology_dir else default_ontology_dir()
+    # workers resolve the ontology themselves unless it was given (a remote worker's
+    # default folder is its own $KG_ONTOLOGY_DIR, not this machine's path)
+    worker_onto = str(ontology_dir) if ontology_dir else None
+    on_article = on_article or _noop
+    slots: list[Outcome | None] = []
+    done = _Extracted([], [], [], set())
+    memo: dict = {}  # records share equal strings and entities: ~4× less memory per article
+
+    def batches() -> Iterator[Batch]:
+        batch: Batch = []
+        for item in iter_corpus(corpus):
+            slots.append(item if isinstance(item, Problem) else None)
+            if isinstance(item, Problem):
+                on_article(item.file_name)
+                continue
+            hit = cache.get(item, memo) if cache is not None and not full else None
+            if hit is not None:
+                slots[-1] = hit
+                done.keys.add(cache.key(item))
+                on_article(item.file_name)
+                continue
+            batch.append((len(slots) - 1, item))
+            if len(batch) >= CHUNK:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    if engine == "dask":
+        results = _dask(batches(), worker_onto, scheduler, jobs, fingerprint(onto))
+    elif jobs > 1:
+        results = _process_pool(batches(), worker_onto, jobs, fingerprint(onto))
+    else:
+        results = _serial(batches(), worker_onto)
+    for batch, outcomes in results:
+        for (i, article), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, ArticleExtraction):
+                data = to_dict(outcome)
+                outcome = from_dict(ArticleExtraction, data, memo)  # equal, and compact
+                done.extracted.append(article.file_name)
+                if cache is not None:
+                    cache.put(article, data)
+                    done.keys.add(cache.key(article))
+            slots[i] = outcome
+            on_article(article.file_name)
+    done.extractions = [x for x in slots if isinstance(x, ArticleExtraction)]
+    done.problems = [x for x in slots if isinstance(x, Problem)]
+    return done
 
 
 def build(
@@ -79,15 +297,67 @@ def build(
     out: Path,
     ontology_dir: Path | None = None,
     on_article: Callable[[str], None] | None = None,
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    full: bool = False,
+    cache: bool = True,
+    on_start: Callable[[int], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build the graph and tables of a corpus folder into ``out``."""
-    onto = ontology_dir or default_ontology_dir()
-    extractions, problems = extract_corpus(corpus, onto, on_article)
-    extractions = [x for x in extractions if x is not None]
-    events = merge_events([e for x in extractions for e in x.events])
-    data = ox_quads(corpus_quads(extractions, events))
-    quads = load_ontology_quads(onto, str(ONTOLOGY_GRAPH)) + data
-    files = write_dumps(out, quads)
+    """Build the graph and tables of a corpus folder into ``out``.
+
+    ``jobs``: worker processes for extraction (1: in this process). ``engine="dask"``
+    extracts on a Dask cluster: the one at ``scheduler``, else a local one of
+    ``max(2, jobs)`` worker processes. ``cache``: keep per-article extractions in
+    ``out/.cache`` and reuse them (``full=True`` re-extracts everything and refreshes
+    the cache). ``on_start(total)``, ``on_article(file_name)`` and ``on_phase(name)``
+    report progress. Every combination writes the same bytes.
+    """
+    out = Path(out)
+    onto = Path(ontology_dir) if ontology_dir else default_ontology_dir()
+    on_phase = on_phase or _noop
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    if on_start is not None:
+        on_start(len(list_articles(Path(corpus))))
+    on_phase("extracting")
+    store = ExtractionCache(out / CACHE_DIR, fingerprint(onto)) if cache else None
+    done = _extract(
+        corpus,
+        ontology_dir,
+        on_article,
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
+        cache=store,
+        full=full,
+    )
+    extractions, problems = done.extractions, done.problems
+    timings["extract"], t = time.perf_counter() - t, time.perf_counter()
+
+    on_phase("merging events")
+    # the gazetteer's containment lets an event keep its most specific places
+    events = merge_events(
+        [e for x in extractions for e in x.events], load_gazetteer(str(onto)).contains
+    )
+    timings["merge"], t = time.perf_counter() - t, time.perf_counter()
+
+    on_phase("writing the graph")
+    graphs = [str(graph_iri(x.article_id)) for x in extractions] + [str(ONTOLOGY_GRAPH)]
+    with DumpWriter(out, graphs) as dumps:
+        dumps.add_ox(load_ontology_quads(onto, str(ONTOLOGY_GRAPH)))
+        for x in extractions:
+            dumps.add(corpus_quads([x], []))
+        for i in range(0, len(events), EVENT_CHUNK):
+            dumps.add(corpus_quads([], events[i : i + EVENT_CHUNK]))
+        timings["quads"] = time.perf_counter() - t
+        stats = dumps.write(out)
+    files = dict(stats.files)
+    timings["dumps"], t = time.perf_counter() - t, time.perf_counter()
+
+    on_phase("writing the tables")
     for name, payload in (
         ("events.jsonl", events_jsonl(events)),
         ("events.csv", events_csv(events)),
@@ -99,18 +369,25 @@ def build(
         "articles": [x.article for x in extractions],
         "problems": [str(p) for p in problems],
         "events": len(events),
-        "quads": len(set(quads)),
+        "quads": stats.quads,
     }
-    write_atomic(out / "build-report.json", (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
+    write_atomic(
+        out / "build-report.json",
+        (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode(),
+    )
     files["build-report.json"] = out / "build-report.json"
-    triples = len({q.triple for q in quads})
+    if store is not None:
+        store.prune(done.keys)
+    timings["tables"] = time.perf_counter() - t
     return BuildResult(
         out=out,
         articles=tuple(x.article for x in extractions),
         problems=tuple(problems),
         events=tuple(events),
         extractions=tuple(extractions),
-        triples=triples,
-        quads=len(set(quads)),
+        triples=stats.triples,
+        quads=stats.quads,
         files=files,
+        extracted=tuple(done.extracted),
+        timings=timings,
     )

@@ -6,7 +6,9 @@ Every command turns kg's errors into one line on stderr and an exit code:
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -39,16 +41,68 @@ def fail(message: str, code: int = EXIT_FAIL) -> typer.Exit:
 
 @app.command()
 def build(
-    corpus: Path = typer.Argument(Path("seeds"), help="Folder of article files (+ optional manifest.csv)."),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
-    ontology: Path | None = typer.Option(None, help="Ontology folder (default: the repository's ontology/)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
+    corpus: Annotated[
+        Path, typer.Argument(help="Folder of article files (+ optional manifest.csv).")
+    ] = Path("seeds"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
+    ontology: Annotated[
+        Path | None, typer.Option(help="Ontology folder (default: the repository's ontology/).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes for extraction (1: in this process)."
+        ),
+    ] = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Where extraction runs: local (this machine, --jobs processes) or dask (a Dask cluster).",
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (tcp://host:8786) for --engine dask; "
+            "default: a local cluster of 2 worker processes.",
+        ),
+    ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Re-extract every article instead of reusing OUT/.cache (and refresh it).",
+        ),
+    ] = False,
 ) -> None:
-    """Read a folder of Arabic articles and write the graph (TriG, Turtle, N-Quads) and event tables."""
+    """Read a folder of Arabic articles and write the graph (TriG, Turtle, N-Quads) and event tables.
+
+    Only new or changed articles are extracted again: the others come from OUT/.cache.
+    """
+    from kg.builder import ENGINES
     from kg.builder import build as run_build
 
+    if engine not in ENGINES:
+        raise fail(f"--engine must be one of: {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise fail("--scheduler needs --engine dask")
     try:
-        result = run_build(corpus, out, ontology)
+        with _build_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+            result = run_build(
+                corpus,
+                out,
+                ontology,
+                progress.advance,
+                jobs=jobs,
+                engine=engine,
+                scheduler=scheduler,
+                full=full,
+                on_start=progress.start,
+                on_phase=progress.phase,
+            )
     except KgError as exc:
         raise fail(str(exc)) from None
     for problem in result.problems:
@@ -61,6 +115,57 @@ def build(
         raise typer.Exit(EXIT_PARTIAL)
 
 
+class _build_progress:
+    """A rich progress bar on stderr (articles, articles/s, time left), or nothing at all."""
+
+    def __init__(self, enabled: bool):
+        self.bar = None
+        self.task = None
+        if enabled:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=err_console,
+                transient=True,
+            )
+
+    def __enter__(self) -> _build_progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def start(self, total: int) -> None:
+        if self.bar is not None:
+            self.task = self.bar.add_task("extracting", total=total, rate="")
+
+    def advance(self, _file_name: str) -> None:
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task)
+            speed = self.bar.tasks[self.task].speed
+            self.bar.update(self.task, rate=f"{speed:.1f} articles/s" if speed else "")
+
+    def phase(self, name: str) -> None:
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, description=name)
+
+
 def _print_summary(result) -> None:
     c = out_console
     c.print(
@@ -68,6 +173,14 @@ def _print_summary(result) -> None:
         + (f", skipped {len(result.problems)}" if result.problems else "")
         + f"; {result.triples} triples ({result.quads} quads in {len(result.articles) + 1} graphs)."
     )
+    reused = len(result.articles) - len(getattr(result, "extracted", result.articles))
+    if reused > 0:
+        c.print(
+            f"Extracted {len(result.articles) - reused} new or changed article(s); "
+            f"{reused} unchanged came from the cache.",
+            markup=False,
+            highlight=False,
+        )
     ents = Table(title="Entities by class", show_edge=False)
     ents.add_column("class")
     ents.add_column("count", justify="right")
@@ -81,7 +194,7 @@ def _print_summary(result) -> None:
         evs.add_row(t, str(n))
     c.print(evs)
     c.print("Wrote:")
-    for name, path in sorted(result.files.items()):
+    for _name, path in sorted(result.files.items()):
         c.print(f"  {path}", markup=False, highlight=False)
 
 

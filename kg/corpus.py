@@ -13,7 +13,9 @@ import csv
 import datetime as dt
 import hashlib
 import html
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -31,6 +33,39 @@ BOILERPLATE = re.compile(
     r"|Share|Comments?|Leave a (?:comment|reply))",
 )
 MAX_BYTES = 50 * 1024 * 1024
+"""Default size limit of one article file (bytes); ``KG_MAX_BYTES`` overrides it."""
+MAX_BYTES_ENV = "KG_MAX_BYTES"
+_SIZE = re.compile(r"^\s*([0-9]+)\s*([kmg]?)(?:i?b)?\s*$", re.I)
+
+
+def max_bytes() -> int:
+    """The size limit of one article file: ``$KG_MAX_BYTES`` (bytes, or with K/M/G), else 50 MB."""
+    raw = os.environ.get(MAX_BYTES_ENV, "")
+    if not raw.strip():
+        return MAX_BYTES
+    m = _SIZE.match(raw)
+    if not m or int(m.group(1)) <= 0:
+        raise InputError(
+            f"{MAX_BYTES_ENV}={raw!r} is not a size (bytes, or a number with K, M or G)"
+        )
+    return int(m.group(1)) * 1024 ** " kmg".index(m.group(2).lower() or " ")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+def display_name(name: str) -> str:
+    """A file name as one printable line: control characters and undecodable bytes escaped."""
+    out = []
+    for ch in name:
+        if 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -58,7 +93,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file_name}: {self.message}"
+        return f"{display_name(self.file_name)}: {' '.join(self.message.split())}"
 
 
 def article_id_for(file_name: str) -> str:
@@ -76,6 +111,8 @@ def read_manifest(folder: Path) -> dict[str, dt.date | None]:
     if not path.exists():
         return {}
     dates: dict[str, dt.date | None] = {}
+    if not path.is_file():
+        raise InputError(f"{MANIFEST}: is not a file")
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -97,6 +134,10 @@ def read_manifest(folder: Path) -> dict[str, dt.date | None]:
                     ) from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{MANIFEST}: not UTF-8 ({exc.reason})") from exc
+    except csv.Error as exc:
+        raise InputError(f"{MANIFEST}: not a CSV file ({exc})") from exc
+    except OSError as exc:
+        raise InputError(f"{MANIFEST}: cannot be read ({exc.strerror})") from exc
     return dates
 
 
@@ -113,7 +154,9 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise InputError(f"{file_name}: UTF-16 BOM but undecodable bytes at {exc.start}") from exc
+            raise InputError(
+                f"{file_name}: UTF-16 BOM but undecodable bytes at {exc.start}"
+            ) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         enc = "utf-8-sig"
@@ -124,6 +167,15 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), enc
     except UnicodeDecodeError as utf8_error:
+        # Damaged UTF-8 (a flipped byte, a file cut mid-character) is not Windows-1256:
+        # read as Windows-1256 it would be Arabic-looking mojibake, accepted silently.
+        lenient = data.decode("utf-8", errors="replace")
+        bad = lenient.count("\ufffd")
+        if len(ARABIC_LETTER.findall(lenient)) > 4 * bad:
+            raise InputError(
+                f"{file_name}: UTF-8 with {bad} undecodable byte sequence(s), the first at offset "
+                f"{utf8_error.start} (damaged or truncated file; not guessed)"
+            ) from utf8_error
         try:
             text = data.decode("cp1256")
         except UnicodeDecodeError:
@@ -169,12 +221,32 @@ class _TextExtractor(HTMLParser):
 HTML_HINT = re.compile(r"<\s*(html|body|p|div|br|span|a|script|article)\b[^>]*>", re.I)
 
 
+_SKIPPED_BLOCK = re.compile(
+    r"<\s*(" + "|".join(sorted(_TextExtractor.SKIP)) + r")\b.*?(?:<\s*/\s*\1\s*>|$)", re.I | re.S
+)
+_BLOCK_TAG = re.compile(r"</?\s*(?:" + "|".join(sorted(_TextExtractor.BLOCK)) + r")\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>|<!--.*?(?:-->|$)", re.S)
+
+
+def _strip_tags(text: str) -> str:
+    """The fallback when html.parser gives up: drop skipped blocks and tags by pattern."""
+    text = _SKIPPED_BLOCK.sub("\n", text)
+    text = _BLOCK_TAG.sub("\n", text)
+    return _ANY_TAG.sub("", text)
+
+
 def html_to_text(text: str) -> str:
     """Plain text of an HTML page (or of text with HTML leftovers)."""
     parser = _TextExtractor()
-    parser.feed(text)
-    parser.close()
-    out = html.unescape("".join(parser.parts))
+    try:
+        parser.feed(text)
+        parser.close()
+        raw = "".join(parser.parts)
+    except (AssertionError, ValueError):
+        # html.parser raises on some malformed declarations ("<![0", "<!x"): one bad
+        # page must not stop the build, so its markup is removed by pattern instead
+        raw = html.unescape(_strip_tags(text))
+    out = html.unescape(raw)
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in out.splitlines()]
     return "\n".join(line for line in lines if line)
 
@@ -190,14 +262,40 @@ def boilerplate_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def read_article(path: Path, published: dt.date | None = None) -> Article:
-    """Read one article file; raises InputError naming the file on any problem."""
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe, not a file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a file"
+    return "is not a regular file"
+
+
+def read_bytes_limited(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; InputError naming it otherwise.
+
+    Only regular files are opened (a named pipe would block the build, a device
+    never ends), and at most ``limit + 1`` bytes are read, so a file that grows
+    after its size was checked is still refused.
+    """
     name = path.name
+    limit = max_bytes() if limit is None else limit
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{name}: {size} bytes, larger than the {MAX_BYTES} byte limit")
-        data = path.read_bytes()
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{name}: {_kind(st.st_mode)}")
+        if st.st_size > limit:
+            raise InputError(
+                f"{name}: {_mb(st.st_size)}, over the {_mb(limit)} limit for one article "
+                f"(set {MAX_BYTES_ENV} to change it)"
+            )
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"{name}: grew past the {_mb(limit)} limit while it was read")
     except FileNotFoundError as exc:
         raise InputError(f"{name}: vanished before it could be read") from exc
     except PermissionError as exc:
@@ -205,7 +303,14 @@ def read_article(path: Path, published: dt.date | None = None) -> Article:
     except IsADirectoryError as exc:
         raise InputError(f"{name}: is a folder, not a file") from exc
     except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror})") from exc
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    return data
+
+
+def read_article(path: Path, published: dt.date | None = None) -> Article:
+    """Read one article file; raises InputError naming the file on any problem."""
+    name = path.name
+    data = read_bytes_limited(path)
     text, encoding = decode(data, name)
     if path.suffix.lower() in (".html", ".htm") or HTML_HINT.search(text[:5000]):
         text = html_to_text(text)
@@ -215,7 +320,9 @@ def read_article(path: Path, published: dt.date | None = None) -> Article:
         raise InputError(f"{name}: no text after removing markup")
     arabic = len(ARABIC_LETTER.findall(text))
     if arabic < 20:
-        raise InputError(f"{name}: no Arabic text ({arabic} Arabic letters); kg reads Arabic articles")
+        raise InputError(
+            f"{name}: no Arabic text ({arabic} Arabic letters); kg reads Arabic articles"
+        )
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Article(
         article_id=article_id_for(name),
@@ -234,11 +341,19 @@ def list_articles(folder: Path) -> list[Path]:
     Symbolic links that point outside the folder are not followed.
     """
     if not folder.exists():
-        raise InputError(f"{folder.name or folder}: corpus folder does not exist")
+        raise InputError(
+            f"{display_name(folder.name or str(folder))}: corpus folder does not exist"
+        )
     if not folder.is_dir():
-        raise InputError(f"{folder.name}: is not a folder")
+        raise InputError(f"{display_name(folder.name)}: is not a folder")
+    try:
+        entries = list(folder.iterdir())
+    except OSError as exc:
+        raise InputError(
+            f"{display_name(folder.name)}: cannot list the corpus folder ({exc.strerror})"
+        ) from exc
     files = []
-    for p in sorted(folder.iterdir(), key=lambda p: p.name):
+    for p in sorted(entries, key=lambda p: p.name):
         if p.name == MANIFEST or p.name.startswith("."):
             continue
         if p.suffix.lower() not in ARTICLE_SUFFIXES and p.suffix:
@@ -255,15 +370,41 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _undecodable_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
 def iter_corpus(folder: Path) -> Iterator[Article | Problem]:
     """Yield an Article or a Problem for every article file of the folder, in name order."""
+    files = list_articles(folder)
     manifest = read_manifest(folder)
+    max_bytes()  # a bad KG_MAX_BYTES stops the build before any file is read
     root = folder.resolve()
-    for path in list_articles(folder):
+    ids: dict[str, str] = {}
+    for path in files:
         if path.is_symlink() and not _inside(path, root):
             yield Problem(path.name, "symbolic link out of the corpus folder, not followed")
             continue
+        if _undecodable_name(path.name):
+            yield Problem(path.name, "file name is not valid UTF-8; rename the file")
+            continue
         try:
-            yield read_article(path, manifest.get(path.name))
+            article = read_article(path, manifest.get(path.name))
         except InputError as exc:
             yield Problem(path.name, str(exc).removeprefix(f"{path.name}: "))
+            continue
+        # a.txt and A.html (or "a b.txt" and "a-b.txt") would share one named graph and
+        # one set of evidence IRIs: the first readable one in name order keeps the id
+        if article.article_id in ids:
+            yield Problem(
+                path.name,
+                f"same article id {article.article_id!r} as {display_name(ids[article.article_id])}; "
+                "rename one of them",
+            )
+            continue
+        ids[article.article_id] = path.name
+        yield article

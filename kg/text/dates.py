@@ -503,7 +503,12 @@ def _candidates(folded: str, pub: dt.date | None) -> list[tuple[int, int, _Res]]
             m = rx.search(folded, pos)
             if m is None:
                 break
-            res = handler(m, folded, pub)
+            try:
+                res = handler(m, folded, pub)
+            except (ValueError, OverflowError):
+                # resolving against a publication date at the edge of the calendar
+                # (0001-01-01 with أمس, 9999-12-31 with العام المقبل) leaves it: no date
+                res = None
             if res is not None:
                 out.append((m.start("x"), m.end("x"), res))
                 pos = m.end()
