@@ -31,7 +31,7 @@ from pathlib import Path
 
 from kg.cache import CACHE_DIR, ExtractionCache, fingerprint, from_dict, to_dict
 from kg.corpus import Article, Problem, iter_corpus, list_articles
-from kg.errors import ExtractionError, KgError, OntologyError
+from kg.errors import KgError, OntologyError
 from kg.export.dumps import DumpWriter, load_ontology_quads, write_atomic
 from kg.export.tables import entities_jsonl, events_csv, events_jsonl
 from kg.extract.article import extract_article
@@ -77,7 +77,7 @@ class BuildResult:
 def _extract_one(nlp, gaz, article: Article) -> Outcome:
     try:
         return extract_article(nlp, gaz, article)
-    except (ExtractionError, ValueError, IndexError, KeyError) as exc:  # a bug on one article
+    except Exception as exc:  # noqa: BLE001 - a bug on one article must not stop the corpus
         return Problem(article.file_name, f"extraction failed: {type(exc).__name__}: {exc}")
 
 
@@ -336,6 +336,9 @@ def build(
     )
     extractions, problems = done.extractions, done.problems
     timings["extract"], t = time.perf_counter() - t, time.perf_counter()
+    if not extractions and problems:
+        # nothing could be read: keep the previous outputs rather than replace them with nothing
+        return BuildResult(out, (), tuple(problems), (), (), 0, 0, {}, (), timings)
 
     on_phase("merging events")
     # the gazetteer's containment lets an event keep its most specific places

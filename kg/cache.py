@@ -34,6 +34,7 @@ from typing import Any
 
 import kg
 from kg.corpus import Article
+from kg.errors import OutputError
 from kg.extract.records import ArticleExtraction
 
 CACHE_DIR = ".cache"
@@ -217,18 +218,23 @@ class ExtractionCache:
             "extraction": extraction if isinstance(extraction, dict) else to_dict(extraction),
         }
         data = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=self.folder)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=self.folder)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write to the output folder {self.folder.parent.name!r} ({exc.strerror})"
+            ) from exc
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, self._path(self.key(article)))
-        except OSError:
+        except OSError as exc:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
-            raise
+            raise OutputError(f"cannot write the extraction cache ({exc.strerror})") from exc
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries whose key is not in ``keep`` (removed or changed articles, old code)."""

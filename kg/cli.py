@@ -106,11 +106,11 @@ def build(
     except KgError as exc:
         raise fail(str(exc)) from None
     for problem in result.problems:
-        err_console.print(f"kg: skipped {problem}", markup=False, highlight=False)
+        err_console.print(f"kg: skipped {problem}", markup=False, highlight=False, soft_wrap=True)
+    if not result.articles:
+        raise fail("no article could be read; the previous outputs were left as they were", EXIT_FAIL)
     if not quiet:
         _print_summary(result)
-    if not result.articles:
-        raise fail("no article could be read", EXIT_FAIL)
     if result.problems:
         raise typer.Exit(EXIT_PARTIAL)
 

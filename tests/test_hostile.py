@@ -387,11 +387,6 @@ def test_read_only_empty_output_folder(tmp_path):
         proc = kg_here("build", str(c), "--out", str(out), "-q")
     finally:
         _undo_read_only(out, how)
-    if "Traceback" in proc.stderr and "kg/cache.py" in proc.stderr:
-        pytest.xfail(
-            "reported to the lead: kg/cache.py ExtractionCache.put: mkdir of out/.cache raises "
-            "PermissionError as a traceback (exit 1, read as 'partial' by scripts)"
-        )
     no_traceback(proc)
     assert proc.returncode == 2
     assert messages(proc.stderr).startswith("kg: error: ")
@@ -403,10 +398,6 @@ def test_output_path_is_a_file(tmp_path):
     (c / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "out").write_text("not a folder")
     proc = kg_here("build", str(c), "--out", str(tmp_path / "out"), "-q")
-    if "NotADirectoryError" in proc.stderr and "kg/cache.py" in proc.stderr:
-        pytest.xfail(
-            "reported to the lead: kg/cache.py ExtractionCache.put lets OSError through (traceback)"
-        )
     no_traceback(proc)
     assert proc.returncode == 2
     assert proc.stderr.startswith("kg: error: ")

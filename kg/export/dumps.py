@@ -50,6 +50,13 @@ PREFIXES = {
 }
 
 
+def _readable(fd: int) -> None:
+    """mkstemp creates files 0600; outputs are for others too (0666 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write bytes to path via a temporary file in the same folder and a rename."""
     path = Path(path)
@@ -60,6 +67,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(
             f"{path.name}: cannot write to the output folder ({exc.strerror})"
         ) from exc
+    _readable(fd)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -169,6 +177,7 @@ class _Staged:
                 f"{name}: cannot write to the output folder ({exc.strerror})"
             ) from exc
         self.tmp[name] = Path(tmp)
+        _readable(fd)
         return os.fdopen(fd, "wb", buffering=1 << 20)
 
     def commit(self) -> dict[str, Path]:
