@@ -32,7 +32,7 @@ from pathlib import Path
 from kg.cache import CACHE_DIR, ExtractionCache, fingerprint, from_dict, to_dict
 from kg.corpus import Article, Problem, iter_corpus, list_articles
 from kg.errors import KgError, OntologyError
-from kg.export.dumps import DumpWriter, load_ontology_quads, write_atomic
+from kg.export.dumps import DumpWriter, load_ontology_quads, remove_stale_temporaries, write_atomic
 from kg.export.tables import entities_jsonl, events_csv, events_jsonl
 from kg.extract.article import extract_article
 from kg.extract.merge import Event, merge_events
@@ -348,6 +348,7 @@ def build(
     timings["merge"], t = time.perf_counter() - t, time.perf_counter()
 
     on_phase("writing the graph")
+    remove_stale_temporaries(out)  # what a killed build left behind
     graphs = [str(graph_iri(x.article_id)) for x in extractions] + [str(ONTOLOGY_GRAPH)]
     with DumpWriter(out, graphs) as dumps:
         dumps.add_ox(load_ontology_quads(onto, str(ONTOLOGY_GRAPH)))

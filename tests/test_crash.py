@@ -245,7 +245,4 @@ def test_stale_temporary_files_do_not_pile_up(corpora, tmp_path):
     assert left
     assert kg_build(corpora["A"], out, "-q").returncode == 0
     still = sorted(set(left) & set(hidden_leftovers(out)))
-    if still:
-        pytest.xfail(
-            f"reported to the lead: a complete build does not remove a killed build's temporaries {still}"
-        )
+    assert not still, f"a complete build left a killed build's temporaries: {still}"
