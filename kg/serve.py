@@ -454,6 +454,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return
         if length > self.server.config.max_body:
             self.close_connection = True
+            # Read (and drop) a body up to 16 MB so the client sees the 413 instead of a
+            # broken pipe; a larger one is cut off at once.
+            if length <= 16 * 1024 * 1024:
+                remaining = length
+                while remaining > 0:
+                    chunk = self.rfile.read(min(remaining, 1 << 16))
+                    if not chunk:
+                        break
+                    remaining -= len(chunk)
             self._error(
                 413, f"request too large: {length} bytes (limit {self.server.config.max_body})"
             )
