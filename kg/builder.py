@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.cache import CACHE_DIR, ExtractionCache, fingerprint, from_dict, to_dict
+from kg.cache import CACHE_DIR, ExtractionCache, dumps, fingerprint, from_dict
 from kg.corpus import Article, Problem, iter_corpus, list_articles
 from kg.errors import KgError, OntologyError
 from kg.export.dumps import DumpWriter, load_ontology_quads, remove_stale_temporaries, write_atomic
@@ -95,12 +95,16 @@ def extract_chunk(
     articles: list[Article],
     ontology_dir: str | None = None,
     expected_fingerprint: str | None = None,
-) -> list[Outcome]:
+    as_json: bool = False,
+) -> list[Outcome | bytes]:
     """Extract a chunk of articles (the task a worker process or a Dask worker runs).
 
     ``ontology_dir`` None means the worker's own default ($KG_ONTOLOGY_DIR, else the
     package's ontology/). With ``expected_fingerprint`` the worker first checks that its
     kg code and ontology are the client's, so a cluster never mixes versions silently.
+    ``as_json``: each extraction comes back as its cache JSON (:func:`kg.cache.dumps`):
+    the worker does the conversion, and bytes travel and unpickle far faster than
+    records, which keeps the client (one core) from becoming the bottleneck.
     """
     if expected_fingerprint is not None:
         mine = fingerprint(ontology_dir or default_ontology_dir())
@@ -110,7 +114,10 @@ def extract_chunk(
                 f"{mine[:12]} ≠ {expected_fingerprint[:12]}): install the same kg and ontology on the workers"
             )
     gaz, nlp = _pipeline(ontology_dir)
-    return [_extract_one(nlp, gaz, a) for a in articles]
+    outcomes = [_extract_one(nlp, gaz, a) for a in articles]
+    if as_json:
+        return [dumps(x) if isinstance(x, ArticleExtraction) else x for x in outcomes]
+    return outcomes
 
 
 # --- engines: ordered maps of chunks --------------------------------------------------
@@ -146,7 +153,7 @@ def _process_pool(batches: Iterable[Batch], ontology_dir: str | None, jobs: int,
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         try:
             yield from _ordered(
-                lambda chunk: pool.submit(extract_chunk, chunk, ontology_dir, fp),
+                lambda chunk: pool.submit(extract_chunk, chunk, ontology_dir, fp, True),
                 batches,
                 window=4 * jobs,
             )
@@ -181,7 +188,7 @@ def _dask(
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         yield from _ordered(
-            lambda chunk: client.submit(extract_chunk, chunk, ontology_dir, fp, pure=False),
+            lambda chunk: client.submit(extract_chunk, chunk, ontology_dir, fp, True, pure=False),
             batches,
             window=4 * workers,
         )
@@ -278,12 +285,13 @@ def _extract(
         results = _serial(batches(), worker_onto)
     for batch, outcomes in results:
         for (i, article), outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, ArticleExtraction):
-                data = to_dict(outcome)
-                outcome = from_dict(ArticleExtraction, data, memo)  # equal, and compact
+            if not isinstance(outcome, Problem):
+                raw = outcome if isinstance(outcome, bytes) else dumps(outcome)
+                # the record rebuilt from its JSON is equal, and shares strings and entities
+                outcome = from_dict(ArticleExtraction, json.loads(raw), memo)
                 done.extracted.append(article.file_name)
                 if cache is not None:
-                    cache.put(article, data)
+                    cache.put(article, raw)
                     done.keys.add(cache.key(article))
             slots[i] = outcome
             on_article(article.file_name)

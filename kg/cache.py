@@ -208,16 +208,13 @@ class ExtractionCache:
             return None
         return x
 
-    def put(self, article: Article, extraction: ArticleExtraction | dict) -> None:
-        """Store an extraction, or its :func:`to_dict` (temporary file and rename: a reader
-        never sees half a file)."""
-        envelope = {
-            "format": FORMAT,
-            "fingerprint": self.fingerprint,
-            "article": article.file_name,
-            "extraction": extraction if isinstance(extraction, dict) else to_dict(extraction),
-        }
-        data = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    def put(self, article: Article, extraction: ArticleExtraction | bytes) -> None:
+        """Store an extraction, or its JSON from :func:`dumps` (temporary file and rename:
+        a reader never sees half a file)."""
+        raw = extraction if isinstance(extraction, bytes) else dumps(extraction)
+        head = {"format": FORMAT, "fingerprint": self.fingerprint, "article": article.file_name}
+        data = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
+        data += b',"extraction":' + raw + b"}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=self.folder)
