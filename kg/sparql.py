@@ -84,7 +84,8 @@ class KnowledgeGraph:
 
     @property
     def store(self) -> ox.Store:
-        """The pyoxigraph Store (query it directly with ``use_default_graph_as_union=True``)."""
+        """The pyoxigraph Store; its default graph holds the union of the named graphs
+        (query it directly, without ``use_default_graph_as_union``)."""
         return self.oxigraph.store
 
     def rdflib(self) -> Any:
