@@ -15,7 +15,24 @@ from kg.text.numbers import find_numbers
 
 
 def demonym_index(gaz: Gazetteer) -> dict[str, EntityRef]:
-    """NORM key of a nationality adjective → its state."""
+    """NORM key of a nationality adjective → its state (built once per gazetteer).
+
+    The same gazetteer serves every article of a build; rebuilding the index per
+    article cost more than some rules. Callers only read the dict.
+    """
+    cached = _demonyms.get(id(gaz))
+    if cached is not None and cached[0] is gaz:
+        return cached[1]
+    index = _demonym_index(gaz)
+    _demonyms.clear()  # one gazetteer per build: keep only the latest
+    _demonyms[id(gaz)] = (gaz, index)
+    return index
+
+
+_demonyms: dict[int, tuple[Gazetteer, dict[str, EntityRef]]] = {}
+
+
+def _demonym_index(gaz: Gazetteer) -> dict[str, EntityRef]:
     out: dict[str, EntityRef] = {}
     for e in gaz.entities:
         for d in e.demonyms_ar:

@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kg.text.normalize import PROCLITICS, Folded, extend_over_marks, fold, fold_with_map
 
@@ -324,8 +325,10 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """A word or digit run of the folded text (a named tuple: an article makes
+    thousands, and a frozen dataclass is several times slower to create)."""
+
     start: int  # folded offsets
     end: int
     text: str
@@ -347,6 +350,22 @@ def _tokenize(folded: str) -> list[_Tok]:
     ]
 
 
+# Every core a words number can begin with: the first reading each reader tests
+# (cardinal, scale word alone, ordinal, dual) is one of these.
+_START_CORES = frozenset().union(
+    _UNITS,
+    _HEAD_ONLY,
+    _TENS,
+    _HUNDREDS,
+    _HUNDRED_MULT,
+    _ORD_UNITS,
+    _ORD_HEADS,
+    _DUALS,
+    {_ALFA},
+    *(singular | dual for _scale, singular, _plural, dual in _SCALES),
+)
+
+
 def _core_ok(r: _Reading) -> bool:
     return not (r.core in _PREP_SENSITIVE and r.clitic not in _NO_PREP)
 
@@ -366,6 +385,16 @@ def _readings(word: str) -> tuple[_Reading, ...]:
             # ل + ال is written لل: the second ل is the article.
             out.append(_Reading(clitic, True, rest[1:]))
     return tuple(r for r in out if _core_ok(r))
+
+
+@lru_cache(maxsize=8192)
+def _may_start_number(word: str) -> bool:
+    """Some reading of the folded word has a core that starts a words number.
+
+    A cheap test before the readers: most words of an article start none, and
+    without one of :data:`_START_CORES` every reader returns None.
+    """
+    return any(r.core in _START_CORES for r in _readings(word))
 
 
 class _Scanner:
@@ -598,6 +627,9 @@ class _Scanner:
 
     def number_at(self, i: int) -> tuple[int, int, int, str] | None:
         """Longest number expression at token i: (value, next, clitic len, kind)."""
+        tok = self.toks[i]
+        if not tok.digits and not _may_start_number(tok.text):
+            return None
         found: list[tuple[int, int, int, str]] = []
         for kind, fn in (
             ("digits", self.digits),
