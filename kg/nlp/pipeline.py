@@ -22,9 +22,8 @@ import re
 from collections.abc import Iterable
 
 import numpy
-
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, LENGTH, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -81,21 +80,27 @@ def kg_sentences(doc: Doc) -> Doc:
     All starts are written in one ``from_array`` call: setting ``is_sent_start`` token
     by token re-checks the whole document each time (quadratic on long articles).
     """
+    if not len(doc):
+        return doc
     starts = sorted(s for s, _ in segment_sentences(doc.text))
+    # token offsets and lengths as plain ints: Token objects cost more than the test
+    offsets, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
     values = numpy.full(len(doc), -1, dtype="int64")  # -1: not a start
+    values[0] = 1
     k = 0
-    for token in doc:
+    for i, idx in enumerate(offsets):
         # a boundary is a sentence start at this token, or one in the space before it
-        while k < len(starts) and starts[k] < token.idx:
+        while k < len(starts) and starts[k] < idx:
             k += 1
-        if token.i == 0 or (k < len(starts) and starts[k] == token.idx):
-            values[token.i] = 1
-        elif token.i > 0:
-            prev_end = doc[token.i - 1].idx + len(doc[token.i - 1].text)
-            if any(prev_end <= s <= token.idx for s in starts[max(0, k - 1) : k + 1]):
-                values[token.i] = 1
-    if len(doc):
-        doc.from_array([SENT_START], values.view("uint64").reshape(-1, 1))
+        if i == 0:
+            continue
+        if k < len(starts) and starts[k] == idx:
+            values[i] = 1
+        else:
+            prev_end = offsets[i - 1] + lengths[i - 1]
+            if any(prev_end <= s <= idx for s in starts[max(0, k - 1) : k + 1]):
+                values[i] = 1
+    doc.from_array([SENT_START], values.view("uint64").reshape(-1, 1))
     return doc
 
 
@@ -117,14 +122,31 @@ def norm_key(word: str, known: frozenset[str]) -> str:
 
 
 class NormComponent:
-    """Sets NORM for every token (see module docstring)."""
+    """Sets NORM for every token (see module docstring).
+
+    :func:`norm_key` is pure and an article repeats its words, so keys are kept per
+    word (by ORTH hash, as the NORM hash) and written in one ``from_array`` call.
+    """
 
     def __init__(self, known: frozenset[str]):
         self.known = known
+        self._vocab = None
+        self._norms: dict[int, int] = {}  # ORTH hash → NORM hash, for self._vocab
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            token.norm_ = norm_key(token.text, self.known)
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        if doc.vocab is not self._vocab:  # hashes are only valid in their own StringStore
+            self._vocab, self._norms = doc.vocab, {}
+        norms = self._norms
+        values = []
+        for orth in doc.to_array(ORTH).tolist():
+            norm = norms.get(orth)
+            if norm is None:
+                norm = norms[orth] = strings.add(norm_key(strings[orth], self.known))
+            values.append(norm)
+        doc.from_array([NORM], numpy.array(values, dtype="uint64").reshape(-1, 1))
         return doc
 
 
@@ -156,16 +178,20 @@ class GazetteerComponent:
     def __call__(self, doc: Doc) -> Doc:
         # Match on a view without quote marks and tatweel-joined proclitics, so that
         # كتائب “حزب الله” and لـ"حزب الله" match like plain text; map indices back.
-        keep = [t.i for t in doc if not _TRANSPARENT.match(t.text)]
-        view = Doc(doc.vocab, words=[doc[i].text for i in keep])
-        for vt, i in zip(view, keep, strict=True):
-            vt.norm_ = doc[i].norm_
+        strings = doc.vocab.strings
+        attrs = doc.to_array([ORTH, NORM, SENT_START])
+        texts = [strings[orth] for orth in attrs[:, 0].tolist()]
+        keep = [i for i, text in enumerate(texts) if not _TRANSPARENT.match(text)]
+        view = Doc(doc.vocab, words=[texts[i] for i in keep])
+        if keep:
+            view.from_array([NORM], attrs[keep, 1].reshape(-1, 1))
+        sent_starts = (attrs[:, 2].view("int64") == 1).tolist()
         spans = []
         for match_id, start, end in self.matcher(view):
             iri = doc.vocab.strings[match_id]
             entity = self.gazetteer.by_iri[iri]
             first, last = keep[start], keep[end - 1]
-            if _crosses_sentence(doc, first, last):
+            if any(sent_starts[first + 1 : last + 1]):  # the name crosses a sentence end
                 continue
             if first == last:
                 forms = self.single.get((iri, doc[first].norm_))
@@ -190,10 +216,6 @@ def _definite_surface(word: str, norm: str | None = None) -> bool:
     return f.startswith("ال") or any(
         v.startswith("ال") and strip_definite(v) == norm for v in clitic_variants(f)
     )
-
-
-def _crosses_sentence(doc: Doc, first: int, last: int) -> bool:
-    return any(doc[k].is_sent_start for k in range(first + 1, last + 1))
 
 
 def _longest_first(spans: Iterable[Span]) -> list[Span]:
