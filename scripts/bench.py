@@ -68,13 +68,16 @@ def _texts(corpus: Path) -> list[str]:
 PARAM = re.compile(r"^#\s*Params:\s*(\w+)\s*\(([^,)]+)[^)]*?e\.g\.\s*([^)\s]+)\)", re.M)
 
 
-def bind_example(text: str, corpus_files: list[str]) -> tuple[str, str]:
-    """Bind a query's parameters to their documented examples ("# Params: base (IRI, … e.g.
-    kgr:entity/camp-taji)") with a VALUES clause; an example article file name is replaced by
-    the first article of the benchmark corpus. Returns the query and a description."""
+def bind_example(text: str, corpus_files: list[str]) -> tuple[dict, str]:
+    """A query's parameters bound to their documented examples ("# Params: base (IRI, … e.g.
+    kgr:entity/camp-taji)"), as pyoxigraph terms, the way `kg query --param` binds them (no
+    text pasted); an example article file name is replaced by the first article of the
+    benchmark corpus. Returns the bindings and a description."""
+    import pyoxigraph as ox
+
     from kg.export.dumps import PREFIXES
 
-    bound = []
+    bindings, bound = {}, []
     for name, kind, example in PARAM.findall(text):
         if kind.strip().upper() == "IRI":
             prefix, _, local = example.partition(":")
@@ -83,24 +86,13 @@ def bind_example(text: str, corpus_files: list[str]) -> tuple[str, str]:
                 if prefix in PREFIXES and not example.startswith("http")
                 else example
             )
-            term = f"<{iri}>"
+            bindings[name] = ox.NamedNode(iri)
         else:
             if example.endswith(".txt") and corpus_files:
                 example = corpus_files[0]
-            term = json.dumps(example, ensure_ascii=False)
-        at = _where_body(text)
-        text = text[:at] + f" VALUES ?{name} {{ {term} }} " + text[at:]
+            bindings[name] = ox.Literal(example)
         bound.append(f"{name} = {example}")
-    return text, ", ".join(bound) or "none"
-
-
-def _where_body(text: str) -> int:
-    """Offset just inside the first WHERE { that is not in a comment."""
-    for m in re.finditer(r"\bWHERE\s*\{", text, re.I):
-        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
-        if "#" not in line:
-            return m.end()
-    raise ValueError("no WHERE clause")
+    return bindings, ", ".join(bound) or "none"
 
 
 def child_build(corpus: Path, out: Path, jobs: int, full: bool) -> dict:
@@ -174,30 +166,25 @@ def child_query(engine: str, nq: Path, queries: list[str], runs: int, corpus: Pa
     """Load once, then time each query; one JSON line per step on stdout, as it completes."""
     files = sorted(p.name for p in corpus.glob("*.txt"))
     t0 = time.perf_counter()
-    if engine == "oxigraph":
-        import pyoxigraph as ox
+    from kg.store import OxigraphStore, RdflibStore, read_quads
 
-        store = ox.Store()
-        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    # kg's own stores, as `kg query` and `kg serve` use them (for pyoxigraph: the union of
+    # the named graphs copied into the default graph; for rdflib: a default_union Dataset)
+    quads = read_quads(nq)
+    store = (OxigraphStore if engine == "oxigraph" else RdflibStore).from_quads(quads)
+    del quads
 
-        def run(q: str) -> int:
-            return sum(1 for _ in store.query(q, use_default_graph_as_union=True))
-    else:
-        from rdflib import Dataset
-
-        ds = Dataset(default_union=True)
-        ds.parse(str(nq), format="nquads")
-
-        def run(q: str) -> int:
-            return len(list(ds.query(q)))
+    def run(q: str, bindings: dict) -> int:
+        return len(store.query(q, bindings or None, use_prefixes=False))
 
     print(json.dumps({"load": time.perf_counter() - t0}), flush=True)
     for path in queries:
-        text, binding = bind_example(Path(path).read_text(encoding="utf-8"), files)
+        text = Path(path).read_text(encoding="utf-8")
+        bindings, binding = bind_example(text, files)
         times, rows = [], 0
         for _ in range(runs):
             t = time.perf_counter()
-            rows = run(text)
+            rows = run(text, bindings)
             times.append(time.perf_counter() - t)
         result = {"p50": statistics.median(times), "rows": rows, "runs": runs, "binding": binding}
         print(json.dumps({"name": Path(path).name, **result}), flush=True)

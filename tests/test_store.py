@@ -26,12 +26,24 @@ def _quads(reports: int) -> list[ox.Quad]:
     for i in range(reports):
         g = ox.NamedNode(f"{KGR}graph/a{i}")
         out += [
-            ox.Quad(event, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                    ox.NamedNode(KGO + "RocketAttack"), g),
-            ox.Quad(event, ox.NamedNode(KGO + "killed"), ox.Literal("2", datatype=ox.NamedNode(
-                "http://www.w3.org/2001/XMLSchema#integer")), g),
-            ox.Quad(ox.NamedNode(f"{KGR}article/a{i}"), ox.NamedNode(KGO + "fileName"),
-                    ox.Literal(f"a{i}.txt"), g),
+            ox.Quad(
+                event,
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(KGO + "RocketAttack"),
+                g,
+            ),
+            ox.Quad(
+                event,
+                ox.NamedNode(KGO + "killed"),
+                ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                g,
+            ),
+            ox.Quad(
+                ox.NamedNode(f"{KGR}article/a{i}"),
+                ox.NamedNode(KGO + "fileName"),
+                ox.Literal(f"a{i}.txt"),
+                g,
+            ),
         ]
     return out
 
@@ -59,9 +71,7 @@ def test_length_and_quads_do_not_count_the_union_copy():
 
 def test_from_chooses_the_default_graph():
     store = OxigraphStore.from_quads(_quads(3))
-    rows = store.query(
-        f"SELECT ?f FROM <{KGR}graph/a1> WHERE {{ ?a <{KGO}fileName> ?f }}"
-    ).rows
+    rows = store.query(f"SELECT ?f FROM <{KGR}graph/a1> WHERE {{ ?a <{KGO}fileName> ?f }}").rows
     assert [r[0].value for r in rows] == ["a1.txt"]
     everything = store.query(f"SELECT ?f WHERE {{ ?a <{KGO}fileName> ?f }} ORDER BY ?f").rows
     assert [r[0].value for r in everything] == ["a0.txt", "a1.txt", "a2.txt"]
@@ -77,3 +87,91 @@ def test_seed_build_counts_agree_between_engines(seed_build):
     ox_n = kg_query(folder, text, engine="oxigraph")[0]["n"]
     rdf_n = kg_query(folder, text, engine="rdflib")[0]["n"]
     assert ox_n == rdf_n > 0
+
+
+# --- parameters: a VALUES block joined first, the substitutions kept -------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kg.store import with_values  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            'PREFIX a: <http://x#WHERE{>\n# WHERE { x\nSELECT ?s WHERE { ?s ?p "WHERE {" }',
+            'SELECT ?s WHERE { VALUES (?s) { (<http://e/a>) }  ?s ?p "WHERE {" }',
+        ),
+        ("SELECT * { ?s ?p ?o }", "SELECT * { VALUES (?s) { (<http://e/a>) }  ?s ?p ?o }"),
+        ("ASK { ?s ?p ?o }", "ASK { VALUES (?s) { (<http://e/a>) }  ?s ?p ?o }"),
+        (
+            'CONSTRUCT { ?s ?p "}{" } WHERE { ?s ?p ?o }',
+            'CONSTRUCT { ?s ?p "}{" } WHERE { VALUES (?s) { (<http://e/a>) }  ?s ?p ?o }',
+        ),
+        (
+            "select ?s where # c {\n{?s ?p ?o}",
+            "select ?s where # c {\n{ VALUES (?s) { (<http://e/a>) } ?s ?p ?o}",
+        ),
+        (
+            "SELECT ?where WHERE {?where ?p ?s}",
+            "SELECT ?where WHERE { VALUES (?s) { (<http://e/a>) } ?where ?p ?s}",
+        ),
+        ("DESCRIBE <http://e/a>", "DESCRIBE <http://e/a>"),  # no group: left alone
+    ],
+)
+def test_values_block_goes_inside_the_outer_where(query, expected):
+    out = with_values(query, {"s": ox.NamedNode("http://e/a")})
+    assert out.endswith(expected)
+
+
+def test_blank_node_values_are_left_to_the_substitutions():
+    q = "SELECT ?s WHERE { ?s ?p ?o }"
+    assert with_values(q, {"s": ox.BlankNode("b1")}) == q
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.sampled_from(["", "ar", "en"]))
+def test_any_string_parameter_gives_the_substitution_answer(value, lang):
+    """Whatever the string (quotes, braces, newlines, '#'), the block parses and the
+    answer is the one the substitution alone gives."""
+    store = OxigraphStore.from_quads(
+        _quads(2)
+        + [
+            ox.Quad(
+                ox.NamedNode(KGR + "x"),
+                ox.NamedNode(KGO + "quote"),
+                ox.Literal(value, language=lang) if lang else ox.Literal(value),
+                ox.NamedNode(KGR + "graph/a0"),
+            )
+        ]
+    )
+    term = ox.Literal(value, language=lang) if lang else ox.Literal(value)
+    q = f"SELECT ?s ?q WHERE {{ ?s <{KGO}quote> ?q }}"
+    with_block = store.query(q, {"q": term}).rows
+    plain = list(store.store.query(q, substitutions={ox.Variable("q"): term}))
+    assert [tuple(r) for r in with_block] == [tuple(r) for r in plain]
+    assert [r[0].value for r in with_block] == [KGR + "x"]
+
+
+def test_competency_queries_with_parameters_answer_as_before(seed_build):
+    """Every parameterised competency query: same rows with the block as with the
+    substitutions alone, on the seed graph, for every base the graph knows."""
+    from pathlib import Path
+
+    store = OxigraphStore.from_path(seed_build.out)
+    bases = [r[0] for r in store.query(f"SELECT DISTINCT ?b WHERE {{ ?e <{KGO}target> ?b }}").rows]
+    assert len(bases) >= 3
+    text = (Path(__file__).parents[1] / "queries" / "attacks-on-base.rq").read_text(
+        encoding="utf-8"
+    )
+    nonempty = 0
+    for base in bases:
+        got = store.query(text, {"base": base}).rows
+        plain = [
+            tuple(r) for r in store.store.query(text, substitutions={ox.Variable("base"): base})
+        ]
+        assert [tuple(r) for r in got] == plain
+        nonempty += bool(got)
+    assert nonempty >= 3
