@@ -29,13 +29,14 @@ Each record keeps the sentence and the rule that produced it.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from kg.extract import lexicon as lx
 from kg.extract.records import (
@@ -48,6 +49,7 @@ from kg.extract.records import (
     Responsibility,
     RoleFiller,
 )
+from kg.nlp.tokens import DocTokens, Sentence, doc_tokens
 from kg.onto.gazetteer import Gazetteer
 from kg.text.dates import DateSpan
 from kg.text.normalize import fold, strip_definite
@@ -124,20 +126,26 @@ class ArticleContext:
     gazetteer: Gazetteer
     demonyms: dict[str, EntityRef]
 
+    @functools.cached_property
+    def mention_starts(self) -> list[int] | None:
+        """Start offsets of the mentions, or None if they are not in start order."""
+        starts = [m.start for m in self.mentions]
+        return starts if all(a <= b for a, b in zip(starts, starts[1:], strict=False)) else None
+
 
 @dataclass(frozen=True)
 class Clause:
-    sent: Span
+    sent: Sentence
     start: int  # token index
     end: int
     ordinal: int | None = None  # "الهجوم الثاني": this clause describes attack number 2
 
-    def span(self, doc: Doc) -> Span:
-        return doc[self.start : self.end]
+    def chars(self, tk: DocTokens) -> tuple[int, int]:
+        """(start_char, end_char) of the clause's tokens, as on ``doc[start:end]``."""
+        return tk.idx[self.start], tk.end[self.end - 1]
 
-
-def _norms(tokens: Span | Sequence[Token]) -> list[str]:
-    return [t.norm_ for t in tokens]
+    def text(self, tk: DocTokens) -> str:
+        return tk.span_text(self.start, self.end)
 
 
 def _phrase_in(text: str, phrases: Sequence[str]) -> bool:
@@ -152,67 +160,66 @@ def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _mentions_in(ctx: ArticleContext, start: int, end: int) -> list[Mention]:
-    return [m for m in ctx.mentions if start <= m.start and m.end <= end]
+    """Mentions inside [start, end), in their order (a binary search for the first)."""
+    starts = ctx.mention_starts
+    if starts is None:
+        return [m for m in ctx.mentions if start <= m.start and m.end <= end]
+    out = []
+    for k in range(bisect.bisect_left(starts, start), len(starts)):
+        m = ctx.mentions[k]
+        if m.start > end:
+            break
+        if m.end <= end:
+            out.append(m)
+    return out
 
 
-def _token_at(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else 0
+def _prev_words(tk: DocTokens, i: int, n: int, floor: int = 0) -> list[str]:
+    return tk.norm[max(floor, i - n) : i]
 
 
-def _prev_words(doc: Doc, i: int, n: int, floor: int = 0) -> list[str]:
-    return [doc[k].norm_ for k in range(max(floor, i - n), i)]
+def _has_proclitic(tk: DocTokens, i: int, letters: str) -> bool:
+    """Token i starts with one of the proclitic letters that its NORM dropped."""
+    raw = fold(tk.text[i])
+    norm = tk.norm[i]
+    return bool(raw) and raw[0] in letters and not strip_definite(raw) == norm and raw != norm
 
 
-def _has_proclitic(tok: Token, letters: str) -> bool:
-    """The token starts with one of the proclitic letters that its NORM dropped."""
-    raw = fold(tok.text)
-    return (
-        bool(raw)
-        and raw[0] in letters
-        and not strip_definite(raw) == tok.norm_
-        and raw != tok.norm_
-    )
-
-
-def _ordinal_after(doc: Doc, i: int, end: int) -> int | None:
+def _ordinal_after(tk: DocTokens, i: int, end: int) -> int | None:
     """ "الهجوم الأول" → 1 when token i is هجوم followed by an ordinal."""
-    if doc[i].norm_ in ("هجوم", "قصف", "ضربه") and i + 1 < end:
-        return ORDINAL_WORDS.get(doc[i + 1].norm_)
+    if tk.norm[i] in ("هجوم", "قصف", "ضربه") and i + 1 < end:
+        return ORDINAL_WORDS.get(tk.norm[i + 1])
     return None
 
 
-def _is_reference(doc: Doc, i: int, floor: int) -> bool:
+def _is_reference(tk: DocTokens, i: int, floor: int) -> bool:
     """ "رد … على الهجوم الأول", "ردا على الهجوم": a mention of an earlier attack."""
-    prev = _prev_words(doc, i, 2, floor)
+    prev = _prev_words(tk, i, 2, floor)
     return bool(prev) and (
         prev[-1] in REFERENCE_PREV
         or any(w in REFERENCE_PREV for w in prev[-2:])
-        and _ordinal_after(doc, i, len(doc)) is not None
+        and _ordinal_after(tk, i, len(tk.norm)) is not None
     )
 
 
 # --------------------------------------------------------------------------- triggers
 
 
-def reference_tokens(doc: Doc, clause: Clause) -> set[int]:
+def reference_tokens(tk: DocTokens, clause: Clause) -> set[int]:
     """Tokens of phrases that refer to an attack already known: "على الهجوم الأول للتاجي",
     "ردا على الهجمات الصاروخية التي استهدفت …" (the noun, its ordinal, adjectives and the
     place after it, and a relative clause hanging on it)."""
     out: set[int] = set()
-    for tok in clause.span(doc):
-        n = tok.norm_
-        if not (n in ATTACK_NOUN or n in ATTACK_PLURAL) or not _is_reference(
-            doc, tok.i, clause.start
-        ):
+    norm = tk.norm
+    for i in range(clause.start, clause.end):
+        n = norm[i]
+        if not (n in ATTACK_NOUN or n in ATTACK_PLURAL) or not _is_reference(tk, i, clause.start):
             continue
-        k = tok.i
+        k = i
         out.add(k)
         k += 1
-        while (
-            k < clause.end and k - tok.i <= 3 and doc[k].norm_ not in ("علي", "ضد", "،", ",", ".")
-        ):
-            if doc[k].norm_ in ("تي", "ذي"):  # "التي/الذي": a relative clause follows
+        while k < clause.end and k - i <= 3 and norm[k] not in ("علي", "ضد", "،", ",", "."):
+            if norm[k] in ("تي", "ذي"):  # "التي/الذي": a relative clause follows
                 out.update(range(k, min(clause.end, k + 3)))
                 break
             out.add(k)
@@ -220,32 +227,30 @@ def reference_tokens(doc: Doc, clause: Clause) -> set[int]:
     return out
 
 
-def attack_triggers(doc: Doc, clause: Clause, weapons: list[Mention]) -> list[int]:
+def attack_triggers(tk: DocTokens, clause: Clause, weapons: list[Mention]) -> list[int]:
     """Token indices of attack triggers in a clause (strong ones, or weak + weapon)."""
-    toks = clause.span(doc)
-    norms = _norms(toks)
+    norms = tk.norm[clause.start : clause.end]
     has_noun = any(n in ATTACK_NOUN for n in norms)
-    refs = reference_tokens(doc, clause)
+    refs = reference_tokens(tk, clause)
     out = []
-    for tok in toks:
-        n = tok.norm_
-        if tok.i in refs:
+    for i, n in enumerate(norms, clause.start):
+        if i in refs:
             continue
         if n in ATTACK_NOUN or (n in ATTACK_VERB and n not in WEAK_VERB) or n in ATTACK_PLURAL:
-            out.append(tok.i)
+            out.append(i)
         elif n in WEAK_VERB and (weapons or has_noun):
-            out.append(tok.i)
-    return [i for i in out if not is_negated(doc, i, clause.start)]
+            out.append(i)
+    return [i for i in out if not is_negated(tk, i, clause.start)]
 
 
-def is_negated(doc: Doc, i: int, floor: int = 0) -> bool:
+def is_negated(tk: DocTokens, i: int, floor: int = 0) -> bool:
     """'لم تتعرض لهجمات', 'لم تستهدف': a negation that governs the trigger.
 
     The negation stands right before the trigger, or before a verb of undergoing
     that governs it ("لم تتعرض لهجمات"); "لم يسفر هجوم … عن إصابات" negates the
     outcome, not the attack.
     """
-    prev = _prev_words(doc, i, 3, floor)
+    prev = _prev_words(tk, i, 3, floor)
     if prev and prev[-1] in NEG:
         return True
     if len(prev) >= 2 and prev[-2] in NEG and prev[-1] in UNDERGO:
@@ -253,31 +258,30 @@ def is_negated(doc: Doc, i: int, floor: int = 0) -> bool:
     return len(prev) >= 3 and prev[-3] in NEG and prev[-2] in K(["ان", "أن"])
 
 
-def _number_before(ctx: ArticleContext, doc: Doc, i: int) -> NumberSpan | None:
-    start = doc[max(0, i - 3)].idx
+def _number_before(ctx: ArticleContext, tk: DocTokens, i: int) -> NumberSpan | None:
+    start = tk.idx[max(0, i - 3)]
     for num in ctx.numbers:
-        if start <= num.end and num.end <= doc[i].idx + 1 and num.kind in ("digits", "words"):
+        if start <= num.end and num.end <= tk.idx[i] + 1 and num.kind in ("digits", "words"):
             if not any(d.start <= num.start < d.end for d in ctx.dates):
                 return num
     return None
 
 
-def _demonym_attacker(ctx: ArticleContext, doc: Doc, clause: Clause) -> list[EntityRef]:
+def _demonym_attacker(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[EntityRef]:
     """ "غارة أميركية", "القصف الأميركي", "بطائرة أمريكية من دون طيار": the state carried it out."""
     out = []
-    for tok in clause.span(doc):
-        ref = ctx.demonyms.get(tok.norm_)
+    for i in range(clause.start, clause.end):
+        ref = ctx.demonyms.get(tk.norm[i])
         if ref is None:
             continue
-        prev = _prev_words(doc, tok.i, 2, clause.start)
+        prev = _prev_words(tk, i, 2, clause.start)
         if not prev:
             continue
-        head = doc[tok.i - 1]
         if (
             prev[-1] in STRIKE_NOUNS
             or prev[-1] in ATTACK_NOUN
             or prev[-1] == "طيران"
-            or (prev[-1] in AIR_WORDS and _has_proclitic(head, "ب"))  # "بطائرة أمريكية"
+            or (prev[-1] in AIR_WORDS and _has_proclitic(tk, i - 1, "ب"))  # "بطائرة أمريكية"
             or (
                 len(prev) == 2 and prev[-1] in AIR_WORDS and prev[-2] in STRIKE_NOUNS
             )  # "غارة جوية أميركية"
@@ -286,27 +290,27 @@ def _demonym_attacker(ctx: ArticleContext, doc: Doc, clause: Clause) -> list[Ent
     return out
 
 
-def is_aggregate(ctx: ArticleContext, doc: Doc, clause: Clause, triggers: list[int]) -> bool:
+def is_aggregate(ctx: ArticleContext, tk: DocTokens, clause: Clause, triggers: list[int]) -> bool:
     """A campaign statistic, not an event: '24 هجوماً', 'نحو 50 هجوما', 'هجمات' with no specifics."""
     for i in triggers:
-        num = _number_before(ctx, doc, i)
+        num = _number_before(ctx, tk, i)
         if num is not None and num.value >= 3:
             return True
-    nouns = [i for i in triggers if doc[i].norm_ in ATTACK_NOUN]
-    plurals = [t.i for t in clause.span(doc) if t.norm_ in ATTACK_PLURAL]
+    norm = tk.norm
+    nouns = [i for i in triggers if norm[i] in ATTACK_NOUN]
+    plurals = [i for i in range(clause.start, clause.end) if norm[i] in ATTACK_PLURAL]
     if nouns or not plurals:
         return False
     # Only plural nouns (and maybe verbs): strikes by a named actor or on a date are one
     # strike event ("وردت واشنطن بضربات", "غارات جوية أمريكية"); "هجمات" in general is a series.
-    if not any(doc[i].norm_ in STRIKE_NOUNS for i in plurals):
+    if not any(norm[i] in STRIKE_NOUNS for i in plurals):
         return True
-    span = clause.span(doc)
+    start_char, end_char = clause.chars(tk)
     has_date = any(
-        d.precision in ("day", "month") and span.start_char <= d.start < span.end_char
-        for d in ctx.dates
+        d.precision in ("day", "month") and start_char <= d.start < end_char for d in ctx.dates
     )
-    has_actor = bool(_demonym_attacker(ctx, doc, clause)) or any(
-        doc[k].norm_ in STRIKE_SUBJECT_VERBS for k in range(clause.start, clause.end)
+    has_actor = bool(_demonym_attacker(ctx, tk, clause)) or any(
+        norm[k] in STRIKE_SUBJECT_VERBS for k in range(clause.start, clause.end)
     )
     return not (has_date or has_actor)
 
@@ -314,22 +318,21 @@ def is_aggregate(ctx: ArticleContext, doc: Doc, clause: Clause, triggers: list[i
 # --------------------------------------------------------------------------- clauses
 
 
-def split_clauses(doc: Doc, sent: Span) -> list[Clause]:
+def split_clauses(tk: DocTokens, sent: Sentence) -> list[Clause]:
     """Clauses of a sentence that may each report their own event."""
     cuts = [sent.start]
-    for tok in sent:
-        if tok.i == sent.start:
-            continue
-        two = fold(tok.text) + (" " + fold(doc[tok.i + 1].text) if tok.i + 1 < sent.end else "")
+    folded = tk.folded
+    for i in range(sent.start + 1, sent.end):
+        two = folded[i] + (" " + folded[i + 1] if i + 1 < sent.end else "")
         if two.startswith(_BREAKS):
-            cuts.append(tok.i)
+            cuts.append(i)
     cuts = sorted(set(cuts))
     clauses = []
     for a, b in zip(cuts, [*cuts[1:], sent.end], strict=True):
         ordinal = None
         for k in range(a, b):
-            o = _ordinal_after(doc, k, b)
-            if o is not None and not _is_reference(doc, k, a):
+            o = _ordinal_after(tk, k, b)
+            if o is not None and not _is_reference(tk, k, a):
                 ordinal = o
                 break
         clauses.append(Clause(sent, a, b, ordinal))
@@ -350,13 +353,13 @@ def _state_of(gaz: Gazetteer, ref: EntityRef) -> EntityRef:
     return ref
 
 
-def _coordinated(doc: Doc, text: str, m: Mention, prev_m: Mention | None) -> bool:
+def _coordinated(tk: DocTokens, text: str, m: Mention, prev_m: Mention | None) -> bool:
     """ "القيارة وكركوك", "صلاح الدين وبابل": joined to the mention just before by و or a comma."""
     if prev_m is None:
         return False
-    t = _token_at(doc, m.start)
+    t = tk.token_at(m.start)
     between = text[prev_m.end : m.start]
-    return (_has_proclitic(doc[t], "و") and len(between.split()) <= 1) or between.strip() in (
+    return (_has_proclitic(tk, t, "و") and len(between.split()) <= 1) or between.strip() in (
         "،",
         ",",
         "، و",
@@ -364,52 +367,51 @@ def _coordinated(doc: Doc, text: str, m: Mention, prev_m: Mention | None) -> boo
     )
 
 
-def _purpose(doc: Doc, t: int, floor: int) -> bool:
+def _purpose(tk: DocTokens, t: int, floor: int) -> bool:
     """A target cue written as "لاستهداف"/"لمهاجمة" (in order to attack) just before token t."""
     for k in range(max(floor, t - 3), t):
-        if doc[k].norm_ in TARGET_CUES and _has_proclitic(doc[k], "ل"):
+        if tk.norm[k] in TARGET_CUES and _has_proclitic(tk, k, "ل"):
             return True
     return False
 
 
-def _verb_after(doc: Doc, m: Mention, clause: Clause) -> bool:
-    span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    return (
-        span is not None and span.end < clause.end and doc[span.end].norm_ in STRIKE_SUBJECT_VERBS
-    )
+def _verb_after(tk: DocTokens, m: Mention, clause: Clause) -> bool:
+    span = tk.doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and span.end < clause.end and tk.norm[span.end] in STRIKE_SUBJECT_VERBS
 
 
-def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) -> list[RoleFiller]:
+def attack_roles(
+    ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence
+) -> list[RoleFiller]:
     """Targets, locations, weapons and (factual) attackers of an attack clause."""
-    span = clause.span(doc)
-    ms = _mentions_in(ctx, span.start_char, span.end_char)
+    ms = _mentions_in(ctx, *clause.chars(tk))
     attackers: list[EntityRef] = []
     targets: list[EntityRef] = []
     locations: list[EntityRef] = []
     references: list[EntityRef] = []  # "جنوب بغداد": a reference point, kept only if alone
     # "مخازن أسلحة وصواريخ": weapons stored at a target are not the weapons used
-    refs = reference_tokens(doc, clause)
+    refs = reference_tokens(tk, clause)
     weapons = [
         m.entity
         for m in ms
         if m.entity.cls == "Weapon"
-        and _token_at(doc, m.start) not in refs
-        and not any(w in STORES for w in _prev_words(doc, _token_at(doc, m.start), 3, clause.start))
+        and tk.token_at(m.start) not in refs
+        and not any(w in STORES for w in _prev_words(tk, tk.token_at(m.start), 3, clause.start))
     ]
-    norms_clause = set(_norms(span))
-    blame = bool(norms_clause & (ATTRIB | CLAIM))
-    killing = [t.i for t in span if t.norm_ in KILLED or t.norm_ in ASSASSINATION]
+    norms = tk.norm[clause.start : clause.end]
+    blame = bool(set(norms) & (ATTRIB | CLAIM))
+    killing = [i for i, n in enumerate(norms, clause.start) if n in KILLED or n in ASSASSINATION]
     prev_m: Mention | None = None
     prev_roles: tuple[str, ...] = ()
     for m in ms:
         e = m.entity
-        t = _token_at(doc, m.start)
+        t = tk.token_at(m.start)
         if e.cls == "Weapon" or t in refs:
             continue
-        prev = _prev_words(doc, t, 3, clause.start)
+        prev = _prev_words(tk, t, 3, clause.start)
         roles: tuple[str, ...] = ()
         if (
-            _coordinated(doc, ctx.text, m, prev_m)
+            _coordinated(tk, ctx.text, m, prev_m)
             and prev_roles
             and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES)
         ):
@@ -422,7 +424,7 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
             and (
                 (prev and prev[-1] in STRIKE_SUBJECT_VERBS)
                 or any(w in RELATIVE_AGENT for w in prev[-2:])
-                or _verb_after(doc, m, clause)  # SVO: "أن الجيش الأميركي نفذ ضربات"
+                or _verb_after(tk, m, clause)  # SVO: "أن الجيش الأميركي نفذ ضربات"
             )
         ):
             roles = ("attacker",)
@@ -450,7 +452,7 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
             roles = ()  # "تبنت مجموعة تطلق على نفسها X": the claimant, not the target
         elif any(w in STATIONED for w in prev):
             roles = ()  # "القاعدة التي تضم قوات أميركية": who is there, not what was struck
-        elif _purpose(doc, t, clause.start):
+        elif _purpose(tk, t, clause.start):
             roles = ()  # "معدة لاستهداف قواعد الولايات المتحدة": an intended target, not this one
         elif e.cls in ARMED_ACTORS and (
             any(w in TARGET_CUES for w in prev) or any(w in TARGET_HEADS for w in prev)
@@ -470,7 +472,7 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
             elif role == "reference":
                 references.append(e)
         prev_m, prev_roles = m, roles
-    attackers += _demonym_attacker(ctx, doc, clause)
+    attackers += _demonym_attacker(ctx, tk, clause)
     attackers = [a for a in dict.fromkeys(attackers) if a not in targets]
     out = [RoleFiller("attacker", a, ev) for a in attackers]
     out += [RoleFiller("target", tg, ev) for tg in dict.fromkeys(targets)]
@@ -482,7 +484,7 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
             RoleFiller("location", references[0], replace(ev, rule=ev.rule + REFERENCE_MARK))
         )
     out += [RoleFiller("weapon", w, ev) for w in dict.fromkeys(weapons)]
-    if not weapons and _air_words(span):
+    if not weapons and _air_words(norms):
         # "رد الطيران الأميركي … بقصف", "ضربات جوية": the means is an air strike, said in words
         # that are not a weapon name; the gazetteer's weapon for air strikes fills the role
         air = _weapon_for(ctx.gazetteer, "AirStrike")
@@ -491,8 +493,7 @@ def attack_roles(ctx: ArticleContext, doc: Doc, clause: Clause, ev: Evidence) ->
     return out
 
 
-def _air_words(span: Span) -> bool:
-    norms = _norms(span)
+def _air_words(norms: list[str]) -> bool:
     return any(n in K(["غارة", "غارات", "غارتين", "طيران"]) for n in norms) or (
         any(n in STRIKE_NOUNS for n in norms)
         and any(n in K(["جوية", "جوي", "جويا"]) for n in norms)
@@ -554,7 +555,7 @@ def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) 
 
 def clause_date(
     ctx: ArticleContext,
-    doc: Doc,
+    tk: DocTokens,
     clause: Clause,
     anchor: int,
     planned: bool = False,
@@ -566,14 +567,14 @@ def clause_date(
     مسؤول الثلاثاء", "رحبت … الخميس"); for a plan, the deadline ("بحلول نهاية
     أبريل"); then the most precise, then the nearest to the trigger.
     """
-    span = clause.span(doc)
+    start_char, end_char = clause.chars(tk)
     rank = {"day": 0, "month": 1, "week": 2, "year": 3, None: 4}
     cands = []
     for d in ctx.dates:
-        if not (span.start_char <= d.start and d.end <= span.end_char):
+        if not (start_char <= d.start and d.end <= end_char):
             continue
-        t = _token_at(doc, d.start)
-        prev = _prev_words(doc, t, 5, clause.start)
+        t = tk.token_at(d.start)
+        prev = _prev_words(tk, t, 5, clause.start)
         if prev[-2:] and "منذ" in prev[-2:]:
             continue
         if any(w in AGREEMENT for w in prev[-4:]):
@@ -592,7 +593,7 @@ def clause_date(
                 not (planned and deadline),
                 said,
                 rank.get(d.precision, 4),
-                abs(d.start - doc[anchor].idx),
+                abs(d.start - tk.idx[anchor]),
                 d.start,
                 d,
             )
@@ -612,7 +613,7 @@ def clause_date(
 # --------------------------------------------------------------------------- casualties
 
 
-def casualties(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[int | None, int | None]:
+def casualties(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> tuple[int | None, int | None]:
     """Killed and wounded counts stated in a clause (None when not stated).
 
     After a killing or wounding word, the counted items are read in order,
@@ -621,16 +622,17 @@ def casualties(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[int | Non
     A bare plural ("عسكريين", "آخرين") is an unknown number: the sum is unknown.
     "من دون تسجيل إصابات" is 0 killed and 0 wounded.
     """
-    text = clause.span(doc).text
+    text = clause.text(tk)
     if _phrase_in(text, lx.NO_CASUALTY_PHRASES):
         return 0, 0
     killed = wounded = None
-    toks = list(clause.span(doc))
-    for idx, tok in enumerate(toks):
-        kind = "k" if tok.norm_ in KILLED else "w" if tok.norm_ in WOUNDED else None
+    toks = range(clause.start, clause.end)
+    for idx, i in enumerate(toks):
+        n = tk.norm[i]
+        kind = "k" if n in KILLED else "w" if n in WOUNDED else None
         if kind is None:
             continue
-        total, known = _count_after(ctx, toks, idx + 1)
+        total, known = _count_after(ctx, tk, toks, idx + 1)
         if not known:
             if kind == "k" and total is None:
                 continue
@@ -642,49 +644,52 @@ def casualties(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[int | Non
     return killed, wounded
 
 
-def _number_at(ctx: ArticleContext, tok: Token) -> NumberSpan | None:
+def _number_at(ctx: ArticleContext, tk: DocTokens, i: int) -> NumberSpan | None:
+    """The number (not part of a date) that token i overlaps."""
+    start, end = tk.idx[i], tk.end[i]
     for x in ctx.numbers:
-        if (
-            x.start < tok.idx + len(tok.text)
-            and tok.idx < x.end
-            and x.kind in ("digits", "words", "dual")
-        ):
+        if x.start < end and start < x.end and x.kind in ("digits", "words", "dual"):
             if not any(d.start <= x.start < d.end for d in ctx.dates):
                 return x
     return None
 
 
-def _count_after(ctx: ArticleContext, toks: list[Token], j: int) -> tuple[int | None, bool]:
-    """(total, known) of the people counted from toks[j] on."""
+def _count_after(
+    ctx: ArticleContext, tk: DocTokens, toks: Sequence[int], j: int
+) -> tuple[int | None, bool]:
+    """(total, known) of the people counted from token toks[j] on."""
     total = 0
     seen = False
     n = len(toks)
+    norm, idx = tk.norm, tk.idx
     while j < n:
-        tok = toks[j]
-        num = _number_at(ctx, tok)
+        i = toks[j]
+        num = _number_at(ctx, tk, i)
         if num is not None:
             total += num.value
             seen = True
-            while j < n and toks[j].idx < num.end:
+            while j < n and idx[toks[j]] < num.end:
                 j += 1
-            j = _skip_noun_phrase(ctx, toks, j)
-        elif tok.norm_ in PERSON_NOUN or (seen and _has_proclitic(tok, "و") and _is_adj(tok)):
+            j = _skip_noun_phrase(ctx, tk, toks, j)
+        elif norm[i] in PERSON_NOUN or (seen and _has_proclitic(tk, i, "و") and _is_adj(norm[i])):
             total += 1
             seen = True
-            j = _skip_noun_phrase(ctx, toks, j + 1)
-            nxt = _number_at(ctx, toks[j]) if j < n else None
+            j = _skip_noun_phrase(ctx, tk, toks, j + 1)
+            nxt = _number_at(ctx, tk, toks[j]) if j < n else None
             if nxt is not None and nxt.value == 1:  # "مدني واحد": agreement, not another one
-                while j < n and toks[j].idx < nxt.end:
+                while j < n and idx[toks[j]] < nxt.end:
                     j += 1
-        elif tok.norm_ in PERSON_PLURAL and j + 1 < n and _number_at(ctx, toks[j + 1]) is not None:
-            num = _number_at(ctx, toks[j + 1])  # "متعاقدين اثنين", "جنود ثلاثة"
+        elif (
+            norm[i] in PERSON_PLURAL and j + 1 < n and _number_at(ctx, tk, toks[j + 1]) is not None
+        ):
+            num = _number_at(ctx, tk, toks[j + 1])  # "متعاقدين اثنين", "جنود ثلاثة"
             total += num.value
             seen = True
             j += 1
-            while j < n and toks[j].idx < num.end:
+            while j < n and idx[toks[j]] < num.end:
                 j += 1
-            j = _skip_noun_phrase(ctx, toks, j)
-        elif tok.norm_ in PERSON_PLURAL or tok.norm_ in (
+            j = _skip_noun_phrase(ctx, tk, toks, j)
+        elif norm[i] in PERSON_PLURAL or norm[i] in (
             "اخرين",
             "اخرون",
             "عدد",
@@ -695,74 +700,81 @@ def _count_after(ctx: ArticleContext, toks: list[Token], j: int) -> tuple[int | 
         else:
             break
         while j < n and (
-            toks[j].norm_ in ("و", "اضافه", "الي", "،", ",") or toks[j].text in ("،", ",")
+            norm[toks[j]] in ("و", "اضافه", "الي", "،", ",") or tk.text[toks[j]] in ("،", ",")
         ):
             j += 1
         if j < n and not (
-            _has_proclitic(toks[j], "و") or _number_at(ctx, toks[j]) or toks[j].norm_ in PERSON_NOUN
+            _has_proclitic(tk, toks[j], "و")
+            or _number_at(ctx, tk, toks[j])
+            or norm[toks[j]] in PERSON_NOUN
         ):
             break
     return (total, True) if seen else (None, False)
 
 
-def _skip_noun_phrase(ctx: ArticleContext, toks: list[Token], j: int) -> int:
+def _skip_noun_phrase(ctx: ArticleContext, tk: DocTokens, toks: Sequence[int], j: int) -> int:
     """Skip the counted noun, its adjectives and "من عناصر التحالف"."""
     n = len(toks)
+    norm = tk.norm
     while j < n and (
-        toks[j].norm_ in PERSON_NOUN
-        or toks[j].norm_ in PERSON_PLURAL
-        or (_is_adj(toks[j]) and not _has_proclitic(toks[j], "و"))
+        norm[toks[j]] in PERSON_NOUN
+        or norm[toks[j]] in PERSON_PLURAL
+        or (_is_adj(norm[toks[j]]) and not _has_proclitic(tk, toks[j], "و"))
     ):
         j += 1
-    if j < n and toks[j].norm_ == "من":
+    if j < n and norm[toks[j]] == "من":
         j += 1
         while j < n and (
-            toks[j].norm_ in PERSON_PLURAL
-            or toks[j].norm_ in PERSON_NOUN
-            or _owner(ctx, toks[j])
-            or _is_adj(toks[j])
+            norm[toks[j]] in PERSON_PLURAL
+            or norm[toks[j]] in PERSON_NOUN
+            or _owner(ctx, tk.idx[toks[j]])
+            or _is_adj(norm[toks[j]])
         ):
             j += 1
-    while j < n and _owner(ctx, toks[j]):
+    while j < n and _owner(ctx, tk.idx[toks[j]]):
         j += 1
     return j
 
 
-def _is_adj(tok: Token) -> bool:
-    n = tok.norm_
+def _is_adj(n: str) -> bool:
+    """A NORM that reads as a nisba adjective ("عراقيين", "أمريكي")."""
     return len(n) > 3 and n.endswith(("يين", "يون", "يه", "ي", "يان")) and n not in PERSON_NOUN
 
 
-def _owner(ctx: ArticleContext, tok: Token) -> bool:
-    m = next((m for m in ctx.mentions if m.start <= tok.idx < m.end), None)
+def _owner(ctx: ArticleContext, char: int) -> bool:
+    """The mention at character ``char`` names a force, state, coalition or group."""
+    m = next((m for m in ctx.mentions if m.start <= char < m.end), None)
     return m is not None and m.entity.cls in ("Coalition", "MilitaryForce", "State", "ArmedGroup")
 
 
 # --------------------------------------------------------------------------- responsibility
 
 
-def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> list[Responsibility]:
-    """Claims, attributions (with who blames) and 'nobody claimed it' in a sentence."""
+def responsibility(
+    ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence
+) -> list[Responsibility]:
+    """Claims, attributions (with who blames) and 'nobody claimed it' in a clause."""
     out: list[Responsibility] = []
-    if _phrase_in(sent.text, lx.NO_CLAIM_PHRASES):
+    if _phrase_in(clause.text(tk), lx.NO_CLAIM_PHRASES):
         out.append(Responsibility("noclaim", None, (), ev))
     ms = [
         m
-        for m in _mentions_in(ctx, sent.start_char, sent.end_char)
+        for m in _mentions_in(ctx, *clause.chars(tk))
         if m.entity.cls in ARMED_ACTORS | {"Organisation"}
     ]
-    for tok in sent:
-        n = tok.norm_
+    norm = tk.norm
+    for i in range(clause.start, clause.end):
+        n = norm[i]
         if n in CLAIM:
-            window = doc[max(sent.start, tok.i - 3) : tok.i + 1].text
-            if is_negated(doc, tok.i, sent.start) or _phrase_in(window, lx.NO_CLAIM_PHRASES):
+            window = tk.span_text(max(clause.start, i - 3), i + 1)
+            if is_negated(tk, i, clause.start) or _phrase_in(window, lx.NO_CLAIM_PHRASES):
                 continue
-            subj = [m for m in ms if abs(m.start - tok.idx) < 40 and m.entity.cls == "ArmedGroup"]
+            subj = [m for m in ms if abs(m.start - tk.idx[i]) < 40 and m.entity.cls == "ArmedGroup"]
             if subj:
                 out.append(Responsibility("claim", subj[0].entity, (), ev))
-        elif n == "وراء" and tok.i > sent.start and doc[tok.i - 1].norm_ in BEHIND_VERBS:
+        elif n == "وراء" and i > clause.start and norm[i - 1] in BEHIND_VERBS:
             # "قالت وزارة الدفاع إن فصيلاً يدعى X يقف وراء الهجوم": X blamed by the speaker
-            before = [m for m in ms if m.end <= tok.idx]
+            before = [m for m in ms if m.end <= tk.idx[i]]
             groups = [m for m in before if m.entity.cls == "ArmedGroup"]
             if groups:
                 speakers = [
@@ -777,15 +789,13 @@ def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> l
                     )
                 )
         elif n in ATTRIB and n != strip_definite(fold("المسؤولية")):
-            after = [m for m in ms if m.start > tok.idx]
-            before = [m for m in ms if m.end <= tok.idx]
+            after = [m for m in ms if m.start > tk.idx[i]]
+            before = [m for m in ms if m.end <= tk.idx[i]]
             if n.startswith(("حمل", "يحمل", "تحمل")):
                 # "حمّلت كتائب حزب الله المسؤولية": the party is the object; the accuser unnamed.
                 # Without "المسؤولية" it is another verb ("تحمل نفس الاسم": bears the name).
                 resp_word = strip_definite(fold("المسؤولية"))
-                if not any(
-                    doc[k].norm_ == resp_word for k in range(tok.i + 1, min(sent.end, tok.i + 8))
-                ):
+                if not any(norm[k] == resp_word for k in range(i + 1, min(clause.end, i + 8))):
                     continue
                 if after:
                     out.append(Responsibility("attribution", after[0].entity, (), ev))
@@ -803,8 +813,8 @@ def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> l
                 # "تنسبها واشنطن لكتائب حزب الله": accuser after the verb, party after ل/إلى
                 party = None
                 for m in after:
-                    t = _token_at(doc, m.start)
-                    if _has_proclitic(doc[t], "ل") or _prev_words(doc, t, 1) == ["الي"]:
+                    t = tk.token_at(m.start)
+                    if _has_proclitic(tk, t, "ل") or _prev_words(tk, t, 1) == ["الي"]:
                         party = m.entity
                         break
                 if party is None and after:
@@ -820,57 +830,61 @@ def responsibility(ctx: ArticleContext, doc: Doc, sent: Span, ev: Evidence) -> l
 # --------------------------------------------------------------------------- withdrawals
 
 
-def withdrawal_type(ctx: ArticleContext, doc: Doc, clause: Clause) -> tuple[str, list[int]] | None:
+def withdrawal_type(
+    ctx: ArticleContext, tk: DocTokens, clause: Clause
+) -> tuple[str, list[int]] | None:
     """The withdrawal type and trigger tokens of a clause, or None."""
-    span = clause.span(doc)
-    folded = fold(span.text)
+    folded = fold(clause.text(tk))
     redeploy = any(fold(p) in folded for p in lx.REDEPLOY_PHRASES)
-    trig = [t.i for t in span if t.norm_ in WITHDRAW or t.norm_ in HANDOVER]
+    norm = tk.norm
+    trig = [
+        i for i in range(clause.start, clause.end) if norm[i] in WITHDRAW or norm[i] in HANDOVER
+    ]
     if not trig and not redeploy:
         return None
-    if redeploy and not any(doc[i].norm_ in HANDOVER for i in trig):
-        return "Redeployment", trig or [_phrase_start(doc, clause, lx.REDEPLOY_PHRASES)]
-    if any(doc[i].norm_ in HANDOVER for i in trig):
-        ms = _mentions_in(ctx, span.start_char, span.end_char)
+    if redeploy and not any(norm[i] in HANDOVER for i in trig):
+        return "Redeployment", trig or [_phrase_start(tk, clause, lx.REDEPLOY_PHRASES)]
+    if any(norm[i] in HANDOVER for i in trig):
+        ms = _mentions_in(ctx, *clause.chars(tk))
         if any(m.entity.cls == "MilitaryBase" for m in ms):
             return "BaseHandover", trig
-        if all(doc[i].norm_ in HANDOVER for i in trig):
+        if all(norm[i] in HANDOVER for i in trig):
             return None  # handing over equipment or a file is not a withdrawal
     return "Withdrawal", trig
 
 
-def _has_enclitic(tok: Token) -> bool:
-    """The word ends in a pronoun suffix that its NORM dropped (سلمتها → سلمت)."""
-    raw = fold(tok.text)
-    return (
-        raw != tok.norm_ and raw.endswith(("ها", "هم", "هما", "ه")) and not raw.endswith(tok.norm_)
-    )
+def _has_enclitic(tk: DocTokens, i: int) -> bool:
+    """Token i ends in a pronoun suffix that its NORM dropped (سلمتها → سلمت)."""
+    raw = fold(tk.text[i])
+    norm = tk.norm[i]
+    return raw != norm and raw.endswith(("ها", "هم", "هما", "ه")) and not raw.endswith(norm)
 
 
-def _phrase_start(doc: Doc, clause: Clause, phrases: Sequence[str]) -> int:
+def _phrase_start(tk: DocTokens, clause: Clause, phrases: Sequence[str]) -> int:
     """Token index where the first of the phrases begins in the clause."""
     firsts = {strip_definite(fold(p.split()[0])) for p in phrases}
-    for tok in clause.span(doc):
-        if tok.norm_ in firsts:
-            return tok.i
+    for i in range(clause.start, clause.end):
+        if tk.norm[i] in firsts:
+            return i
     return clause.start
 
 
-def withdrawal_subclauses(doc: Doc, clause: Clause, trig: list[int]) -> list[Clause]:
+def withdrawal_subclauses(tk: DocTokens, clause: Clause, trig: list[int]) -> list[Clause]:
     """ "أعلنت فرنسا سحب قواتها، بعد أيام من سحب بريطانيا …، وانسحاب القوات الأميركية من القائم":
     each later trigger after a comma or و starts its own withdrawal."""
     cuts = [clause.start]
+    text = tk.text
     for i in trig[1:]:
-        if _has_enclitic(doc[i]):
+        if _has_enclitic(tk, i):
             continue  # "انسحابها من … وسلمتها إلى …": the same withdrawal, continued
         k = i
         while (
             k > cuts[-1] + 2
-            and doc[k - 1].text not in ("،", ",", "؛")
-            and not _has_proclitic(doc[k], "و")
+            and text[k - 1] not in ("،", ",", "؛")
+            and not _has_proclitic(tk, k, "و")
         ):
             k -= 1
-        if k > cuts[-1] + 2 and (doc[k - 1].text in ("،", ",", "؛") or _has_proclitic(doc[k], "و")):
+        if k > cuts[-1] + 2 and (text[k - 1] in ("،", ",", "؛") or _has_proclitic(tk, k, "و")):
             cuts.append(k)
     cuts.append(clause.end)
     return [
@@ -880,11 +894,11 @@ def withdrawal_subclauses(doc: Doc, clause: Clause, trig: list[int]) -> list[Cla
     ]
 
 
-def _in_destination(doc: Doc, t: int, floor: int) -> bool:
+def _in_destination(tk: DocTokens, t: int, floor: int) -> bool:
     """Token t lies in an "إلى …" phrase that has not been closed by a comma or a verb-like word."""
     for k in range(t - 1, max(floor, t - 6) - 1, -1):
-        n = doc[k].norm_
-        if doc[k].text in ("،", ",", "؛", ".") or n == "من":
+        n = tk.norm[k]
+        if tk.text[k] in ("،", ",", "؛", ".") or n == "من":
             return False
         if n == "الي" and k < t - 1:
             return True
@@ -892,7 +906,7 @@ def _in_destination(doc: Doc, t: int, floor: int) -> bool:
 
 
 def withdrawal_roles(
-    ctx: ArticleContext, doc: Doc, clause: Clause, wtype: str, trig: list[int], ev: Evidence
+    ctx: ArticleContext, tk: DocTokens, clause: Clause, wtype: str, trig: list[int], ev: Evidence
 ) -> list[list[RoleFiller]]:
     """Roles of a withdrawal; one list per base left, or per state withdrawing.
 
@@ -902,11 +916,8 @@ def withdrawal_roles(
     force, coalition or state named as the one that moves (not the one
     "leading" it: بقيادة/تقوده).
     """
-    span = clause.span(doc)
     ms = [
-        m
-        for m in _mentions_in(ctx, span.start_char, span.end_char)
-        if m.entity.cls not in ("Weapon", "Person")
+        m for m in _mentions_in(ctx, *clause.chars(tk)) if m.entity.cls not in ("Weapon", "Person")
     ]
     actors: list[EntityRef] = []
     recipients: list[EntityRef] = []
@@ -914,24 +925,24 @@ def withdrawal_roles(
     dests: list[EntityRef] = []
     ins: list[EntityRef] = []
     buckets = {"actor": actors, "recipient": recipients, "from": froms, "dest": dests, "in": ins}
-    handover_tokens = {i for i in trig if doc[i].norm_ in HANDOVER}
+    handover_tokens = {i for i in trig if tk.norm[i] in HANDOVER}
     prev_m: Mention | None = None
     prev_role: str | None = None
     for m in ms:
         e = m.entity
-        t = _token_at(doc, m.start)
-        prev = _prev_words(doc, t, 2, clause.start)
-        if _in_destination(doc, t, clause.start):
+        t = tk.token_at(m.start)
+        prev = _prev_words(tk, t, 2, clause.start)
+        if _in_destination(tk, t, clause.start):
             # "إلى مواقع للتحالف في سوريا", "إلى قواعدها في الكويت": all part of where they go
             if e.cls in LOCATION_CLASSES:
                 dests.append(e)
             prev_m, prev_role = m, None
             continue
-        lam = _has_proclitic(doc[t], "ل") and m.rule != "anaphora:base"
+        lam = _has_proclitic(tk, t, "ل") and m.rule != "anaphora:base"
         to = "الي" in prev[-1:] or lam
         role: str | None
         if (
-            _coordinated(doc, ctx.text, m, prev_m)
+            _coordinated(tk, ctx.text, m, prev_m)
             and prev_role
             and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES)
         ):
@@ -956,9 +967,7 @@ def withdrawal_roles(
         ):
             role = "recipient"
         elif to and e.cls in LOCATION_CLASSES:
-            leaving = any(
-                doc[i].norm_ in LEAVE_VERBS for i in trig
-            )  # "مغادرة … للقائم": leaving it
+            leaving = any(tk.norm[i] in LEAVE_VERBS for i in trig)  # "مغادرة … للقائم": leaving it
             role = "from" if lam and (leaving or e.cls == "State") and not dests else "dest"
         elif e.cls == "MilitaryBase" and (
             t - 1 in handover_tokens or t - 2 in handover_tokens or m.rule == "anaphora:base"
@@ -1008,33 +1017,34 @@ BASE_PLURALS = K("قواعد قاعدتين قاعدتي قاعدتان قاعد
 BASE_CUE_KEYS = K(lx.BASE_CUES)
 
 
-def _counted_bases(ctx: ArticleContext, doc: Doc, clause: Clause) -> bool:
+def _counted_bases(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> bool:
     """ "3 قواعد", "ثلاث قواعد", "قاعدتين أخريين": withdrawals from a counted set of bases."""
-    for tok in clause.span(doc):
-        if tok.norm_ not in BASE_PLURALS:
+    norm = tk.norm
+    for i in range(clause.start, clause.end):
+        n = norm[i]
+        if n not in BASE_PLURALS:
             continue
         if (
-            tok.norm_.startswith("قاعدت")
-            and tok.i + 1 < clause.end
-            and doc[tok.i + 1].norm_.startswith(("اخري", "عسكريت"))
+            n.startswith("قاعدت")
+            and i + 1 < clause.end
+            and norm[i + 1].startswith(("اخري", "عسكريت"))
         ):
             return True
-        if tok.norm_ == "قواعد" and (
-            _number_before(ctx, doc, tok.i) is not None
-            or "عدد" in _prev_words(doc, tok.i, 4, clause.start)
+        if n == "قواعد" and (
+            _number_before(ctx, tk, i) is not None or "عدد" in _prev_words(tk, i, 4, clause.start)
         ):
             return True
     return False
 
 
-def status_of(doc: Doc, clause: Clause, category: str, trig: list[int] | None = None) -> str:
-    norms = set(_norms(clause.span(doc)))
+def status_of(tk: DocTokens, clause: Clause, category: str, trig: list[int] | None = None) -> str:
+    norms = set(tk.norm[clause.start : clause.end])
     if category == "attack":
         return "disrupted" if norms & DISRUPT else "done"
     # a plan marker governs the withdrawal word it stands before ("من المقرر سحب",
     # "اتفق … على انسحاب", "ستغادر"); one elsewhere in the clause speaks of something else
     i = (trig or [clause.start])[0]
-    window = [doc[k].norm_ for k in range(max(clause.start, i - 5), i + 1)]
+    window = tk.norm[max(clause.start, i - 5) : i + 1]
     return "planned" if any(w in PLANNED for w in window) else "done"
 
 
@@ -1054,24 +1064,25 @@ class _State:
 
 def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
     """Events of one article, in text order, with sentence-level evidence."""
+    tk = doc_tokens(doc)
     st = _State(events=[])
     last_attack_sentence: list[int] = []
     last_attack_at = -2
-    for n_sent, sent in enumerate(doc.sents):
+    for n_sent, sent in enumerate(tk.sents):
         ev_base = Evidence(
             ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, ""
         )
         sent_events: list[int] = []
         aggregate = False
-        for clause in split_clauses(doc, sent):
+        for clause in split_clauses(tk, sent):
             before = len(sent_events)
-            aggregate = _clause_events(ctx, doc, clause, ev_base, st, sent_events) or aggregate
+            aggregate = _clause_events(ctx, tk, clause, ev_base, st, sent_events) or aggregate
             # responsibility: this clause's attacks, else the attacks reported before it
             # ("وحمّلت كتائب حزب الله المسؤولية، وأعقب ذلك غارات …": the blame is for the
             # attack of the previous sentence, not for the strikes that followed)
-            resp = responsibility(
-                ctx, doc, clause.span(doc), replace(ev_base, rule="responsibility")
-            )
+            resp = responsibility(ctx, tk, clause, replace(ev_base, rule="responsibility"))
+            if not resp:
+                continue  # nothing to add to any event
             here = [i for i in sent_events[before:] if st.events[i].category == "attack"]
             earlier = [i for i in sent_events[:before] if st.events[i].category == "attack"]
             previous = (
@@ -1083,47 +1094,46 @@ def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
                     st.events[i], responsibility=st.events[i].responsibility + tuple(resp)
                 )
         attacks_here = [i for i in sent_events if st.events[i].category == "attack"]
-        _link_retaliation(ctx, doc, sent, st.events, sent_events, last_attack_sentence)
-        _continuation(doc, ctx.text, sent, st.events, attacks_here, last_attack_sentence)
+        _link_retaliation(ctx, tk, sent, st.events, sent_events, last_attack_sentence)
+        _continuation(tk, ctx.text, sent, st.events, attacks_here, last_attack_sentence)
         if attacks_here:
             last_attack_sentence = attacks_here
             last_attack_at = n_sent
     return st.events
 
 
-def _clause_events(ctx, doc, clause, ev_base, st, sent_events) -> bool:
+def _clause_events(ctx, tk: DocTokens, clause, ev_base, st, sent_events) -> bool:
     """Record the attack or withdrawal events of one clause; True if it is an aggregate."""
-    span = clause.span(doc)
-    if _phrase_in(span.text, lx.NOT_EVENT_PHRASES):
+    if _phrase_in(clause.text(tk), lx.NOT_EVENT_PHRASES):
         return False
-    weapons = [
-        m for m in _mentions_in(ctx, span.start_char, span.end_char) if m.entity.cls == "Weapon"
-    ]
-    trig = attack_triggers(doc, clause, weapons)
+    weapons = [m for m in _mentions_in(ctx, *clause.chars(tk)) if m.entity.cls == "Weapon"]
+    trig = attack_triggers(tk, clause, weapons)
     if trig:
-        if is_aggregate(ctx, doc, clause, trig):
+        if is_aggregate(ctx, tk, clause, trig):
             return True
-        _attack_events(ctx, doc, clause, trig, ev_base, st, sent_events)
+        _attack_events(ctx, tk, clause, trig, ev_base, st, sent_events)
         return False
-    wd = withdrawal_type(ctx, doc, clause)
+    wd = withdrawal_type(ctx, tk, clause)
     if wd is not None:
-        for sub in withdrawal_subclauses(doc, clause, wd[1]):
-            sub_type = withdrawal_type(ctx, doc, sub)
+        for sub in withdrawal_subclauses(tk, clause, wd[1]):
+            sub_type = withdrawal_type(ctx, tk, sub)
             if sub_type is not None:
-                _withdrawal_events(ctx, doc, sub, sub_type, ev_base, st, sent_events)
+                _withdrawal_events(ctx, tk, sub, sub_type, ev_base, st, sent_events)
     return False
 
 
-def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: list[int]) -> None:
-    ev = replace(ev_base, rule="attack:" + doc[trig[0]].norm_)
-    roles = attack_roles(ctx, doc, clause, ev)
-    etype = attack_type(roles, ctx, _norms(clause.span(doc)))
-    date = clause_date(ctx, doc, clause, trig[0])
-    killed, wounded = casualties(ctx, doc, clause)
+def _attack_events(
+    ctx, tk: DocTokens, clause, trig, ev_base, st: _State, sent_events: list[int]
+) -> None:
+    ev = replace(ev_base, rule="attack:" + tk.norm[trig[0]])
+    roles = attack_roles(ctx, tk, clause, ev)
+    etype = attack_type(roles, ctx, tk.norm[clause.start : clause.end])
+    date = clause_date(ctx, tk, clause, trig[0])
+    killed, wounded = casualties(ctx, tk, clause)
     cas = (
         (CasualtyReport(killed, wounded, ev),) if killed is not None or wounded is not None else ()
     )
-    status = status_of(doc, clause, "attack")
+    status = status_of(tk, clause, "attack")
     # a clause that describes attack number k of a dual reported earlier in the sentence
     if clause.ordinal is not None:
         for i in sent_events:
@@ -1146,15 +1156,15 @@ def _attack_events(ctx, doc, clause, trig, ev_base, st: _State, sent_events: lis
                 )
                 return
     dual = any(
-        n.kind == "dual" and doc[i].idx <= n.start < doc[i].idx + len(doc[i].text)
+        n.kind == "dual" and tk.idx[i] <= n.start < tk.end[i]
         for i in trig
-        if doc[i].norm_ in ATTACK_NOUN
+        if tk.norm[i] in ATTACK_NOUN
         for n in ctx.numbers
     )
+    span_start, span_end = clause.chars(tk)
     dual = dual or any(
         n.kind == "dual" and span_start <= n.start < span_end and _dual_target(ctx, n)
         for n in ctx.numbers
-        for span_start, span_end in [(clause.span(doc).start_char, clause.span(doc).end_char)]
     )
     count = 2 if dual else 1
     places = [r for r in roles if r.role == "location"]
@@ -1191,25 +1201,23 @@ def _dual_target(ctx: ArticleContext, n: NumberSpan) -> bool:
     return any(word.startswith(h) for h in ("رتل", "رتلي", "قافلت", "موكب"))
 
 
-def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: list[int]) -> None:
+def _withdrawal_events(
+    ctx, tk: DocTokens, clause, wd, ev_base, st: _State, sent_events: list[int]
+) -> None:
     wtype, trig = wd
-    if _counted_bases(ctx, doc, clause) or _phrase_in(
-        clause.span(doc).text, lx.WITHDRAWAL_NOT_EVENT
-    ):
+    if _counted_bases(ctx, tk, clause) or _phrase_in(clause.text(tk), lx.WITHDRAWAL_NOT_EVENT):
         return  # "الانسحاب من 3 قواعد": a programme of several withdrawals; demands and votes
     ev = replace(ev_base, rule="withdrawal:" + wtype)
-    status = status_of(doc, clause, "withdrawal", trig)
-    date = clause_date(
-        ctx, doc, clause, trig[0], planned=status == "planned", category="withdrawal"
-    )
+    status = status_of(tk, clause, "withdrawal", trig)
+    date = clause_date(ctx, tk, clause, trig[0], planned=status == "planned", category="withdrawal")
     same_as: tuple[str, ...] = ()
-    first = doc[trig[0]] if trig else None
-    if first is not None and fold(first.text).lstrip("وفبل").startswith("ال"):
+    first = trig[0] if trig else None
+    if first is not None and fold(tk.text[first]).lstrip("وفبل").startswith("ال"):
         # "وشملت القوات المنسحبة …": the withdrawal just reported, described further
         previous = [e for e in st.events if e.category == "withdrawal"]
-        if previous and first.idx - previous[-1].sources[0].end < 1500:
+        if previous and tk.idx[first] - previous[-1].sources[0].end < 1500:
             same_as = (previous[-1].local_id,)
-    rolesets = withdrawal_roles(ctx, doc, clause, wtype, trig, ev)
+    rolesets = withdrawal_roles(ctx, tk, clause, wtype, trig, ev)
     if not rolesets and same_as:
         rolesets = [[]]
     for rs in rolesets:
@@ -1232,7 +1240,7 @@ def _withdrawal_events(ctx, doc, clause, wd, ev_base, st: _State, sent_events: l
         sent_events.append(i)
 
 
-def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence) -> None:
+def _link_retaliation(ctx, tk: DocTokens, sent, events, sent_events, last_attack_sentence) -> None:
     """'ردا على', 'ردت واشنطن', 'الهجوم الانتقامي', 'أعقب ذلك', 'كان سببا في'.
 
     A reference "الهجوم الأول للتاجي" also tells where that attack was: the
@@ -1264,20 +1272,21 @@ def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence)
     if not reply:
         return
     answered: list[int] = []
-    for tok in sent:
-        ordn = _ordinal_after(doc, tok.i, sent.end)
-        if ordn is None or not _is_reference(doc, tok.i, sent.start):
+    for i in range(sent.start, sent.end):
+        ordn = _ordinal_after(tk, i, sent.end)
+        if ordn is None or not _is_reference(tk, i, sent.start):
             continue
+        at = tk.idx[i]
         answered = [
-            i
-            for i in range(len(events))
-            if i not in sent_events and events[i].category == "attack" and events[i].ordinal == ordn
+            k
+            for k in range(len(events))
+            if k not in sent_events and events[k].category == "attack" and events[k].ordinal == ordn
         ][-1:]
         place = next(
             (
                 m
                 for m in ctx.mentions
-                if tok.idx < m.start <= tok.idx + 25 and m.entity.cls in ("MilitaryBase", "Place")
+                if at < m.start <= at + 25 and m.entity.cls in ("MilitaryBase", "Place")
             ),
             None,
         )
@@ -1297,7 +1306,7 @@ def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence)
             )
         break
     if not answered:
-        if _replies_to_series(doc, sent):
+        if _replies_to_series(tk, sent):
             return  # "ردا على هجمات …": an answer to a campaign, not to one event
         answered = [i for i in last_attack_sentence if i not in sent_events]
     if not answered:
@@ -1309,12 +1318,12 @@ def _link_retaliation(ctx, doc, sent, events, sent_events, last_attack_sentence)
         )
 
 
-def _replies_to_series(doc: Doc, sent: Span) -> bool:
-    for tok in sent:
+def _replies_to_series(tk: DocTokens, sent: Sentence) -> bool:
+    for i in range(sent.start, sent.end):
         if (
-            tok.norm_ in ATTACK_PLURAL
-            and _is_reference(doc, tok.i, sent.start)
-            and not fold(tok.text).lstrip("وفبل").startswith("ال")
+            tk.norm[i] in ATTACK_PLURAL
+            and _is_reference(tk, i, sent.start)
+            and not fold(tk.text[i]).lstrip("وفبل").startswith("ال")
         ):
             return True
     return False
@@ -1334,7 +1343,7 @@ def _add_place(events: list[EventRecord], i: int, place: EntityRef, ev: Evidence
             events[k] = replace(e, roles=e.roles + roles)
 
 
-def _continuation(doc, text, sent, events, attacks_here, last_attack_sentence) -> None:
+def _continuation(tk: DocTokens, text, sent, events, attacks_here, last_attack_sentence) -> None:
     """ "واستهدف الصاروخان …", "وطال القصف الأميركي …": a definite mention of the attack
     just reported continues it (same event), unless it is "new", "another" or retaliatory."""
     if len(attacks_here) != 1 or len(last_attack_sentence) != 1:
@@ -1360,15 +1369,16 @@ def _continuation(doc, text, sent, events, attacks_here, last_attack_sentence) -
             ):
                 return
     definite = False
-    for tok in sent:
-        raw = fold(tok.text)
+    norm = tk.norm
+    for i in range(sent.start, sent.end):
+        raw = fold(tk.text[i])
         core = raw.lstrip("وف")
         if (
-            tok.norm_ in ATTACK_NOUN
-            or tok.norm_ in STRIKE_NOUNS
-            or tok.norm_.startswith(("صاروخ", "صواريخ"))
+            norm[i] in ATTACK_NOUN
+            or norm[i] in STRIKE_NOUNS
+            or norm[i].startswith(("صاروخ", "صواريخ"))
         ) and core.startswith("ال"):
-            nxt = doc[tok.i + 1].norm_ if tok.i + 1 < sent.end else ""
+            nxt = norm[i + 1] if i + 1 < sent.end else ""
             if nxt not in NEW_EVENT_ADJ and ORDINAL_WORDS.get(nxt) is None:
                 definite = True
             break

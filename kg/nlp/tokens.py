@@ -1,0 +1,115 @@
+"""Token attributes of a processed doc as plain Python lists, read once per doc.
+
+The extraction rules look at the NORM, text and offset of neighbouring tokens
+hundreds of times per sentence. ``doc[i]`` creates a Token object on every
+access, ``doc.sents`` builds every sentence Span again on every access and
+``doc.text`` joins the whole text again; a list lookup costs a fraction of
+that. :func:`doc_tokens` reads everything once (one ``to_array`` call) and keeps
+the table in the doc's ``user_data``, so every rule of one article shares it.
+
+The table is a snapshot: it is valid for a doc the pipeline has finished with,
+which is all the extraction rules ever see (they never change a doc).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import NamedTuple
+
+from spacy.attrs import IDX, LENGTH, NORM, ORTH
+from spacy.tokens import Doc
+
+from kg.text.normalize import fold
+
+_KEY = "kg.tokens"
+
+
+class Sentence(NamedTuple):
+    """A sentence of the doc: what the rules read of its Span, as plain values
+    (a Span would also keep the doc alive from the table stored in the doc)."""
+
+    start: int  # token indices
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+
+
+class DocTokens:
+    """Per-token text, NORM, start and end offsets, and the sentences of one doc.
+
+    ``norm[i] == doc[i].norm_``, ``text[i] == doc[i].text``, ``idx[i] == doc[i].idx``,
+    ``end[i] == doc[i].idx + len(doc[i].text)``; ``sents`` are the doc's sentences
+    (``doc.sents``) and ``sent_of[i]`` is the number of the sentence holding token i.
+    """
+
+    __slots__ = (
+        "_doc",
+        "text",
+        "norm",
+        "idx",
+        "end",
+        "sents",
+        "sent_of",
+        "doc_text",
+        "_folded",
+        "_at",
+    )
+
+    def __init__(self, doc: Doc):
+        strings = doc.vocab.strings
+        # a weak reference: the doc keeps the table, the table must not keep the doc alive
+        self._doc = weakref.ref(doc)
+        self.doc_text: str = doc.text
+        if len(doc):
+            orths, norms, idx, lengths = doc.to_array([ORTH, NORM, IDX, LENGTH]).T.tolist()
+        else:
+            orths, norms, idx, lengths = [], [], [], []
+        self.text: list[str] = [strings[h] for h in orths]
+        self.norm: list[str] = [strings[h] for h in norms]
+        self.idx: list[int] = idx
+        self.end: list[int] = [i + n for i, n in zip(idx, lengths, strict=True)]
+        self.sents: list[Sentence] = [
+            Sentence(s.start, s.end, s.start_char, s.end_char, s.text)
+            for s in (doc.sents if len(doc) else ())
+        ]
+        self.sent_of: list[int] = [0] * len(doc)
+        for n, sent in enumerate(self.sents):
+            self.sent_of[sent.start : sent.end] = [n] * (sent.end - sent.start)
+        self._folded: list[str] | None = None
+        self._at: dict[int, int] = {}
+
+    @property
+    def folded(self) -> list[str]:
+        """``fold(text[i])`` of every token (computed on first use)."""
+        if self._folded is None:
+            self._folded = [fold(t) for t in self.text]
+        return self._folded
+
+    @property
+    def doc(self) -> Doc | None:
+        return self._doc()
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``: the original text from the first token to the last."""
+        if end <= start:
+            return ""
+        return self.doc_text[self.idx[start] : self.end[end - 1]]
+
+    def token_at(self, char: int) -> int:
+        """Index of the token at character ``char`` (the token after, in the space
+        after a token); 0 if there is none. Memoised: mentions are looked up again
+        and again."""
+        i = self._at.get(char)
+        if i is None:
+            span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+            i = self._at[char] = span.start if span is not None else 0
+        return i
+
+
+def doc_tokens(doc: Doc) -> DocTokens:
+    """The :class:`DocTokens` of a processed doc (read on first call, then kept)."""
+    table = doc.user_data.get(_KEY)
+    if table is None or table.doc is not doc:
+        table = doc.user_data[_KEY] = DocTokens(doc)
+    return table
