@@ -8,6 +8,7 @@ from kg.corpus import Article
 from kg.extract.events import ArticleContext, extract_events
 from kg.extract.mentions import extract_mentions
 from kg.extract.records import ArticleExtraction, EntityRef
+from kg.nlp.tokens import doc_tokens
 from kg.onto.gazetteer import Gazetteer
 from kg.text.dates import find_dateline, find_dates
 from kg.text.normalize import fold, strip_definite
@@ -75,5 +76,5 @@ def extract_article(nlp: Language, gaz: Gazetteer, article: Article) -> ArticleE
         title=first_line[:300],
         mentions=tuple(mentions),
         events=tuple(events),
-        sentence_count=sum(1 for _ in doc.sents),
+        sentence_count=len(doc_tokens(doc).sents),
     )

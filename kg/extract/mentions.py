@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from kg.extract import lexicon as lx
 from kg.extract.records import EntityRef, Mention
+from kg.nlp.tokens import DocTokens, doc_tokens
 from kg.onto.gazetteer import ENTITY_NS, Gazetteer
 from kg.text.normalize import fold, strip_definite
 
@@ -51,36 +52,45 @@ def new_entity_iri(cls: str, label_ar: str) -> str:
 
 def gazetteer_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) -> list[Mention]:
     out = []
+    tk = doc_tokens(doc)
     for span in doc.spans.get("gazetteer", []):
         entity = gaz.by_iri[span.kb_id_]
         ref = EntityRef(entity.iri, entity.cls, entity.label_ar, entity.label_en, True)
+        start, end = span.start, span.end  # the table's offsets and text, as the Span's
         out.append(
             Mention(
-                article, article_id, span.start_char, span.end_char, span.text, ref, "gazetteer"
+                article,
+                article_id,
+                tk.idx[start],
+                tk.end[end - 1],
+                tk.span_text(start, end),
+                ref,
+                "gazetteer",
             )
         )
     return out
 
 
-def _is_name_word(tok: Token) -> bool:
-    """A word that can be part of a name: not a function word, not a trigger, not a
+def _is_name_word(tk: DocTokens, i: int) -> bool:
+    """Token i can be part of a name: not a function word, not a trigger, not a
     word with a pronoun suffix ("استعادتها", "بلده"), not a definite plural in -ات
     ("العمليات"), not an imperfect verb ("تستعيدها")."""
-    folded = fold(tok.text)
+    text, norm = tk.text[i], tk.norm[i]
+    folded = fold(text)
     return (
-        bool(_ARABIC_WORD.match(tok.text))
-        and tok.norm_ not in STOP
-        and tok.norm_ not in LEXICON_KEYS
-        and len(tok.norm_) >= 2
+        bool(_ARABIC_WORD.match(text))
+        and norm not in STOP
+        and norm not in LEXICON_KEYS
+        and len(norm) >= 2
         and not folded.endswith(("ها", "هم", "هما", "كم"))
         and not (folded.startswith("ال") and folded.endswith("ات"))
     )
 
 
-def _strip_proclitic_text(tok: Token) -> int:
-    """How many leading characters of the token are a proclitic (by its NORM)."""
-    folded = fold(tok.text)
-    norm = tok.norm_
+def _strip_proclitic_text(tk: DocTokens, i: int) -> int:
+    """How many leading characters of token i are a proclitic (by its NORM)."""
+    folded = fold(tk.text[i])
+    norm = tk.norm[i]
     for cut in range(0, min(4, len(folded))):
         rest = folded[cut:]
         if strip_definite(rest) == norm or rest == norm:
@@ -88,96 +98,100 @@ def _strip_proclitic_text(tok: Token) -> int:
     return 0
 
 
+_QUOTE_MARKS = {'"', "“", "”", "«", "»"}
+
+
 def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> list[Mention]:
     """Entities named by a cue word and not already matched by the gazetteer."""
     out: list[Mention] = []
-    text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+    tk = doc_tokens(doc)
+    text, words, norms, folded = tk.doc_text, tk.text, tk.norm, tk.folded
     i = 0
-    n = len(doc)
+    n = len(words)
     while i < n:
-        tok = doc[i]
-        cls = (
-            CUE_CLASS.get(tok.norm_)
-            if fold(tok.text)[-1:] != "ه" or tok.text.endswith("ة")
-            else None
-        )
+        norm = norms[i]
+        cls = CUE_CLASS.get(norm) if folded[i][-1:] != "ه" or words[i].endswith("ة") else None
         rule = "cue:" + (cls or "")
         start_name = i + 1
-        if _self_named_at(doc, i):
+        self_named = _self_named_at(norms, i)
+        if self_named:
             cls, rule = "ArmedGroup", "cue:self-named"
-            start_name = i + _self_named_at(doc, i)
-        elif tok.norm_ in TITLE_KEYS and i + 2 < n:
+            start_name = i + self_named
+        elif norm in TITLE_KEYS and i + 2 < n:
             cls, rule = "Person", "cue:title"
         if (
             not cls
             or i in taken
-            or (rule.startswith("cue:") and cls != "Person" and _definite(tok))
+            or (rule.startswith("cue:") and cls != "Person" and _definite(tk, i))
         ):
             # a named base or province is "قاعدة X" (construct state); "القاعدة الغربية" is not a name
             i += 1
             continue
         j = start_name
-        quoted = j < n and doc[j].text in {'"', "“", "”", "«", "»"}
+        quoted = j < n and words[j] in _QUOTE_MARKS
         if quoted:
             j += 1
             k = j
-            while k < n and k - j < 6 and doc[k].text not in {'"', "“", "”", "«", "»"}:
+            while k < n and k - j < 6 and words[k] not in _QUOTE_MARKS:
                 k += 1
-            name = doc[j:k] if k < n and k > j else None
+            name = (j, k) if k < n and k > j else None
         else:
             k = j
             limit = 2 if cls in ("Person", "Place", "MilitaryBase") else 4
-            while k < n and k - j < limit and k not in taken and _is_name_word(doc[k]):
+            while k < n and k - j < limit and k not in taken and _is_name_word(tk, k):
                 k += 1
-            name = doc[j:k] if k > j else None
-        if name is None or any(t.i in taken for t in name) or _adjective_only(name, cls):
+            name = (j, k) if k > j else None
+        if name is None or any(t in taken for t in range(*name)) or _adjective_only(tk, name, cls):
             i += 1
             continue
-        if cls == "Person" and len(name) < 2:
+        name_start, name_end = name
+        if cls == "Person" and name_end - name_start < 2:
             i += 1
             continue
         if cls in ("Person",):
-            span_start = name.start
+            span_start = name_start
         else:
             span_start = i
-        span = doc[span_start : name.end]
-        cut = _strip_proclitic_text(doc[span_start]) if span_start == i else 0
-        start_char = span.start_char + cut
+        end_char = tk.end[name_end - 1]
+        cut = _strip_proclitic_text(tk, span_start) if span_start == i else 0
+        start_char = tk.idx[span_start] + cut
+        name_text = tk.span_text(name_start, name_end)
         if cls != "Person" and rule.startswith("cue:") and rule != "cue:self-named":
             # the entity's label drops quote marks ("معسكر النصر"); the mention keeps the
             # exact surface so that text[start:end] is what it says
-            surface = text[start_char : span.end_char]
-            label_name = f"{doc[span_start].text[cut:]} {name.text}" if quoted else surface
+            surface = text[start_char:end_char]
+            label_name = f"{words[span_start][cut:]} {name_text}" if quoted else surface
         else:
-            label_name = name.text
-            start_char, surface = name.start_char, name.text
+            label_name = name_text
+            start_char, surface = tk.idx[name_start], name_text
         ref = EntityRef(new_entity_iri(cls, label_name), cls, label_name, None, False)
-        out.append(Mention(article, article_id, start_char, span.end_char, surface, ref, rule))
-        taken.update(range(span_start, name.end))
-        i = name.end
+        out.append(Mention(article, article_id, start_char, end_char, surface, ref, rule))
+        taken.update(range(span_start, name_end))
+        i = name_end
     return out
 
 
-def _adjective_only(name: Span, cls: str) -> bool:
+def _adjective_only(tk: DocTokens, name: tuple[int, int], cls: str) -> bool:
     """'قاعدة مهمة', 'قاعدة منتشرة': one indefinite word agreeing with a feminine cue is an adjective."""
-    if cls not in ("MilitaryBase", "Place") or len(name) != 1:
+    start, end = name
+    if cls not in ("MilitaryBase", "Place") or end - start != 1:
         return False
-    word = name[0]
-    return not _definite(word) and fold(word.text).endswith("ه")
+    return not _definite(tk, start) and fold(tk.text[start]).endswith("ه")
 
 
-def _definite(tok: Token) -> bool:
-    """The token carries the definite article (after any proclitic)."""
-    folded = fold(tok.text)
+def _definite(tk: DocTokens, i: int) -> bool:
+    """Token i carries the definite article (after any proclitic)."""
+    folded = fold(tk.text[i])
+    norm = tk.norm[i]
     for cut in range(0, 3):
         rest = folded[cut:]
-        if rest.startswith("ال") and strip_definite(rest) == tok.norm_:
+        if rest.startswith("ال") and strip_definite(rest) == norm:
             return True
         if (
             rest.startswith("ل")
             and cut > 0
             and folded.startswith("لل", cut - 1)
-            and rest[1:] == tok.norm_
+            and rest[1:] == norm
         ):
             return True
     return False
@@ -192,28 +206,31 @@ def anaphora_mentions(
     """ "القاعدة" / "المعسكر" with no name: the base most recently named before it."""
     out: list[Mention] = []
     bases = sorted((m for m in earlier if m.entity.cls == "MilitaryBase"), key=lambda m: m.start)
-    sents = list(doc.sents)
-    for tok in doc:
-        if tok.i in taken or tok.norm_ not in ANAPHOR_KEYS or not _definite(tok):
+    tk = doc_tokens(doc)
+    sents = tk.sents
+    n = len(tk.norm)
+    for i, norm in enumerate(tk.norm):
+        if i in taken or norm not in ANAPHOR_KEYS or not _definite(tk, i):
             continue
-        if tok.i + 1 < len(doc) and tok.i + 1 in taken:
+        if i + 1 < n and i + 1 in taken:
             continue
         # the antecedent: the one base named in this sentence or the one before it;
         # with two candidates ("قاعدتي القيارة وكركوك") it is left unresolved
-        k = next(n for n, s in enumerate(sents) if s.start <= tok.i < s.end)
+        k = tk.sent_of[i]
         window_start = sents[max(0, k - 1)].start_char
-        candidates = {m.entity for m in bases if window_start <= m.start and m.end <= tok.idx}
+        idx = tk.idx[i]
+        candidates = {m.entity for m in bases if window_start <= m.start and m.end <= idx}
         if len(candidates) != 1:
             continue
         ref = next(iter(candidates))
-        cut = _strip_proclitic_text(tok)
+        cut = _strip_proclitic_text(tk, i)
         out.append(
             Mention(
                 article,
                 article_id,
-                tok.idx + cut,
-                tok.idx + len(tok.text),
-                tok.text[cut:],
+                idx + cut,
+                tk.end[i],
+                tk.text[i][cut:],
                 ref,
                 "anaphora:base",
             )
@@ -221,11 +238,10 @@ def anaphora_mentions(
     return out
 
 
-def _self_named_at(doc: Doc, i: int) -> int:
+def _self_named_at(norms: list[str], i: int) -> int:
     """Length of a "… تطلق على نفسها (اسم)" cue starting at token i, or 0."""
-    first = doc[i].norm_
-    for words in _SELF_NAMED_KEYS.get(first, ()):
-        if i + len(words) <= len(doc) and all(doc[i + k].norm_ == w for k, w in enumerate(words)):
+    for words in _SELF_NAMED_KEYS.get(norms[i], ()):
+        if i + len(words) <= len(norms) and all(norms[i + k] == w for k, w in enumerate(words)):
             return len(words)
     return 0
 

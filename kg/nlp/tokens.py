@@ -16,7 +16,7 @@ from __future__ import annotations
 import weakref
 from typing import NamedTuple
 
-from spacy.attrs import IDX, LENGTH, NORM, ORTH
+from spacy.attrs import IDX, LENGTH, NORM, ORTH, SENT_START
 from spacy.tokens import Doc
 
 from kg.text.normalize import fold
@@ -40,7 +40,9 @@ class DocTokens:
 
     ``norm[i] == doc[i].norm_``, ``text[i] == doc[i].text``, ``idx[i] == doc[i].idx``,
     ``end[i] == doc[i].idx + len(doc[i].text)``; ``sents`` are the doc's sentences
-    (``doc.sents``) and ``sent_of[i]`` is the number of the sentence holding token i.
+    (as ``doc.sents`` gives them, read from the SENT_START column; an empty doc raises
+    spaCy's error, as ``doc.sents`` does) and ``sent_of[i]`` is the number of the
+    sentence holding token i.
     """
 
     __slots__ = (
@@ -61,21 +63,30 @@ class DocTokens:
         # a weak reference: the doc keeps the table, the table must not keep the doc alive
         self._doc = weakref.ref(doc)
         self.doc_text: str = doc.text
-        if len(doc):
-            orths, norms, idx, lengths = doc.to_array([ORTH, NORM, IDX, LENGTH]).T.tolist()
+        n = len(doc)
+        if n:
+            cols = doc.to_array([ORTH, NORM, IDX, LENGTH, SENT_START]).T
+            orths, norms, idx, lengths = cols[:4].tolist()
+            sent_starts = cols[4].view("int64").tolist()
         else:
-            orths, norms, idx, lengths = [], [], [], []
+            orths, norms, idx, lengths, sent_starts = [], [], [], [], []
         self.text: list[str] = [strings[h] for h in orths]
         self.norm: list[str] = [strings[h] for h in norms]
         self.idx: list[int] = idx
-        self.end: list[int] = [i + n for i, n in zip(idx, lengths, strict=True)]
-        self.sents: list[Sentence] = [
-            Sentence(s.start, s.end, s.start_char, s.end_char, s.text)
-            for s in (doc.sents if len(doc) else ())
-        ]
-        self.sent_of: list[int] = [0] * len(doc)
-        for n, sent in enumerate(self.sents):
-            self.sent_of[sent.start : sent.end] = [n] * (sent.end - sent.start)
+        self.end: list[int] = [i + k for i, k in zip(idx, lengths, strict=True)]
+        self.sents: list[Sentence] = []
+        self.sent_of: list[int] = [0] * n
+        if not (n == 1 or any(sent_starts[1:])) or "sents" in doc.user_hooks:
+            bounds = [(s.start, s.end) for s in doc.sents]  # spaCy's own answer (or error)
+        else:
+            # doc.sents without building Spans or its has_annotation scan over Tokens
+            firsts = [0] + [i for i in range(1, n) if sent_starts[i] == 1]
+            bounds = list(zip(firsts, [*firsts[1:], n], strict=True))
+        for number, (start, end) in enumerate(bounds):
+            self.sents.append(
+                Sentence(start, end, idx[start], self.end[end - 1], self.span_text(start, end))
+            )
+            self.sent_of[start:end] = [number] * (end - start)
         self._folded: list[str] | None = None
         self._at: dict[int, int] = {}
 
