@@ -29,6 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
+from kg.nlp.tokens import doc_text
 from kg.onto.gazetteer import Gazetteer, load_gazetteer
 from kg.text.normalize import clitic_variants, enclitic_variants, fold, strip_definite
 
@@ -82,7 +83,7 @@ def kg_sentences(doc: Doc) -> Doc:
     """
     if not len(doc):
         return doc
-    starts = sorted(s for s, _ in segment_sentences(doc.text))
+    starts = sorted(s for s, _ in segment_sentences(doc_text(doc)))
     # token offsets and lengths as plain ints: Token objects cost more than the test
     offsets, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
     values = numpy.full(len(doc), -1, dtype="int64")  # -1: not a start

@@ -16,12 +16,37 @@ from __future__ import annotations
 import weakref
 from typing import NamedTuple
 
-from spacy.attrs import IDX, LENGTH, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, LENGTH, NORM, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from kg.text.normalize import fold
 
 _KEY = "kg.tokens"
+_TEXT_KEY = "kg.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per doc from the ORTH and SPACY columns and kept.
+
+    ``doc.text`` joins ``text_with_ws`` over Token objects on every access; a doc's
+    text never changes (retokenizing keeps the characters), so one join serves the
+    pipeline components and the rules.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        strings = doc.vocab.strings
+        if len(doc):
+            orths, spaces = doc.to_array([ORTH, SPACY]).T.tolist()
+        else:
+            orths, spaces = [], []
+        text = "".join(
+            [
+                strings[o] + " " if space else strings[o]
+                for o, space in zip(orths, spaces, strict=True)
+            ]
+        )
+        doc.user_data[_TEXT_KEY] = text
+    return text
 
 
 class Sentence(NamedTuple):
@@ -62,7 +87,7 @@ class DocTokens:
         strings = doc.vocab.strings
         # a weak reference: the doc keeps the table, the table must not keep the doc alive
         self._doc = weakref.ref(doc)
-        self.doc_text: str = doc.text
+        self.doc_text: str = doc_text(doc)
         n = len(doc)
         if n:
             cols = doc.to_array([ORTH, NORM, IDX, LENGTH, SENT_START]).T
