@@ -95,6 +95,10 @@ LEADS = K(
 )
 STRIKE_NOUNS = K("غارة غارات ضربة ضربات قصف".split())
 AIR_WORDS = K("جوية جوي جويا طيار طائرة طيران".split())
+AIR_RAIDS = K(["غارة", "غارات", "غارتين"])
+AIR_RAID_WORDS = K(["غارة", "غارات", "غارتين", "طيران"])
+AIR_ADJECTIVES = K(["جوية", "جوي", "جويا"])
+THAT = K(["ان", "أن"])
 NEW_EVENT_ADJ = K("انتقامي انتقامية جديد جديدة آخر أخرى".split())
 REFERENCE_PREV = K("على رد ردا رداً انتقاما عقب بعد".split())
 SPEECH_NOUNS = K("بيان بيانا تصريح تصريحات مقابلة".split())
@@ -255,7 +259,7 @@ def is_negated(tk: DocTokens, i: int, floor: int = 0) -> bool:
         return True
     if len(prev) >= 2 and prev[-2] in NEG and prev[-1] in UNDERGO:
         return True
-    return len(prev) >= 3 and prev[-3] in NEG and prev[-2] in K(["ان", "أن"])
+    return len(prev) >= 3 and prev[-3] in NEG and prev[-2] in THAT
 
 
 def _number_before(ctx: ArticleContext, tk: DocTokens, i: int) -> NumberSpan | None:
@@ -494,9 +498,8 @@ def attack_roles(
 
 
 def _air_words(norms: list[str]) -> bool:
-    return any(n in K(["غارة", "غارات", "غارتين", "طيران"]) for n in norms) or (
-        any(n in STRIKE_NOUNS for n in norms)
-        and any(n in K(["جوية", "جوي", "جويا"]) for n in norms)
+    return any(n in AIR_RAID_WORDS for n in norms) or (
+        any(n in STRIKE_NOUNS for n in norms) and any(n in AIR_ADJECTIVES for n in norms)
     )
 
 
@@ -543,7 +546,7 @@ def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) 
     for t in SPECIFIC_ATTACK_TYPES:
         if t in implied:
             return t
-    if any(n in K(["غارة", "غارات", "غارتين"]) for n in norms) or (
+    if any(n in AIR_RAIDS for n in norms) or (
         any(n in STRIKE_NOUNS for n in norms) and any(n in AIR_WORDS for n in norms)
     ):
         return "AirStrike"

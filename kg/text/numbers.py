@@ -397,6 +397,12 @@ def _may_start_number(word: str) -> bool:
     return any(r.core in _START_CORES for r in _readings(word))
 
 
+@lru_cache(maxsize=8192)
+def _may_start_approximator(word: str) -> bool:
+    """Some article-less reading of the folded word is the first word of an approximator."""
+    return any(not r.article and r.core in _APPROX_FIRST for r in _readings(word))
+
+
 class _Scanner:
     """Parses number expressions starting at a token; methods return
     ``(value, next_token_index, lead_clitic_len)`` or None."""
@@ -604,7 +610,8 @@ class _Scanner:
     # -- approximators ---------------------------------------------------------
     def approximator(self, i: int) -> tuple[int, int] | None:
         """(index after the approximator, clitic length) if one starts at i."""
-        if not any(not r.article and r.core in _APPROX_FIRST for r in self.readings(i, True)):
+        w = self.word(i)
+        if w is None or not _may_start_approximator(w):
             return None  # cheap test first: most words start no approximator
         for words in _APPROX:
             ok = True
