@@ -12,6 +12,8 @@ key (category, date, places), never of the order articles were read in.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 from dataclasses import dataclass, field
 
 from kg.extract.records import (
@@ -231,34 +233,7 @@ def merge_events(records: list[EventRecord], contains=None) -> list[Event]:
                 seen_pairs.add(pair)
                 if _same(recs[pair[0]], recs[pair[1]]):
                     union(*pair)
-    for i, r in enumerate(recs):
-        if i in dated or not _places(r, states=True):
-            continue
-        best = None
-        candidates = sorted({j for key in _bucket_keys(r) for j in buckets.get(key, ())})
-        for j in candidates:
-            other = recs[j]
-            if (
-                j == i
-                or not _kin(r, other)
-                or not _shared_place(r, other, contains)
-                or not _specific_match(r, other)
-            ):
-                continue
-            if j not in dated and j > i:
-                continue  # undated pairs: the later joins the earlier
-            if r.category == "withdrawal" and r.status == "done" and other.status == "planned":
-                continue  # what happened is not the plan announced for later
-            score = (
-                other.status != r.status,
-                j not in dated,
-                other.sources[0].article != r.sources[0].article,
-                _canonical(other),
-            )
-            if best is None or score < best[0]:
-                best = (score, j)
-        if best is not None:
-            union(i, best[1])
+    _join_undated(recs, buckets, dated, union, contains)
     _merge_answered(recs, index, find, union)
     groups: dict[int, list[EventRecord]] = {}
     for i, r in enumerate(recs):
@@ -277,6 +252,63 @@ def merge_events(records: list[EventRecord], contains=None) -> list[Event]:
     for iri, members in drafts:
         events.append(_combine(iri, members, local_to_iri, contains))
     return sorted(events, key=lambda e: e.iri)
+
+
+def _join_undated(recs, buckets, dated, union, contains) -> None:
+    """Join each undated report (with a place) to its best partner, if any.
+
+    The best partner is the least of (other status, undated, other article, canonical
+    order) among the reports that pass the checks below. Why tiers instead of scoring
+    every candidate: a busy place (Baghdad, Ain al-Asad) collects thousands of reports on
+    a large corpus, and scanning them all for every undated report made this the one
+    superlinear step of a build. Candidates are kept per (bucket, category, status,
+    dated), in canonical order (the order of ``recs``), and visited tier by tier in the
+    order of the score, so the first one that passes is the best: the same answer,
+    usually after a few checks.
+    """
+    lists: dict[tuple, list[int]] = {}
+    for key, members in buckets.items():
+        for j in members:  # ascending: buckets were filled in order
+            o = recs[j]
+            lists.setdefault((key, o.category, o.status, j in dated), []).append(j)
+    statuses = sorted({r.status for r in recs}, key=str)
+    for i, r in enumerate(recs):
+        if i in dated or not _places(r, states=True):
+            continue
+        article = r.sources[0].article
+        own = [("article", article)]
+        places = [("place", p) for p in sorted(_places(r))]
+
+        def passes(j: int, r=r, i=i) -> bool:
+            other = recs[j]
+            if (
+                j == i
+                or not _kin(r, other)
+                or not _shared_place(r, other, contains)
+                or not _specific_match(r, other)
+            ):
+                return False
+            if j not in dated and j > i:
+                return False  # undated pairs: the later joins the earlier
+            # what happened is not the plan announced for later
+            return not (
+                r.category == "withdrawal" and r.status == "done" and other.status == "planned"
+            )
+
+        best = None
+        for status_differs, want_dated, same_article in itertools.product(
+            (False, True), (True, False), (True, False)
+        ):
+            wanted = [x for x in statuses if (x != r.status) == status_differs]
+            keys = own if same_article else places
+            found = (lists.get((k, r.category, x, want_dated), ()) for k in keys for x in wanted)
+            for j, _ in itertools.groupby(heapq.merge(*found)):
+                if (recs[j].sources[0].article == article) == same_article and passes(j):
+                    best = j
+                    break
+            if best is not None:
+                union(i, best)
+                break
 
 
 def _bucket_keys(r: EventRecord) -> set[object]:
