@@ -321,6 +321,14 @@ def render(data: dict) -> str:
         "",
         f"Measured {data['date']} with `{data['command']}`",
         f"(kg {data['kg']}; load average {data['load_before']} before, {data['load_after']} after).",
+        *(
+            [
+                f"Builds (the tables up to the queries) measured {data['builds_measured']};",
+                "the queries were timed again by the command above, on those builds.",
+            ]
+            if data.get("builds_measured")
+            else []
+        ),
         "",
         f"Machine: {m.get('cpu', '?')}, {m['cores']} cores, {m.get('ram_gb', '?')} GB RAM; "
         f"Python {m['python']}, spaCy {m['spacy']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}, "
@@ -498,7 +506,15 @@ def main(argv: list[str] | None = None) -> int:
         help="corpus size whose graph is queried (default: the largest)",
     )
     ap.add_argument("--json", type=Path, default=None, help="also write the raw measurements here")
+    ap.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="time the queries again on the builds already in --work, keeping the build "
+        "measurements of the earlier run stored in --json (the report names both commands)",
+    )
     args = ap.parse_args(argv)
+    if args.queries_only and not (args.work and args.json and args.json.is_file()):
+        ap.error("--queries-only needs --work and the --json file of the run that built them")
     sizes = [int(x) for x in args.sizes.split(",") if x]
     jobs = [int(x) for x in args.jobs.split(",") if x]
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -519,6 +535,15 @@ def main(argv: list[str] | None = None) -> int:
         "oxdump": {},
         "rebuild": {},
     }
+    if args.queries_only:
+        earlier = json.loads(args.json.read_text(encoding="utf-8"))
+        for key in ("builds", "tokenizer", "oxdump", "rebuild"):
+            data[key] = earlier[key]
+        data["builds_measured"] = (
+            f"{earlier['date']} with `{earlier.get('builds_command', earlier['command'])}`"
+        )
+        data["builds_command"] = earlier.get("builds_command", earlier["command"])
+        sizes = []
     try:
         for n in sizes:
             corpus = work / f"corpus-{n}"
@@ -537,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
                 "build", str(corpus), str(last), "1", "incremental"
             )
             data["oxdump"][str(n)] = _run_child("oxdump", str(last / "graph.nq"))
-        n = args.queries_on or sizes[-1]
+        n = args.queries_on or (sizes[-1] if sizes else max(int(k) for k in data["tokenizer"]))
         nq = work / f"out-{n}-j{jobs[-1]}" / "graph.nq"
         files = sorted(str(p) for p in (ROOT / "queries").glob("*.rq"))
         q = {
