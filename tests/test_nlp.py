@@ -89,3 +89,38 @@ def test_spelling_variants_meet(nlp):
     b = {s for _, s in _entities(nlp, "القوات الأميركية")}
     c = {s for _, s in _entities(nlp, "القوات الاميركيه")}
     assert a == b == c and a
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "هجوم",
+        # not in the seeds: a drone on Harir, a headline glued to the body, a number word
+        "مسيّرة مفخخة تستهدف قاعدة حرير شمال أربيل\nأعلنت قيادة العمليات المشتركة، "
+        "مساء الأحد، أن ثلاث طائرات مسيرة استهدفت القاعدة.وقال مصدر أمني إن الهجوم لم يسفر عن إصابات.",
+    ],
+)
+def test_token_table_agrees_with_spacy(nlp, text, seeds_dir):
+    """The rules read kg.nlp.tokens' lists instead of Token and Span objects: every
+    column must be what spaCy itself says, on new Arabic and on a whole seed article."""
+    from kg.nlp.tokens import doc_tokens
+
+    texts = [text, sorted(seeds_dir.glob("*.txt"))[2].read_text(encoding="utf-8")]
+    for t in texts:
+        doc = nlp(t)
+        table = doc_tokens(doc)
+        assert table is doc_tokens(doc)  # read once per doc
+        assert table.text == [tok.text for tok in doc]
+        assert table.norm == [tok.norm_ for tok in doc]
+        assert table.idx == [tok.idx for tok in doc]
+        assert table.end == [tok.idx + len(tok.text) for tok in doc]
+        assert table.doc_text == doc.text
+        if len(doc):
+            spans = list(doc.sents)
+            assert [(s.start, s.end, s.start_char, s.end_char, s.text) for s in table.sents] == [
+                (s.start, s.end, s.start_char, s.end_char, s.text) for s in spans
+            ]
+            assert table.sent_of == [n for n, s in enumerate(spans) for _ in range(len(s))]
+            for tok in doc:
+                assert table.token_at(tok.idx) == tok.i
