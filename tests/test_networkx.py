@@ -246,6 +246,7 @@ def test_inputs_folder_file_store_and_rdflib_give_the_same_graph(small):
     ds.parse(small / "graph.trig", format="trig")
     assert attrs(to_networkx(ds, view="events")) == ref
     assert attrs(kg.to_networkx(small, view="events")) == ref
+    assert attrs(to_networkx(kg.load(small), view="events")) == ref  # union already in place
     # an object that wraps a store (as kg.load's KnowledgeGraph does)
     assert attrs(to_networkx(SimpleNamespace(store=store), view="events")) == ref
     with pytest.raises(ViewError):
