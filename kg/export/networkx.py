@@ -38,7 +38,10 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.errors import KgError
+from kg.errors import InputError, KgError
+from kg.sparql import KnowledgeGraph
+from kg.store import FORMAT_BY_SUFFIX, OxigraphStore, union_into_default
+from kg.store import graph_file as store_graph_file
 
 VIEWS = ("events", "actors")
 FORMATS = ("graphml", "gexf", "json")
@@ -91,27 +94,13 @@ def view_query(view: str) -> str:
         raise ViewError(f"cannot read the view query {view}.rq ({exc.strerror})") from exc
 
 
-_FORMATS_BY_SUFFIX = {
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-}
-
-
 def graph_file(path: str | os.PathLike) -> Path:
-    """The RDF file of a build output folder (graph.trig, else graph.nq), or the file itself."""
-    p = Path(path)
-    if p.is_dir():
-        for name in ("graph.trig", "graph.nq"):
-            if (p / name).is_file():
-                return p / name
-        raise ViewError(f"{p}: no graph.trig in this folder (run `kg build` first)")
-    if not p.is_file():
-        raise ViewError(f"{p}: no such file or folder")
-    if p.suffix.lower() not in _FORMATS_BY_SUFFIX:
-        raise ViewError(f"{p.name}: not an RDF file kg can read ({', '.join(_FORMATS_BY_SUFFIX)})")
-    return p
+    """The RDF file of a build output folder (graph.trig, else graph.nq), or the file itself
+    (:func:`kg.store.graph_file`, its error as a :class:`ViewError`)."""
+    try:
+        return store_graph_file(path)
+    except InputError as exc:
+        raise ViewError(str(exc)) from None
 
 
 def load_store(graph: Any) -> ox.Store:
@@ -134,9 +123,6 @@ def _dataset(graph: Any) -> tuple[ox.Store, bool]:
     graphs already hold that union. A store the caller made is not changed: it is
     queried over the union of its graphs, as before.
     """
-    from kg.sparql import KnowledgeGraph
-    from kg.store import OxigraphStore, union_into_default
-
     if isinstance(graph, KnowledgeGraph):
         graph = graph.oxigraph
     if isinstance(graph, OxigraphStore):
@@ -147,7 +133,7 @@ def _dataset(graph: Any) -> tuple[ox.Store, bool]:
         path = graph_file(graph)
         store = ox.Store()
         try:
-            store.bulk_load(path=str(path), format=_FORMATS_BY_SUFFIX[path.suffix.lower()])
+            store.bulk_load(path=str(path), format=FORMAT_BY_SUFFIX[path.suffix.lower()])
         except (SyntaxError, ValueError, OSError) as exc:
             raise ViewError(f"{path.name}: cannot parse ({exc})") from exc
         union_into_default(store)
