@@ -7,6 +7,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+OUTPUTS = (
+    "graph.trig",
+    "graph.nq",
+    "graph.ttl",
+    "events.jsonl",
+    "events.csv",
+    "entities.jsonl",
+    "build-report.json",
+)
+"""Every file a build writes (tests import it: ``from conftest import OUTPUTS``)."""
 
 
 @pytest.fixture(scope="session")

@@ -10,20 +10,11 @@ import sys
 
 import pyoxigraph as ox
 import pytest
+from conftest import OUTPUTS
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
 from kg.corpus import read_article
-
-OUTPUTS = (
-    "graph.trig",
-    "graph.nq",
-    "graph.ttl",
-    "events.jsonl",
-    "events.csv",
-    "entities.jsonl",
-    "build-report.json",
-)
 
 
 def _events(out) -> list[dict]:

@@ -29,17 +29,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import OUTPUTS
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTPUTS = (
-    "graph.trig",
-    "graph.nq",
-    "graph.ttl",
-    "events.jsonl",
-    "events.csv",
-    "entities.jsonl",
-    "build-report.json",
-)
 FORMATS = {
     "graph.trig": ox.RdfFormat.TRIG,
     "graph.nq": ox.RdfFormat.N_QUADS,

@@ -17,17 +17,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import OUTPUTS
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTPUTS = (
-    "graph.nq",
-    "graph.trig",
-    "graph.ttl",
-    "events.jsonl",
-    "events.csv",
-    "entities.jsonl",
-    "build-report.json",
-)
 PLACES = ["عين الأسد", "التاجي", "بلد", "القائم", "كركوك", "الحبانية"]
 
 
