@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import OUTPUTS
 
 ROOT = Path(__file__).resolve().parents[1]
 KGO = "https://w3id.org/kg-iraq/ontology#"
@@ -25,15 +26,6 @@ ARTICLE = (
     "سقطت ثلاثة صواريخ كاتيوشا على قاعدة عين الأسد غرب العراق فجر الجمعة دون وقوع إصابات، "
     "بحسب ما قال مسؤول في التحالف الدولي.\n"
     "واتهمت واشنطن كتائب حزب الله بالوقوف وراء الهجوم.\n"
-)
-OUTPUTS = (
-    "graph.trig",
-    "graph.nq",
-    "graph.ttl",
-    "events.jsonl",
-    "events.csv",
-    "entities.jsonl",
-    "build-report.json",
 )
 
 
