@@ -12,7 +12,9 @@ results are put back in file-name order, so every engine writes the same bytes.
 Only the small extraction records come back (never spaCy Docs); events are
 merged from them corpus-wide.
 
-Each article's extraction is kept in ``{out}/.cache`` (see :mod:`kg.cache`):
+The outputs are replaced as one set (see :mod:`kg.outputs`): a new generation
+folder, then one link switched. Each article's extraction is kept in
+``{out}/.kg/cache`` (see :mod:`kg.cache`):
 a rebuild extracts only new or changed articles, unless ``full=True``.
 Quads are streamed to the dumps as they are made (:class:`~kg.export.dumps.DumpWriter`),
 so the graph is never held in memory whole.
@@ -23,22 +25,24 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import shutil
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.cache import CACHE_DIR, ExtractionCache, dumps, fingerprint, from_dict
+from kg.cache import ExtractionCache, dumps, fingerprint, from_dict
 from kg.corpus import Article, Problem, iter_corpus, list_articles
 from kg.errors import KgError, OntologyError
-from kg.export.dumps import DumpWriter, load_ontology_quads, remove_stale_temporaries, write_atomic
+from kg.export.dumps import DumpWriter, load_ontology_quads, write_atomic
 from kg.export.tables import entities_jsonl, events_csv, events_jsonl
 from kg.extract.article import extract_article
 from kg.extract.merge import Event, merge_events
 from kg.extract.records import ArticleExtraction
 from kg.nlp.pipeline import build_pipeline
 from kg.onto.gazetteer import default_ontology_dir, load_gazetteer
+from kg.outputs import OUTPUT_FILES, OutputFolder, check_writable
 from kg.rdf.mapping import ONTOLOGY_GRAPH, corpus_quads, graph_iri
 
 ENGINES = ("local", "dask")
@@ -311,6 +315,7 @@ def build(
     scheduler: str | None = None,
     full: bool = False,
     cache: bool = True,
+    force: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
 ) -> BuildResult:
@@ -319,78 +324,69 @@ def build(
     ``jobs``: worker processes for extraction (1: in this process). ``engine="dask"``
     extracts on a Dask cluster: the one at ``scheduler``, else a local one of
     ``max(2, jobs)`` worker processes. ``cache``: keep per-article extractions in
-    ``out/.cache`` and reuse them (``full=True`` re-extracts everything and refreshes
-    the cache). ``on_start(total)``, ``on_article(file_name)`` and ``on_phase(name)``
-    report progress. Every combination writes the same bytes.
+    ``out/.kg/cache`` and reuse them (``full=True`` re-extracts everything and refreshes
+    the cache). ``force``: write into a non-empty folder that is not kg's (see
+    :mod:`kg.outputs`). ``on_start(total)``, ``on_article(file_name)`` and
+    ``on_phase(name)`` report progress. Every combination writes the same bytes.
+
+    The outputs are replaced as one set (a new generation, then one link switched),
+    and only when at least one article was read: a corpus with nothing readable
+    writes nothing and leaves the previous outputs and the cache as they were.
     """
     out = Path(out)
     onto = Path(ontology_dir) if ontology_dir else default_ontology_dir()
     on_phase = on_phase or _noop
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    if on_start is not None:
-        on_start(len(list_articles(Path(corpus))))
-    on_phase("extracting")
-    store = ExtractionCache(out / CACHE_DIR, fingerprint(onto)) if cache else None
-    done = _extract(
-        corpus,
-        ontology_dir,
-        on_article,
-        jobs=jobs,
-        engine=engine,
-        scheduler=scheduler,
-        cache=store,
-        full=full,
-    )
-    extractions, problems = done.extractions, done.problems
-    timings["extract"], t = time.perf_counter() - t, time.perf_counter()
-    if not extractions and problems:
-        # nothing could be read: keep the previous outputs rather than replace them with nothing
-        return BuildResult(out, (), tuple(problems), (), (), 0, 0, {}, (), timings)
+    check_writable(out, force)  # before any work: a folder kg may not write into is refused
+    folder = OutputFolder(out, force)
+    try:
+        if on_start is not None:
+            on_start(len(list_articles(Path(corpus))))
+        on_phase("extracting")
+        store = (
+            ExtractionCache(folder.cache_dir, fingerprint(onto), prepare=folder.claim)
+            if cache
+            else None
+        )
+        done = _extract(
+            corpus,
+            ontology_dir,
+            on_article,
+            jobs=jobs,
+            engine=engine,
+            scheduler=scheduler,
+            cache=store,
+            full=full,
+        )
+        extractions, problems = done.extractions, done.problems
+        timings["extract"], t = time.perf_counter() - t, time.perf_counter()
+        if not extractions:
+            # nothing could be read: keep the previous outputs rather than replace them with nothing
+            return BuildResult(out, (), tuple(problems), (), (), 0, 0, {}, (), timings)
 
-    on_phase("merging events")
-    # the gazetteer's containment lets an event keep its most specific places
-    events = merge_events(
-        [e for x in extractions for e in x.events], load_gazetteer(str(onto)).contains
-    )
-    timings["merge"], t = time.perf_counter() - t, time.perf_counter()
+        folder.claim()
+        on_phase("merging events")
+        # the gazetteer's containment lets an event keep its most specific places
+        events = merge_events(
+            [e for x in extractions for e in x.events], load_gazetteer(str(onto)).contains
+        )
+        timings["merge"], t = time.perf_counter() - t, time.perf_counter()
 
-    on_phase("writing the graph")
-    remove_stale_temporaries(out)  # what a killed build left behind
-    graphs = [str(graph_iri(x.article_id)) for x in extractions] + [str(ONTOLOGY_GRAPH)]
-    with DumpWriter(out, graphs) as dumps:
-        dumps.add_ox(load_ontology_quads(onto, str(ONTOLOGY_GRAPH)))
-        for x in extractions:
-            dumps.add(corpus_quads([x], []))
-        for i in range(0, len(events), EVENT_CHUNK):
-            dumps.add(corpus_quads([], events[i : i + EVENT_CHUNK]))
-        timings["quads"] = time.perf_counter() - t
-        stats = dumps.write(out)
-    files = dict(stats.files)
-    timings["dumps"], t = time.perf_counter() - t, time.perf_counter()
-
-    on_phase("writing the tables")
-    for name, payload in (
-        ("events.jsonl", events_jsonl(events)),
-        ("events.csv", events_csv(events)),
-        ("entities.jsonl", entities_jsonl(extractions, events)),
-    ):
-        write_atomic(out / name, payload)
-        files[name] = out / name
-    report = {
-        "articles": [x.article for x in extractions],
-        "problems": [str(p) for p in problems],
-        "events": len(events),
-        "quads": stats.quads,
-    }
-    write_atomic(
-        out / "build-report.json",
-        (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode(),
-    )
-    files["build-report.json"] = out / "build-report.json"
-    if store is not None:
-        store.prune(done.keys)
-    timings["tables"] = time.perf_counter() - t
+        on_phase("writing the graph")
+        generation = folder.start_generation()
+        try:
+            stats = _write_generation(
+                generation, folder.tmp_dir, onto, extractions, events, problems, timings, t
+            )
+            folder.commit(generation)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        if store is not None:
+            store.prune(done.keys)
+    finally:
+        folder.release()
     return BuildResult(
         out=out,
         articles=tuple(x.article for x in extractions),
@@ -399,7 +395,45 @@ def build(
         extractions=tuple(extractions),
         triples=stats.triples,
         quads=stats.quads,
-        files=files,
+        files={name: out / name for name in OUTPUT_FILES},
         extracted=tuple(done.extracted),
         timings=timings,
     )
+
+
+def _write_generation(
+    folder: Path,
+    workdir: Path,
+    onto: Path,
+    extractions: list[ArticleExtraction],
+    events: list[Event],
+    problems: list[Problem],
+    timings: dict[str, float],
+    t: float,
+):
+    """Every output file of one build into ``folder`` (a generation not yet switched to)."""
+    graphs = [str(graph_iri(x.article_id)) for x in extractions] + [str(ONTOLOGY_GRAPH)]
+    with DumpWriter(workdir, graphs) as dumps:
+        dumps.add_ox(load_ontology_quads(onto, str(ONTOLOGY_GRAPH)))
+        for x in extractions:
+            dumps.add(corpus_quads([x], []))
+        for i in range(0, len(events), EVENT_CHUNK):
+            dumps.add(corpus_quads([], events[i : i + EVENT_CHUNK]))
+        timings["quads"] = time.perf_counter() - t
+        stats = dumps.write(folder)
+    timings["dumps"], t = time.perf_counter() - t, time.perf_counter()
+    report = {
+        "articles": [x.article for x in extractions],
+        "problems": [str(p) for p in problems],
+        "events": len(events),
+        "quads": stats.quads,
+    }
+    for name, payload in (
+        ("events.jsonl", events_jsonl(events)),
+        ("events.csv", events_csv(events)),
+        ("entities.jsonl", entities_jsonl(extractions, events)),
+        ("build-report.json", (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()),
+    ):
+        write_atomic(folder / name, payload)
+    timings["tables"] = time.perf_counter() - t
+    return stats

@@ -3,7 +3,7 @@
 Extracting an article is a pure function of the article (its text, file name,
 publication date and encoding), the ontology files and kg's code. The build
 keeps each article's :class:`~kg.extract.records.ArticleExtraction` as JSON in
-``{out}/.cache/{key}.json``, where ``key`` is a SHA-256 over
+``{out}/.kg/cache/{key}.json`` (see :mod:`kg.outputs`), where ``key`` is a SHA-256 over
 
 - the *fingerprint* of the build: kg's version, spaCy's version, the ontology
   files (``*.ttl`` of the ontology folder) and the source files of the modules
@@ -26,6 +26,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
 import types
 import typing
@@ -37,7 +38,6 @@ from kg.corpus import Article
 from kg.errors import OutputError
 from kg.extract.records import ArticleExtraction
 
-CACHE_DIR = ".cache"
 FORMAT = 1
 # The modules whose code decides what an article's extraction is.
 SOURCE_PARTS = ("extract", "text", "nlp", "onto", "corpus.py")
@@ -178,13 +178,20 @@ def loads(data: bytes) -> ArticleExtraction:
 
 # --- the cache folder -------------------------------------------------------------------
 
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.json$")
+_ENTRY_TMP = re.compile(r"^\.entry\.[A-Za-z0-9_]+\.tmp$")
+
 
 class ExtractionCache:
-    """``{out}/.cache``: one JSON file per (article, fingerprint)."""
+    """``{out}/.kg/cache``: one JSON file per (article, fingerprint).
 
-    def __init__(self, folder: Path, build_fingerprint: str):
+    ``prepare`` is called once before the first write (the build claims its output
+    folder then, so that a corpus with nothing readable writes nothing at all)."""
+
+    def __init__(self, folder: Path, build_fingerprint: str, prepare=None):
         self.folder = Path(folder)
         self.fingerprint = build_fingerprint
+        self._prepare = prepare
 
     def key(self, article: Article) -> str:
         return article_key(article, self.fingerprint)
@@ -215,6 +222,9 @@ class ExtractionCache:
         head = {"format": FORMAT, "fingerprint": self.fingerprint, "article": article.file_name}
         data = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
         data += b',"extraction":' + raw + b"}"
+        if self._prepare is not None:
+            self._prepare()
+            self._prepare = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=self.folder)
@@ -234,13 +244,15 @@ class ExtractionCache:
             raise OutputError(f"cannot write the extraction cache ({exc.strerror})") from exc
 
     def prune(self, keep: set[str]) -> int:
-        """Delete entries whose key is not in ``keep`` (removed or changed articles, old code)."""
+        """Delete entries whose key is not in ``keep`` (removed or changed articles, old code).
+
+        Only names the cache writes itself (a 64-digit hex key, its temporaries) are touched."""
         if not self.folder.is_dir():
             return 0
         removed = 0
         for path in self.folder.iterdir():
-            stale = path.suffix == ".json" and path.stem not in keep
-            if stale or (path.name.startswith(".entry.") and path.suffix == ".tmp"):
+            stale = _ENTRY.match(path.name) is not None and path.stem not in keep
+            if stale or _ENTRY_TMP.match(path.name):
                 try:
                     path.unlink()
                     removed += 1

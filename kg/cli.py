@@ -35,7 +35,7 @@ def _main() -> None:
 
 
 def fail(message: str, code: int = EXIT_FAIL) -> typer.Exit:
-    err_console.print(f"kg: error: {message}", markup=False, highlight=False)
+    err_console.print(f"kg: error: {message}", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -74,13 +74,22 @@ def build(
         bool,
         typer.Option(
             "--full",
-            help="Re-extract every article instead of reusing OUT/.cache (and refresh it).",
+            help="Re-extract every article instead of reusing the cache in OUT/.kg (and refresh it).",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into a non-empty folder that kg did not write (kg adds its files "
+            "beside yours and never removes or replaces them).",
         ),
     ] = False,
 ) -> None:
     """Read a folder of Arabic articles and write the graph (TriG, Turtle, N-Quads) and event tables.
 
-    Only new or changed articles are extracted again: the others come from OUT/.cache.
+    Only new or changed articles are extracted again: the others come from the cache.
+    The outputs are replaced as one set, and only if at least one article was read.
     """
     from kg.builder import ENGINES
     from kg.builder import build as run_build
@@ -100,6 +109,7 @@ def build(
                 engine=engine,
                 scheduler=scheduler,
                 full=full,
+                force=force,
                 on_start=progress.start,
                 on_phase=progress.phase,
             )
@@ -108,7 +118,12 @@ def build(
     for problem in result.problems:
         err_console.print(f"kg: skipped {problem}", markup=False, highlight=False, soft_wrap=True)
     if not result.articles:
-        raise fail("no article could be read; the previous outputs were left as they were", EXIT_FAIL)
+        what = (
+            "no article could be read"
+            if result.problems
+            else f"no article files in {corpus} (.txt, .text, .md, .html, .htm)"
+        )
+        raise fail(f"{what}; nothing was written", EXIT_FAIL)
     if not quiet:
         _print_summary(result)
     if result.problems:

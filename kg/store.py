@@ -18,7 +18,11 @@ Graph Store HTTP Protocol (:func:`push`).
 from __future__ import annotations
 
 import base64
+import http.client
 import re
+import socket
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -76,18 +80,25 @@ class Result:
 
 
 def graph_file(path: str | Path) -> Path:
-    """The dump to load: ``path`` itself if it is a file, else graph.trig (or graph.nq) inside it."""
+    """The dump to load: ``path`` itself if it is a file, else graph.trig (or graph.nq) inside it.
+
+    The path is resolved once: for a kg output folder it names the file inside the
+    current generation (see :mod:`kg.outputs`), so a reader that opens it, or its
+    siblings, later reads one set of outputs even if a build switches meanwhile."""
+    from kg.outputs import resolve_generation
+
     p = Path(path)
     if p.is_dir():
+        folder = resolve_generation(p) or p
         for name in GRAPH_FILES:
-            if (p / name).is_file():
-                return p / name
+            if (folder / name).is_file():
+                return (folder / name).resolve()
         raise InputError(f"{p}: no graph.trig here (run `kg build` first, or give --graph)")
     if not p.is_file():
         raise InputError(f"{p}: no such graph file or folder")
     if p.suffix.lower() not in FORMAT_BY_SUFFIX:
         raise InputError(f"{p.name}: unknown RDF format (expected .trig, .nq, .ttl or .nt)")
-    return p
+    return p.resolve()
 
 
 def read_quads(path: str | Path) -> list[ox.Quad]:
@@ -472,6 +483,141 @@ def triples_per_graph(quads: Iterable[ox.Quad]) -> dict[str, int]:
     return {g: len(ts) for g, ts in sorted(seen.items())}
 
 
+class PushError(OutputError):
+    """A push that stopped part-way: which graphs the remote already has, which not.
+
+    ``done``: graph IRIs replaced on the remote (each PUT answered 2xx), in push
+    order. ``not_done``: the others, starting with ``failed``, the graph being sent
+    when the push stopped. ``failed_state`` is "not replaced" when the remote refused
+    it (an HTTP error) and "unknown" when the push timed out or the connection broke
+    while it was sent (the remote may have stored it). "" stands for the default graph.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        done: list[str],
+        not_done: list[str],
+        failed: str | None,
+        failed_state: str,
+    ) -> None:
+        super().__init__(message)
+        self.done = done
+        self.not_done = not_done
+        self.failed = failed
+        self.failed_state = failed_state
+
+
+class _Deadline:
+    """One wall-clock deadline for a whole push.
+
+    A socket timeout bounds each read, not a request: a server that sends one byte
+    a second keeps a request alive forever. So every socket a request opens is
+    registered here, and a timer shuts them down when the deadline passes; the
+    blocked read or write then fails at once and :func:`push` reports the timeout.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+        return sock
+
+    def forget(self) -> None:
+        """The request is over: its sockets need no watching."""
+        with self._lock:
+            self._sockets.clear()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # closed already
+
+
+def _watched(conn_class: type, deadline: _Deadline) -> type:
+    """``conn_class`` (http.client's HTTP(S)Connection) with its sockets under the deadline:
+    the plain socket as soon as it exists (a TLS handshake is covered too), then the
+    socket requests go through."""
+
+    class Watched(conn_class):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            create = self._create_connection
+            self._create_connection = lambda *a, **k: deadline.watch(create(*a, **k))
+
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    return Watched
+
+
+def _deadline_opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """urllib's usual opener (proxies from the environment, redirects, HTTPS) whose
+    connections obey ``deadline``."""
+
+    class HTTP(urllib.request.HTTPHandler):
+        def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+            return super().do_open(_watched(http_class, deadline), req, **kwargs)
+
+    class HTTPS(urllib.request.HTTPSHandler):
+        def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+            return super().do_open(_watched(http_class, deadline), req, **kwargs)
+
+    return urllib.request.build_opener(HTTP(), HTTPS())
+
+
+def _graph_names(graphs: list[str], first: int = 3) -> str:
+    """``<a>, <b>, <c>, ...`` (at most ``first``; each IRI cut at 100 characters)."""
+
+    def one(g: str) -> str:
+        if g == "":
+            return "(default graph)"
+        return f"<{g[:100]}…>" if len(g) > 100 else f"<{g}>"
+
+    names = ", ".join(one(g) for g in graphs[:first])
+    return names + (", ..." if len(graphs) > first else "")
+
+
+def _progress(done: list[str], not_done: list[str], failed: str, state: str) -> str:
+    """The second half of a push error: what the remote has now."""
+    if done:
+        have = f"{len(done)} of {len(done) + len(not_done)} graph(s) replaced on the remote ({_graph_names(done)})"
+    else:
+        have = "no graph replaced on the remote"
+    rest = [g for g in not_done if g != failed]
+    if state == "unknown":
+        sent = f"{_graph_names([failed])} may or may not be"
+        left = f"; {len(rest)} not replaced ({_graph_names(rest)})" if rest else ""
+        return f"{have}; {sent}{left}"
+    return f"{have}; {len(not_done)} not replaced ({_graph_names(not_done)})"
+
+
 def push(
     path: str | Path,
     endpoint: str,
@@ -483,9 +629,17 @@ def push(
 
     ``PUT {endpoint}?graph=<iri>`` replaces the graph, so pushing twice leaves
     the same data as pushing once. The body is N-Triples (UTF-8).
+
+    ``timeout`` is a deadline in seconds for the whole upload (reading the dump is
+    not counted): each request may take at most what remains of it, and a server
+    that answers slowly, even byte by byte, is cut off when it passes. A push that
+    stops part-way raises :class:`PushError`, which says (and lists) which graphs
+    the remote already has; pushing again completes it.
     """
     if not endpoint.startswith(("http://", "https://")):
         raise OutputError(f"{endpoint}: the endpoint must be an http(s) URL")
+    if not timeout > 0:
+        raise OutputError(f"the push timeout must be a positive number of seconds, not {timeout}")
     quads = read_quads(path)
     by_graph: dict[str, list[ox.Triple]] = {}
     for q in quads:
@@ -496,26 +650,69 @@ def push(
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
         headers["Authorization"] = f"Basic {token}"
     sep = "&" if "?" in endpoint else "?"
-    done = []
-    for g, triples in sorted(by_graph.items()):
-        unique = sorted(set(triples), key=str)
-        body = ox.serialize(unique, format=ox.RdfFormat.N_TRIPLES)
-        target = (
-            endpoint + sep + ("default" if g == "" else "graph=" + urllib.parse.quote(g, safe=""))
+    order = sorted(by_graph)
+    done: list[Pushed] = []
+    deadline = _Deadline(timeout)
+    opener = _deadline_opener(deadline)
+
+    def stop(why: str, g: str, state: str) -> PushError:
+        names = [p.graph for p in done]
+        not_done = order[len(done) :]
+        return PushError(
+            f"{why}; {_progress(names, not_done, g, state)}", names, not_done, g, state
         )
-        req = urllib.request.Request(target, data=body, method="PUT", headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                status = resp.status
-        except urllib.error.HTTPError as exc:
-            detail = _one_line(Exception(exc.read(300).decode("utf-8", "replace")))
-            raise OutputError(
-                f"push of <{g}> refused: HTTP {exc.code} {exc.reason}: {detail}"
-            ) from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise OutputError(
-                f"cannot reach {endpoint}: {_one_line(Exception(str(reason)))}"
-            ) from None
-        done.append(Pushed(g, len(unique), status))
+
+    try:
+        for i, g in enumerate(order, 1):
+            at = f"graph {i} of {len(order)}"
+            unique = sorted(set(by_graph[g]), key=str)
+            body = ox.serialize(unique, format=ox.RdfFormat.N_TRIPLES)
+            target = (
+                endpoint
+                + sep
+                + ("default" if g == "" else "graph=" + urllib.parse.quote(g, safe=""))
+            )
+            req = urllib.request.Request(target, data=body, method="PUT", headers=headers)
+            timed_out = (
+                f"push to {endpoint} timed out after {timeout:g} s "
+                f"(--timeout is for the whole push) at {at}"
+            )
+            if deadline.remaining() <= 0:
+                raise stop(timed_out, g, "not replaced")
+            try:
+                with opener.open(req, timeout=deadline.remaining()) as resp:
+                    status = resp.status
+            except urllib.error.HTTPError as exc:
+                if deadline.expired:
+                    raise stop(timed_out, g, "unknown") from None
+                try:
+                    raw = exc.read(300)
+                except OSError:
+                    raw = b""
+                detail = _one_line(Exception(raw.decode("utf-8", "replace")))
+                raise stop(
+                    f"push of {_graph_names([g])} ({at}) refused: HTTP {exc.code} {exc.reason}: {detail}",
+                    g,
+                    "not replaced",
+                ) from None
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+                reason = getattr(exc, "reason", None) or exc
+                if deadline.expired or isinstance(reason, TimeoutError):
+                    raise stop(timed_out, g, "unknown") from None
+                state = "not replaced" if _never_connected(reason) else "unknown"
+                raise stop(
+                    f"cannot reach {endpoint} ({at}): {_one_line(Exception(str(reason)))}",
+                    g,
+                    state,
+                ) from None
+            finally:
+                deadline.forget()
+            done.append(Pushed(g, len(unique), status))
+    finally:
+        deadline.cancel()
     return done
+
+
+def _never_connected(reason: object) -> bool:
+    """The request never reached the server (so the graph was not replaced)."""
+    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))

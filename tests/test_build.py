@@ -36,9 +36,12 @@ def test_seed_build_writes_all_outputs(seed_build):
     assert report["articles"] == list(seed_build.articles)
     assert report["quads"] == seed_build.quads and report["events"] == len(seed_build.events)
     leftovers = [
-        p.name for p in seed_build.out.iterdir() if p.name.startswith(".") and p.name != ".cache"
+        p.name
+        for p in seed_build.out.iterdir()
+        if p.name.startswith(".") and p.name not in (".kg", ".kg-output")
     ]
     assert leftovers == [], "temporary files or spill folders left behind"
+    assert not list((seed_build.out / ".kg" / "tmp").iterdir()), "spill files left behind"
 
 
 def test_two_builds_are_byte_identical_whatever_the_hash_seed(seeds_dir, tmp_path):

@@ -7,12 +7,14 @@ One output folder goes through a sequence of builds and kills:
    the middle of extraction (once the cache holds 20 of B's articles);
 3. a build of B to the end: it reuses what the killed builds cached and gives the
    bytes of a clean build of B in another folder;
-4. builds of A killed while the graph is being written (``.graph.*.tmp`` present)
-   and while the tables are written; then a build of A to the end.
+4. builds of A killed while each file of the new set is being written (the
+   unfinished generation folder holds it), and at moments spread over the whole
+   writing phase, the switch included; then a build of A to the end.
 
-After every kill each output is, byte for byte, either what it was before or the
-complete output of the new build (never torn), it parses, and nothing but hidden
-temporary files is left besides the outputs.
+After every kill the outputs are, byte for byte, either all the previous set or
+all the new set (never torn, never a mix of the two), they parse, nothing but
+kg's own names is left in --out, and the next build clears what the killed one
+left in ``.kg/``.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ BASES = [
     "القيارة",
 ]
 NAMES = ["الصقر", "النصر", "الرشيد", "المثنى", "الكرامة", "الشهداء", "الفجر", "الأمل"]
-TEMP = re.compile(r"^\.(?:[\w.-]+\.[A-Za-z0-9_]+\.tmp|kg-dump-[A-Za-z0-9_]+|cache)$")
+KG_NAMES = {".kg", ".kg-output"}
+LINK_TMP = re.compile(r"^\.[\w.-]+\.kg-(?:link|new)\.tmp$")
 
 
 def make_corpus(folder: Path, n: int = 200) -> Path:
@@ -124,15 +127,35 @@ def parse_outputs(files: dict[str, bytes]) -> None:
 
 
 def hidden_leftovers(out: Path) -> list[str]:
+    """What a killed build left: in --out only kg's names; the rest is inside .kg/."""
     names = sorted(os.listdir(out))
-    strays = [n for n in names if n not in OUTPUTS]
-    bad = [n for n in strays if not TEMP.match(n)]
-    assert not bad, f"files in --out that look like outputs: {bad}"
-    return [n for n in strays if n != ".cache"]
+    bad = [n for n in names if n not in OUTPUTS and n not in KG_NAMES and not LINK_TMP.match(n)]
+    assert not bad, f"files in --out that kg does not own: {bad}"
+    left = [n for n in names if LINK_TMP.match(n)]
+    left += [f"tmp/{n}" for n in os.listdir(out / ".kg" / "tmp")]
+    left += [f"generations/{n}" for n in os.listdir(generations(out)) if n.endswith(".partial")]
+    return left
+
+
+def generations(out: Path) -> Path:
+    return out / ".kg" / "generations"
+
+
+def partial_holds(out: Path, pattern: re.Pattern) -> bool:
+    """An unfinished generation holds a file whose name matches ``pattern``."""
+    try:
+        for g in os.listdir(generations(out)):
+            if g.endswith(".partial") and any(
+                pattern.match(n) for n in os.listdir(generations(out) / g)
+            ):
+                return True
+    except FileNotFoundError:
+        return False
+    return False
 
 
 def cache_entries(out: Path) -> list[Path]:
-    folder = out / ".cache"
+    folder = out / ".kg" / "cache"
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
@@ -201,36 +224,60 @@ def test_kill_9_never_damages_the_outputs(corpora):
     assert m and int(m.group(1)) >= 20, proc.stdout
     assert snapshot(out) == files_b
 
-    # --- killed while writing the graph, then while writing the tables ----------------
+    # --- killed while each file of the new set is written: the previous set stays -----
     outcomes = {}
-    for label, pattern in (
-        ("graph", re.compile(r"^\.graph\.\w+\.\w+\.tmp$")),
-        ("tables", re.compile(r"^\.(events|entities|build-report)\.\w+\.\w+\.tmp$")),
-    ):
+    for name in ("graph.nq", "graph.trig", "graph.ttl", "events.jsonl", "build-report.json"):
         before = snapshot(out)
+        pattern = re.compile(rf"^\.?{re.escape(name)}")
         proc = start_build(a, out)
-        caught = kill_when(proc, lambda p=pattern: any(p.match(n) for n in os.listdir(out)))
+        caught = kill_when(proc, lambda p=pattern: partial_holds(out, p))
         state = assert_old_or_new(out, before, files_a)
-        outcomes[label] = (caught, state)
+        outcomes[name] = (caught, state)
         hidden_leftovers(out)
-        if label == "graph" and caught:
-            assert state == "old", "killed while the graph was written: nothing was replaced yet"
+        assert state != "mixed", f"killed while {name} was written: a mix of two sets"
+        if caught:
+            assert state == "old", f"killed while {name} was written: nothing is switched yet"
         if state != "old":  # the next kill starts from a known state
             assert kg_build(b, out, "-q").returncode == 0
     print(f"kills while writing (caught, state): {outcomes}")
-    assert outcomes["graph"][0], "never saw .graph.*.tmp before the build ended"
+    assert sum(c for c, _ in outcomes.values()) >= 3, outcomes
+
+    # --- killed at moments spread over the whole build, the switch included ----------
+    # each build goes from one set to the other (A and B alternate); how long a cached
+    # build takes is measured first, and the kills land from 30 % to 110 % of it
+    took = {}
+    for label, corpus in (("B", b), ("A", a)):
+        t0 = time.perf_counter()
+        assert kg_build(corpus, out, "-q").returncode == 0
+        took[label] = time.perf_counter() - t0
+    sets = {"A": (a, files_a), "B": (b, files_b)}
+    now, states = "A", []
+    for i in range(12):
+        target = "B" if now == "A" else "A"
+        proc = start_build(sets[target][0], out)
+        time.sleep(took[target] * (0.3 + 0.8 * i / 11))
+        kill(proc)
+        state = assert_old_or_new(out, sets[now][1], sets[target][1])
+        assert state != "mixed", f"kill {i}: a mix of two sets"
+        states.append(state)
+        hidden_leftovers(out)
+        if state == "new":
+            now = target
+    print(f"kills over the build ({took}): {states}")
+    if now != "A":
+        assert kg_build(a, out, "-q").returncode == 0
 
     proc = kg_build(a, out, "-q")
     assert proc.returncode == 0, proc.stderr
     assert snapshot(out) == files_a
 
 
-def test_stale_temporary_files_do_not_pile_up(corpora, tmp_path):
-    """A killed build leaves hidden temporaries; the next complete build should remove them."""
+def test_a_killed_builds_leftovers_are_cleared_by_the_next_build(corpora, tmp_path):
+    """A killed build leaves temporaries inside .kg/; the next complete build removes them."""
     out = tmp_path / "out"
     assert kg_build(corpora["A"], out, "-q").returncode == 0
     proc = start_build(corpora["A"], out)
-    caught = kill_when(proc, lambda: any(n.startswith(".graph.") for n in os.listdir(out)))
+    caught = kill_when(proc, lambda: partial_holds(out, re.compile(r"^\.graph\.")))
     if not caught:
         pytest.skip("the build ended before its temporary files could be seen")
     left = hidden_leftovers(out)
@@ -238,3 +285,4 @@ def test_stale_temporary_files_do_not_pile_up(corpora, tmp_path):
     assert kg_build(corpora["A"], out, "-q").returncode == 0
     still = sorted(set(left) & set(hidden_leftovers(out)))
     assert not still, f"a complete build left a killed build's temporaries: {still}"
+    assert len([g for g in os.listdir(generations(out)) if g.startswith("gen-")]) <= 2

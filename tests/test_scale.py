@@ -157,7 +157,7 @@ def test_incremental_rebuild_extracts_only_what_changed(make_corpus, seeds_dir, 
     incremental = build(corpus, out)
     assert sorted(incremental.extracted) == sorted([changed, added])
     assert removed not in incremental.articles and added in incremental.articles
-    assert len(list((out / ".cache").glob("*.json"))) == len(incremental.articles)
+    assert len(list((out / ".kg" / "cache").glob("*.json"))) == len(incremental.articles)
 
     fresh = build(corpus, tmp_path / "fresh", cache=False)
     assert fresh.articles == incremental.articles
@@ -173,7 +173,7 @@ def test_incremental_rebuild_extracts_only_what_changed(make_corpus, seeds_dir, 
 
 def test_a_damaged_cache_entry_is_a_miss(mixed_corpus, serial_build, tmp_path):
     first = build(mixed_corpus, tmp_path)
-    entries = sorted((tmp_path / ".cache").glob("*.json"))
+    entries = sorted((tmp_path / ".kg" / "cache").glob("*.json"))
     assert len(entries) == len(first.articles)
     entries[0].write_text(
         '{"format": 1, "fingerprint": "x", "extraction": {"article": 3}}', encoding="utf-8"

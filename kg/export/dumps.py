@@ -50,26 +50,6 @@ PREFIXES = {
 }
 
 
-def remove_stale_temporaries(out: Path) -> int:
-    """Delete what a killed build left in ``out`` (``.NAME.*.tmp`` files, ``.kg-dump-*``
-    folders). Only kg's own temporary names are touched; returns how many went."""
-    out = Path(out)
-    if not out.is_dir():
-        return 0
-    gone = 0
-    for p in out.iterdir():
-        try:
-            if p.name.startswith(".kg-dump-") and p.is_dir() and not p.is_symlink():
-                shutil.rmtree(p)
-                gone += 1
-            elif p.name.startswith(".") and p.name.endswith(".tmp") and p.is_file():
-                p.unlink()
-                gone += 1
-        except OSError:
-            pass  # a temporary we cannot remove is harmless: it is never read as an output
-    return gone
-
-
 def _readable(fd: int) -> None:
     """mkstemp creates files 0600; outputs are for others too (0666 less the umask)."""
     umask = os.umask(0)
