@@ -260,16 +260,26 @@ def push_command(
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for each graph's upload.")
+        float,
+        typer.Option(
+            "--timeout",
+            help="Seconds for the whole upload, every graph together (a deadline, "
+            "however slowly the server answers).",
+        ),
     ] = 60.0,
 ) -> None:
     """Upload every named graph (articles and ontology) to a store; each PUT replaces that graph."""
     from kg.cli import out_console
     from kg.errors import KgError
-    from kg.store import push
+    from kg.store import PushError, push
 
     try:
         done = push(graph, endpoint, user=user, password=password, timeout=timeout)
+    except PushError as exc:
+        # one line, never cut: it says which graphs the remote already has
+        sys.stderr.write(f"kg: error: {' '.join(str(exc).split())}\n")
+        sys.stderr.flush()
+        raise typer.Exit(2) from None
     except KgError as exc:
         raise _fail(str(exc)) from None
     for p in done:

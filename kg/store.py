@@ -612,7 +612,7 @@ def _progress(done: list[str], not_done: list[str], failed: str, state: str) -> 
         have = "no graph replaced on the remote"
     rest = [g for g in not_done if g != failed]
     if state == "unknown":
-        sent = f"{_graph_names([failed])} may or may not be"
+        sent = f"{_graph_names([failed])} was being sent (may or may not be replaced)"
         left = f"; {len(rest)} not replaced ({_graph_names(rest)})" if rest else ""
         return f"{have}; {sent}{left}"
     return f"{have}; {len(not_done)} not replaced ({_graph_names(not_done)})"
