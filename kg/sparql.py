@@ -19,7 +19,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -155,11 +154,10 @@ class NamedQuery:
 
 
 def queries_dir() -> Path:
-    """The named queries' folder: $KG_QUERIES_DIR, else the repository's queries/."""
-    env = os.environ.get("KG_QUERIES_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1] / "queries"
+    """The named queries' folder: $KG_QUERIES_DIR, else kg's own (package data)."""
+    from kg.resources import queries_dir as packaged
+
+    return packaged()
 
 
 _PARAM_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)")

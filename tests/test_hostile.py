@@ -346,15 +346,22 @@ def test_read_only_output_folder(tmp_path):
     assert kg_here("build", str(c), "--out", str(out), "-q").returncode == 0
     before = snapshot(out)
     (c / "b.txt").write_text(ARTICLE.replace("عين الأسد", "التاجي"), encoding="utf-8")
-    how = _make_read_only(out)
-    if how is None:
-        _undo_read_only(out, how)
+    # the folder and every folder kg keeps inside it (its generations, cache, spill files)
+    folders = [
+        out,
+        *sorted((p for p in out.rglob("*") if p.is_dir() and not p.is_symlink()), reverse=True),
+    ]
+    hows = [(f, _make_read_only(f)) for f in folders]
+    if any(how is None for _, how in hows):
+        for f, how in hows:
+            _undo_read_only(f, how)
         pytest.skip("cannot make a folder read-only here (root without chattr)")
     try:
         proc = kg_here("build", str(c), "--out", str(out), "-q")
         listing = sorted(p.name for p in out.iterdir())
     finally:
-        _undo_read_only(out, how)
+        for f, how in hows:
+            _undo_read_only(f, how)
     no_traceback(proc)
     assert proc.returncode == 2
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]

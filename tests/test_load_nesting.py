@@ -63,11 +63,21 @@ def test_twenty_thousand_nested_triple_terms_are_refused_not_a_crash(tmp_path, f
     assert "\n" not in result["error"]
 
 
-def test_kg_query_refuses_it_in_one_line(tmp_path):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["query", "SELECT * WHERE { ?s ?p ?o }", "-g"],
+        ["chains", "--target", "Camp Taji", "--graph"],
+        ["export", "--format", "json", "--out", "never.json", "--graph"],
+    ],
+    ids=["query", "chains", "export"],
+)
+def test_every_command_that_loads_a_dump_refuses_it_in_one_line(tmp_path, command):
     path = tmp_path / "deep.trig"
     path.write_text(triple_terms(20_000, "trig"), encoding="utf-8")
     proc = subprocess.run(
-        [*KG, "query", "SELECT * WHERE { ?s ?p ?o }", "-g", str(path)],
+        [*KG, *command, str(path)],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=300,

@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from kg.errors import InputError, KgError
 from kg.sparql import KnowledgeGraph
-from kg.store import FORMAT_BY_SUFFIX, OxigraphStore, union_into_default
+from kg.store import FORMAT_BY_SUFFIX, OxigraphStore, check_nesting, union_into_default
 from kg.store import graph_file as store_graph_file
 
 VIEWS = ("events", "actors")
@@ -77,10 +77,9 @@ def views_dir() -> Path:
     env = os.environ.get("KG_VIEWS_DIR")
     if env:
         return Path(env)
-    queries = os.environ.get("KG_QUERIES_DIR")
-    if queries:
-        return Path(queries) / "views"
-    return Path(__file__).resolve().parents[2] / "queries" / "views"
+    from kg.resources import queries_dir
+
+    return queries_dir() / "views"
 
 
 def view_query(view: str) -> str:
@@ -131,6 +130,7 @@ def _dataset(graph: Any) -> tuple[ox.Store, bool]:
         return graph, True
     if isinstance(graph, str | os.PathLike):
         path = graph_file(graph)
+        check_nesting(path)  # a dump nesting triple terms deep would crash the parser
         store = ox.Store()
         try:
             store.bulk_load(path=str(path), format=FORMAT_BY_SUFFIX[path.suffix.lower()])

@@ -8,7 +8,6 @@ entity is written twice in code.
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,11 +32,10 @@ RELATIONS = ("partOf", "backedBy", "locatedIn", "stationedAt", "leaderOf", "spok
 
 
 def default_ontology_dir() -> Path:
-    """The ontology folder: $KG_ONTOLOGY_DIR, else the repository's ontology/."""
-    env = os.environ.get("KG_ONTOLOGY_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "ontology"
+    """The ontology folder: $KG_ONTOLOGY_DIR, else kg's own (package data)."""
+    from kg.resources import ontology_dir
+
+    return ontology_dir()
 
 
 @dataclass(frozen=True)
