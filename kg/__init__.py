@@ -19,7 +19,7 @@ _LAZY = {
     "build": "kg.builder",
     "load": "kg.sparql",
     "query": "kg.sparql",
-    "to_networkx": "kg.export.networkx",
+    "to_networkx": "kg.analysis.views",
 }
 
 

@@ -34,7 +34,7 @@ def export(
 ) -> None:
     """Write a networkx view of the graph as GraphML, GEXF or node-link JSON."""
     from kg.errors import KgError
-    from kg.export.networkx import to_networkx, write_graph
+    from kg.analysis.views import to_networkx, write_graph
 
     try:
         g = to_networkx(graph, view=view)
@@ -79,7 +79,7 @@ def chains(
     graph: GraphOpt = Path("out"),
 ) -> None:
     """Trace chains of attacks and retaliations, forward and backward in time, as a timeline."""
-    from kg.chains import chains_to_json, find_chains, render_chains
+    from kg.analysis.chains import chains_to_json, find_chains, render_chains
     from kg.errors import KgError
 
     if fmt not in ("text", "json"):
@@ -117,7 +117,7 @@ def path(
     graph: GraphOpt = Path("out"),
 ) -> None:
     """How is X connected to Y: the shortest evidenced paths in the events view."""
-    from kg.chains import find_paths, paths_to_json, render_paths
+    from kg.analysis.chains import find_paths, paths_to_json, render_paths
     from kg.errors import KgError
 
     if fmt not in ("text", "json"):
@@ -151,13 +151,13 @@ def viz(
 ) -> None:
     """Draw the events view: a self-contained interactive HTML page and a timeline PNG."""
     from kg.errors import KgError
-    from kg.viz import write_html, write_timeline
+    from kg.analysis.viz import write_html, write_timeline
 
     folder = graph if graph.is_dir() else graph.parent
     if html is None and timeline is None:
         html, timeline = folder / "events.html", folder / "timeline.png"
     try:
-        from kg.chains import load_events_view
+        from kg.analysis.chains import load_events_view
 
         view = load_events_view(graph)
         written = []

@@ -10,7 +10,7 @@ over matched pairs with a macro average, entity P/R/F1, then the misses.
 
 Exit codes: 0 when the evaluation ran (whatever the figures), 1 when a
 ``--min-*`` threshold is not met, 2 on unreadable input (one-line message).
-The logic lives in :mod:`kg.evaluation`.
+The logic lives in :mod:`kg.analysis.evaluation`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ except ModuleNotFoundError:  # running from a checkout without `pip install -e .
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from kg.errors import KgError
 
-from kg.evaluation import evaluate, format_report, load_gold, read_jsonl
+from kg.analysis.evaluation import evaluate, format_report, load_gold, read_jsonl
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

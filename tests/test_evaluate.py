@@ -1,4 +1,4 @@
-"""The evaluator (kg.evaluation, scripts/evaluate.py) and the hygiene of the gold file."""
+"""The evaluator (kg.analysis.evaluation, scripts/evaluate.py) and the hygiene of the gold file."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluation import ROLES, GoldError, evaluate, format_report, label_key, load_gold
+from kg.analysis.evaluation import ROLES, GoldError, evaluate, format_report, label_key, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_PATH = ROOT / "gold" / "seeds.gold.json"

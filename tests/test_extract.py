@@ -210,7 +210,7 @@ def test_seed_accuracy_stays_at_the_level_reached(seed_build, root):
     """The gold-based evaluation: event F1 and role accuracy must not fall below 0.9."""
     import json
 
-    from kg.evaluation import evaluate
+    from kg.analysis.evaluation import evaluate
 
     gold = json.loads((root / "gold" / "seeds.gold.json").read_text(encoding="utf-8"))
     events = [

@@ -14,7 +14,7 @@ from test_chains import ENTITIES, EVENTS, write_small_graph
 from typer.testing import CliRunner
 
 import kg
-from kg.export.networkx import (
+from kg.analysis.views import (
     ViewError,
     decode_graph,
     read_graph,

@@ -15,8 +15,8 @@ from urllib.parse import quote
 import pytest
 from typer.testing import CliRunner
 
-from kg.chains import load_events_view
-from kg.viz import render_html, timeline_figure, write_html, write_timeline
+from kg.analysis.chains import load_events_view
+from kg.analysis.viz import render_html, timeline_figure, write_html, write_timeline
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
@@ -117,7 +117,7 @@ def test_html_runs_in_headless_chromium_and_shows_evidence(view, page, tmp_path)
 
 @needs_chromium
 def test_clicking_an_edge_shows_its_evidence(view, page, tmp_path):
-    from kg.viz import edge_id
+    from kg.analysis.viz import edge_id
 
     edges = sorted(
         (u, v, k, d)
@@ -219,10 +219,10 @@ def test_labels_are_pre_shaped_when_matplotlib_cannot_shape(view, monkeypatch):
     """Matplotlib without libraqm gets reshaped (joined) forms in visual order."""
     from bidi.algorithm import get_display
 
-    import kg.viz
-    from kg.viz import _reshaper
+    import kg.analysis.viz
+    from kg.analysis.viz import _reshaper
 
-    monkeypatch.setattr(kg.viz, "matplotlib_shapes_text", lambda: False)
+    monkeypatch.setattr(kg.analysis.viz, "matplotlib_shapes_text", lambda: False)
     _, info = timeline_figure(view)
     assert len(info.labels) >= 5
     for raw, given in info.labels:

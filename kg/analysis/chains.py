@@ -141,7 +141,7 @@ class Chain:
 
     @property
     def span(self) -> tuple[str | None, str | None]:
-        dates = [d for e in self.events for d in _interval(e) if d]
+        dates = [d for e in self.events for d in date_interval(e) if d]
         return (min(dates), max(dates)) if dates else (None, None)
 
 
@@ -175,7 +175,7 @@ def load_events_view(graph: Any) -> nx.MultiDiGraph:
     """The events view of ``graph`` (a build folder, a graph file, a store, or the view itself)."""
     if isinstance(graph, nx.MultiDiGraph) and graph.graph.get("view") == "events":
         return graph
-    from kg.export.networkx import to_networkx
+    from kg.analysis.views import to_networkx
 
     return to_networkx(graph, view="events")
 
@@ -320,7 +320,7 @@ def parse_date(text: str, end: bool = False) -> str:
     return f"{y:04d}-12-31" if end else f"{y:04d}-01-01"
 
 
-def _interval(e: ChainEvent | dict[str, Any]) -> tuple[str | None, str | None]:
+def date_interval(e: ChainEvent | dict[str, Any]) -> tuple[str | None, str | None]:
     """The first and last day an event may have happened on (None when undated)."""
     get = e.get if isinstance(e, dict) else lambda k: getattr(e, k)
     lo, hi = get("date_earliest"), get("date_latest")
@@ -332,7 +332,7 @@ def _interval(e: ChainEvent | dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 def _date_key(view: nx.MultiDiGraph, node: str) -> tuple[str, str]:
-    lo, hi = _interval(view.nodes[node])
+    lo, hi = date_interval(view.nodes[node])
     return (lo or "9999-99-99", hi or "9999-99-99")
 
 
@@ -387,7 +387,7 @@ def select_events(
             raise ChainError(f"--from {date_from} is after --to {date_to}")
         kept = []
         for e in events:
-            lo, hi = _interval(view.nodes[e])
+            lo, hi = date_interval(view.nodes[e])
             if lo and hi and lo <= hi_q and hi >= lo_q:
                 kept.append(e)
         events = kept
