@@ -35,14 +35,11 @@ import networkx as nx
 
 from kg.errors import KgError
 from kg.text.normalize import fold, strip_definite
+from kg.vocab.kinds import ROLES, roles_of
 
-RETALIATION = "in_retaliation_for"
-PARTY_ROLES = {
-    "attacker": "fact",
-    "actor": "fact",
-    "claimed_by": "claimed",
-    "attributed_to": "attributed",
-}
+RETALIATION = roles_of("event")[0].name
+PARTY_ROLES = {r.name: r.party for r in ROLES if r.party}
+"""Roles that say who did it, and on whose word: fact, claimed or attributed."""
 _RESP_ORDER = {"fact": 0, "claimed": 1, "attributed": 2}
 JSON_SCHEMA_VERSION = 1
 

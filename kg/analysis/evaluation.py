@@ -49,6 +49,8 @@ from typing import Any
 from kg.corpus import article_id_for, read_article
 from kg.errors import InputError
 from kg.text.normalize import fold, strip_definite
+from kg.vocab.kinds import ENTITY_VALUED
+from kg.vocab.kinds import ROLES as KIND_ROLES
 
 __all__ = [
     "ENTITY_ROLES",
@@ -68,32 +70,18 @@ __all__ = [
     "read_jsonl",
 ]
 
-ENTITY_ROLES = (
-    "attackers",
-    "claimed_by",
-    "targets",
-    "weapons",
-    "locations",
-    "actors",
-    "recipients",
-)
-LIST_ROLES = (*ENTITY_ROLES[:2], "attributed_to", *ENTITY_ROLES[2:], "retaliation_for")
+_SCORED = tuple(r for r in KIND_ROLES if r.field)
+ENTITY_ROLES = tuple(r.field for r in _SCORED if r.kind in ("entity", "claim"))
+"""Roles whose gold values are lists of entities, scored by label."""
+LIST_ROLES = tuple(r.field for r in _SCORED if r.kind in (*ENTITY_VALUED, "event"))
+"""Roles scored as sets (entities, and the events an event answered)."""
 ROLES = (
-    "attackers",
-    "claimed_by",
-    "attributed_to",
-    "not_claimed",
-    "targets",
-    "weapons",
-    "locations",
-    "actors",
-    "recipients",
-    "killed",
-    "wounded",
+    *(r.field for r in _SCORED if r.kind != "event"),
     "status",
     "date",
-    "retaliation_for",
+    *(r.field for r in _SCORED if r.kind == "event"),
 )
+"""Every field scored per matched event pair (kg.vocab.kinds' roles, status and date)."""
 
 
 class GoldError(InputError):

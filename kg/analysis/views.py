@@ -42,6 +42,7 @@ from kg.errors import InputError, KgError
 from kg.sparql import KnowledgeGraph
 from kg.store import FORMAT_BY_SUFFIX, OxigraphStore, check_nesting, union_into_default
 from kg.store import graph_file as store_graph_file
+from kg.vocab.kinds import ROLES, roles_of
 
 VIEWS = ("events", "actors")
 FORMATS = ("graphml", "gexf", "json")
@@ -88,9 +89,23 @@ def view_query(view: str) -> str:
         raise ViewError(f"unknown view {view!r} (choose from {', '.join(VIEWS)})")
     path = views_dir() / f"{view}.rq"
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ViewError(f"cannot read the view query {view}.rq ({exc.strerror})") from exc
+    for mark, value in role_marks().items():
+        text = text.replace(f"%%{mark}%%", value)
+    return text
+
+
+def role_marks() -> dict[str, str]:
+    """What a view's ``%%NAME%%`` marks stand for: the roles of kg.vocab.kinds in SPARQL."""
+    entity = roles_of("entity")
+    responsibility = [r for r in ROLES if r.kind in ("claim", "attribution")]
+    return {
+        "ROLE_PATH": "|".join(f"kgo:{r.term}" for r in entity),
+        "ROLE_VALUES": " ".join(f'(kgo:{r.term} "{r.name}")' for r in entity),
+        "RESPONSIBILITY_VALUES": " ".join(f'(kgo:{r.term} "{r.name}")' for r in responsibility),
+    }
 
 
 def graph_file(path: str | os.PathLike) -> Path:

@@ -22,16 +22,34 @@ from collections.abc import Iterable
 
 from kg.extract.merge import Event
 from kg.extract.records import ArticleExtraction, EntityRef
+from kg.vocab.kinds import ENTITY_VALUED, ROLES, Role, roles_of
 
-LIST_ROLES = ("attackers", "targets", "weapons", "locations", "actors", "recipients")
-ROLE_OF = {
-    "attackers": "attacker",
-    "targets": "target",
-    "weapons": "weapon",
-    "locations": "location",
-    "actors": "actor",
-    "recipients": "recipient",
-}
+ROLES_OF_COUNT = tuple(r.name for r in roles_of("count"))
+
+HEAD = (
+    "id",
+    "category",
+    "type",
+    "status",
+    "date",
+    "date_precision",
+    "date_earliest",
+    "date_latest",
+)
+"""The columns every event has before its roles (events.jsonl adds date_expressions)."""
+
+TABLE_ROLES = tuple(r for r in ROLES if r.field)
+"""The roles the tables show, in the table's order (kg.vocab.kinds)."""
+
+
+def _jsonl_order(r: Role) -> int:
+    """events.jsonl lists the entity-valued roles first, then the no-claim flag, the
+    counts and the links between events (each group in the table's order)."""
+    groups = {"entity": 0, "claim": 0, "attribution": 0, "noclaim": 1, "count": 2, "event": 3}
+    return groups[r.kind]
+
+
+JSONL_ROLES = tuple(sorted(TABLE_ROLES, key=_jsonl_order))
 
 
 def entity_json(ref: EntityRef) -> dict:
@@ -40,11 +58,6 @@ def entity_json(ref: EntityRef) -> dict:
 
 def event_row(ev: Event) -> dict:
     """One event as the events.jsonl object (keys in contract order)."""
-    claims = sorted({r.party for r in ev.responsibility if r.kind == "claim" and r.party})
-    attributed: dict[EntityRef, set[EntityRef]] = {}
-    for r in ev.responsibility:
-        if r.kind == "attribution" and r.party is not None:
-            attributed.setdefault(r.party, set()).update(r.by)
     row: dict = {
         "id": ev.iri,
         "category": ev.category,
@@ -56,29 +69,19 @@ def event_row(ev: Event) -> dict:
         "date_latest": ev.date.latest if ev.date else None,
         "date_expressions": [ev.date.expression] if ev.date and ev.date.expression else [],
     }
-    for key in ("attackers",):
-        row[key] = [entity_json(e) for e in ev.fillers(ROLE_OF[key])]
-    row["claimed_by"] = [entity_json(e) for e in claims]
-    row["attributed_to"] = [
-        {**entity_json(p), "by": [entity_json(b) for b in sorted(by)]}
-        for p, by in sorted(attributed.items())
-    ]
-    for key in ("targets", "weapons", "locations", "actors", "recipients"):
-        row[key] = [entity_json(e) for e in ev.fillers(ROLE_OF[key])]
-    row["not_claimed"] = any(r.kind == "noclaim" for r in ev.responsibility)
-    row["killed"] = ev.killed
-    row["wounded"] = ev.wounded
-    row["casualty_reports"] = [
-        {
-            "killed": c.killed,
-            "wounded": c.wounded,
-            "article": c.evidence.article,
-            "start": c.evidence.start,
-            "end": c.evidence.end,
-        }
-        for c in ev.casualties
-    ]
-    row["retaliation_for"] = list(ev.retaliation_for)
+    for r in JSONL_ROLES:
+        row[r.field] = _role_value(ev, r)
+        if r.kind == "count" and r.name == ROLES_OF_COUNT[-1]:
+            row["casualty_reports"] = [
+                {
+                    "killed": c.killed,
+                    "wounded": c.wounded,
+                    "article": c.evidence.article,
+                    "start": c.evidence.start,
+                    "end": c.evidence.end,
+                }
+                for c in ev.casualties
+            ]
     row["sources"] = [
         {
             "article": s.article,
@@ -92,6 +95,31 @@ def event_row(ev: Event) -> dict:
     return row
 
 
+def _role_value(ev: Event, r: Role):
+    """What events.jsonl says of one role of an event."""
+    if r.kind == "entity":
+        return [entity_json(e) for e in ev.fillers(r.name)]
+    if r.kind == "claim":
+        parties = {s.party for s in ev.responsibility if s.kind == r.kind and s.party}
+        return [entity_json(e) for e in sorted(parties)]
+    if r.kind == "attribution":
+        blamed: dict[EntityRef, set[EntityRef]] = {}
+        for s in ev.responsibility:
+            if s.kind == r.kind and s.party is not None:
+                blamed.setdefault(s.party, set()).update(s.by)
+        return [
+            {**entity_json(p), "by": [entity_json(b) for b in sorted(by)]}
+            for p, by in sorted(blamed.items())
+        ]
+    if r.kind == "noclaim":
+        return any(s.kind == r.kind for s in ev.responsibility)
+    if r.kind == "count":
+        return getattr(ev, r.name)
+    if r.kind == "event":
+        return list(ev.retaliation_for)
+    raise ValueError(f"no table value for a role of kind {r.kind!r}")
+
+
 def events_jsonl(events: Iterable[Event]) -> bytes:
     rows = [event_row(e) for e in sorted(events, key=_event_order)]
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in rows).encode(
@@ -103,31 +131,18 @@ def _event_order(ev: Event) -> tuple:
     return (ev.date.earliest or "9999" if ev.date else "9999", ev.iri)
 
 
-CSV_COLUMNS = [
-    "id",
-    "category",
-    "type",
-    "status",
-    "date",
-    "date_precision",
-    "date_earliest",
-    "date_latest",
-    "attackers",
-    "claimed_by",
-    "attributed_to",
-    "attributed_by",
-    "not_claimed",
-    "targets",
-    "weapons",
-    "locations",
-    "actors",
-    "recipients",
-    "killed",
-    "wounded",
-    "retaliation_for",
-    "articles",
-    "sentences",
-]
+def _csv_columns() -> list[str]:
+    """The head, each role's column in the table's order (an attribution also says who
+    blames: attributed_by), then the evidence."""
+    columns = list(HEAD)
+    for r in TABLE_ROLES:
+        columns.append(r.field)
+        if r.kind == "attribution":
+            columns.append("attributed_by")
+    return [*columns, "articles", "sentences"]
+
+
+CSV_COLUMNS = _csv_columns()
 
 
 CSV_CELL_MAX = 32_000
@@ -205,41 +220,22 @@ def _csv_row(r: dict) -> dict:
 
 
 def _flat_row(r: dict) -> dict:
-    return {
-        **{
-            k: r[k] if r[k] is None else csv_text(r[k])
-            for k in (
-                "id",
-                "category",
-                "type",
-                "status",
-                "date",
-                "date_precision",
-                "date_earliest",
-                "date_latest",
-            )
-        },
-        "killed": r["killed"],
-        "wounded": r["wounded"],
-        "not_claimed": str(r["not_claimed"]).lower(),
-        **{
-            k: _labels(r[k])
-            for k in (
-                "attackers",
-                "claimed_by",
-                "targets",
-                "weapons",
-                "locations",
-                "actors",
-                "recipients",
-            )
-        },
-        "attributed_to": _labels(r["attributed_to"]),
-        "attributed_by": " | ".join(_labels(a["by"]) for a in r["attributed_to"]),
-        "retaliation_for": _joined(r["retaliation_for"]),
-        "articles": _joined(sorted({s["article"] for s in r["sources"]})),
-        "sentences": _joined(s["sentence"] for s in r["sources"]),
-    }
+    row = {k: r[k] if r[k] is None else csv_text(r[k]) for k in HEAD}
+    for role in TABLE_ROLES:
+        value = r[role.field]
+        if role.kind in ENTITY_VALUED:
+            row[role.field] = _labels(value)
+        elif role.kind == "noclaim":
+            row[role.field] = str(value).lower()
+        elif role.kind == "count":
+            row[role.field] = value
+        else:
+            row[role.field] = _joined(value)
+        if role.kind == "attribution":
+            row["attributed_by"] = " | ".join(_labels(a["by"]) for a in value)
+    row["articles"] = _joined(sorted({s["article"] for s in r["sources"]}))
+    row["sentences"] = _joined(s["sentence"] for s in r["sources"])
+    return row
 
 
 def entities_jsonl(extractions: Iterable[ArticleExtraction], events: Iterable[Event]) -> bytes:

@@ -19,25 +19,15 @@ from rdflib.namespace import DCTERMS, PROV
 from kg.extract.merge import Event
 from kg.extract.records import ArticleExtraction, DateInfo, EntityRef, Evidence, Mention
 from kg.onto.vocab import KGO, KGR, ONTOLOGY_GRAPH  # noqa: F401  (generated; ONTOLOGY_GRAPH re-exported)
+from kg.vocab.kinds import PRECISIONS, RESPONSIBILITY_KINDS, ROLES, STATUSES, roles_of
 
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
 
-ROLE_PROPERTY = {
-    "attacker": KGO.attacker,
-    "target": KGO.target,
-    "weapon": KGO.weapon,
-    "location": KGO.location,
-    "actor": KGO.actor,
-    "recipient": KGO.recipient,
-    "destination": KGO.destination,
-}
-STATUS = {"done": KGO.Done, "planned": KGO.Planned, "disrupted": KGO.Disrupted}
-PRECISION = {
-    "day": KGO.DayPrecision,
-    "month": KGO.MonthPrecision,
-    "year": KGO.YearPrecision,
-    "week": KGO.WeekPrecision,
-}
+# the role properties, responsibility classes, statuses and precisions of kg.vocab.kinds
+ROLE_PROPERTY = {r.name: KGO[r.term] for r in roles_of("entity")}
+RESP_CLASS = {r.kind: KGO[r.term] for r in ROLES if r.kind in RESPONSIBILITY_KINDS}
+STATUS = {s: KGO[s.capitalize()] for s in STATUSES}
+PRECISION = {p: KGO[f"{p.capitalize()}Precision"] for p in PRECISIONS}
 DATE_TYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 RESP_CLASS = {"claim": KGO.Claim, "attribution": KGO.Attribution, "noclaim": KGO.NoClaim}
 

@@ -36,17 +36,11 @@ from typing import Any
 import networkx as nx
 
 from kg.export.dumps import write_atomic
+from kg.vocab.kinds import EVENT_KINDS, ROLES
 
 # Colours by class (nodes) and by role (edges); shared by the page and the PNG.
 CLASS_COLOURS = {
-    "RocketAttack": "#d62728",
-    "IEDAttack": "#8c1c13",
-    "DroneAttack": "#e377c2",
-    "AirStrike": "#ff7f0e",
-    "Attack": "#b5545c",
-    "Withdrawal": "#1f77b4",
-    "BaseHandover": "#17becf",
-    "Redeployment": "#6baed6",
+    **{k.type: k.colour for k in EVENT_KINDS},
     "OtherEvent": "#7f7f7f",
     "State": "#6a3d9a",
     "ArmedGroup": "#e6550d",
@@ -58,18 +52,7 @@ CLASS_COLOURS = {
     "Place": "#bcbd22",
     "Weapon": "#404040",
 }
-ROLE_COLOURS = {
-    "attacker": "#d62728",
-    "target": "#ff7f0e",
-    "weapon": "#7f7f7f",
-    "location": "#2ca02c",
-    "destination": "#98df8a",
-    "actor": "#1f77b4",
-    "recipient": "#17becf",
-    "claimed_by": "#9467bd",
-    "attributed_to": "#e377c2",
-    "in_retaliation_for": "#000000",
-}
+ROLE_COLOURS = {r.name: r.colour for r in ROLES if r.colour}
 FONT = "DejaVu Sans"  # ships with matplotlib, has Arabic presentation forms
 ARABIC_FONTS = (
     '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Scheherazade New", "Geeza Pro", '
