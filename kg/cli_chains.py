@@ -33,8 +33,8 @@ def export(
     graph: GraphOpt = Path("out"),
 ) -> None:
     """Write a networkx view of the graph as GraphML, GEXF or node-link JSON."""
-    from kg.errors import KgError
     from kg.analysis.views import to_networkx, write_graph
+    from kg.errors import KgError
 
     try:
         g = to_networkx(graph, view=view)
@@ -150,8 +150,8 @@ def viz(
     graph: GraphOpt = Path("out"),
 ) -> None:
     """Draw the events view: a self-contained interactive HTML page and a timeline PNG."""
-    from kg.errors import KgError
     from kg.analysis.viz import write_html, write_timeline
+    from kg.errors import KgError
 
     folder = graph if graph.is_dir() else graph.parent
     if html is None and timeline is None:

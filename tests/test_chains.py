@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
 
-from kg.analysis.chains import ChainError, chains_to_json, find_chains, find_paths, load_events_view, resolve
+from kg.analysis.chains import (
+    ChainError,
+    chains_to_json,
+    find_chains,
+    find_paths,
+    load_events_view,
+    resolve,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 KGO = Namespace("https://w3id.org/kg-iraq/ontology#")
