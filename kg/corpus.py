@@ -9,8 +9,10 @@ refers to; it is never modified afterwards.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
+import functools
 import hashlib
 import html
 import os
@@ -82,7 +84,24 @@ class Article:
     """Character spans of boilerplate that extraction ignores."""
 
     def in_boilerplate(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.skip_spans)
+        starts = self._skip_starts
+        if starts is None:
+            return any(s <= start and end <= e for s, e in self.skip_spans)
+        # sorted, disjoint spans: only the last one starting at or before ``start`` can
+        # hold the range (a binary search: a test against every span made extraction
+        # quadratic in an article with many boilerplate lines)
+        k = bisect.bisect_right(starts, start)
+        return k > 0 and end <= self.skip_spans[k - 1][1]
+
+    @functools.cached_property
+    def _skip_starts(self) -> list[int] | None:
+        """Starts of the skip spans if they are sorted and disjoint (as read), else None."""
+        spans = self.skip_spans
+        if all(s < e for s, e in spans) and all(
+            a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)
+        ):
+            return [s for s, _ in spans]
+        return None
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from spacy.language import Language
 
 from kg.corpus import Article
+from kg.extract import budget
 from kg.extract.events import ArticleContext, extract_events
 from kg.extract.mentions import extract_mentions
-from kg.extract.records import ArticleExtraction, EntityRef
+from kg.extract.records import ArticleExtraction, EntityRef, EventRecord, Evidence, Mention
 from kg.nlp.tokens import doc_tokens
 from kg.onto.gazetteer import Gazetteer
 from kg.text.dates import find_dateline, find_dates
@@ -41,31 +45,82 @@ def _demonym_index(gaz: Gazetteer) -> dict[str, EntityRef]:
     return out
 
 
-def extract_article(nlp: Language, gaz: Gazetteer, article: Article) -> ArticleExtraction:
-    """Mentions and events of one article (the publication date falls back to a dateline)."""
+PART_CHARS = 100_000
+"""Longest text extracted in one piece: a longer article (real news is under 50,000
+characters) is read in parts of whole paragraphs (see :func:`text_parts`)."""
+_SENTENCE_END = re.compile(r"[.!?؟][\"”’»)\]]*\s")
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where a part that starts at ``start`` ends: at most ``limit``, and after a blank
+    line, a line break, a sentence end, or a space in the second half if there is one."""
+    low = start + (limit - start) // 2
+    for sep in ("\n\n", "\n"):
+        k = text.rfind(sep, low, limit)
+        if k != -1:
+            return k + len(sep)
+    last = None
+    for m in _SENTENCE_END.finditer(text, low, limit):
+        last = m
+    if last is not None:
+        return last.end()
+    for k in range(limit - 1, low - 1, -1):
+        if text[k].isspace():
+            return k + 1
+    return limit
+
+
+def text_parts(text: str, size: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the parts of ``text`` that are extracted one by one: one part
+    when the text has at most ``size`` characters (default :data:`PART_CHARS`), else
+    parts of at most ``size`` characters that end at a paragraph, a line, a sentence or
+    a space where possible.
+
+    The parts cover the text exactly; offsets found in a part are shifted back to the
+    text, so they still slice it. A sentence or a line never spans two parts (a part
+    ends after a line break or a sentence end unless there is none in its second
+    half). What a rule relates across sentences (a continuation, a reply, the same
+    withdrawal described again) is not related across parts.
+    """
+    size = PART_CHARS if size is None else size
+    parts = []
+    start = 0
+    while len(text) - start > size:
+        end = _cut(text, start, start + size)
+        parts.append((start, end))
+        start = end
+    parts.append((start, len(text)))
+    return parts
+
+
+def extract_article(
+    nlp: Language, gaz: Gazetteer, article: Article, *, deadline: float | None = None
+) -> ArticleExtraction:
+    """Mentions and events of one article (the publication date falls back to a dateline).
+
+    An article longer than :data:`PART_CHARS` is extracted in parts (:func:`text_parts`):
+    time and memory grow linearly with its length. ``deadline`` (a ``time.monotonic()``
+    value): raise :class:`~kg.extract.budget.ArticleTimeout` when it passes (checked
+    between parts, pipeline steps and sentences).
+    """
     published = article.published or find_dateline(article.text)
-    doc = nlp(article.text)
-    mentions = [
-        m
-        for m in extract_mentions(doc, gaz, article.file_name, article.article_id)
-        if not article.in_boilerplate(m.start, m.end)
-    ]
-    ctx = ArticleContext(
-        article=article.file_name,
-        article_id=article.article_id,
-        text=article.text,
-        published=published,
-        mentions=tuple(mentions),
-        numbers=tuple(find_numbers(article.text)),
-        dates=tuple(find_dates(article.text, published)),
-        gazetteer=gaz,
-        demonyms=demonym_index(gaz),
-    )
-    events = [
-        e
-        for e in extract_events(ctx, doc)
-        if not article.in_boilerplate(e.sources[0].start, e.sources[0].end)
-    ]
+    mentions: list[Mention] = []
+    events: list[EventRecord] = []
+    sentences = 0
+    made = 0  # events made in the parts before (boilerplate ones included): the ids' base
+    for start, end in text_parts(article.text):
+        budget.check(deadline)
+        text = article.text if (start, end) == (0, len(article.text)) else article.text[start:end]
+        part_mentions, part_events, count, n_sent = _extract_part(
+            nlp, gaz, article, text, start, published, deadline
+        )
+        if start or made:
+            part_mentions = [_shift_mention(m, start) for m in part_mentions]
+            part_events = [_shift_event(e, start, made, article.article_id) for e in part_events]
+        mentions += part_mentions
+        events += part_events
+        sentences += n_sent
+        made += count
     first_line = next((ln.strip() for ln in article.text.splitlines() if ln.strip()), "")
     return ArticleExtraction(
         article=article.file_name,
@@ -76,5 +131,82 @@ def extract_article(nlp: Language, gaz: Gazetteer, article: Article) -> ArticleE
         title=first_line[:300],
         mentions=tuple(mentions),
         events=tuple(events),
-        sentence_count=len(doc_tokens(doc).sents),
+        sentence_count=sentences,
+    )
+
+
+def _extract_part(
+    nlp: Language,
+    gaz: Gazetteer,
+    article: Article,
+    text: str,
+    offset: int,
+    published,
+    deadline: float | None,
+) -> tuple[list[Mention], list[EventRecord], int, int]:
+    """Mentions and events of the part ``text`` that starts at ``offset`` (their offsets
+    in ``text``; boilerplate left out), the number of events made, the sentences."""
+    if deadline is None:
+        doc = nlp(text)
+    else:  # the pipeline's steps one by one, with the deadline checked between them
+        doc = nlp.make_doc(text)
+        for _name, proc in nlp.pipeline:
+            budget.check(deadline)
+            doc = proc(doc)
+    budget.check(deadline)
+    mentions = [
+        m
+        for m in extract_mentions(doc, gaz, article.file_name, article.article_id)
+        if not article.in_boilerplate(m.start + offset, m.end + offset)
+    ]
+    budget.check(deadline)
+    ctx = ArticleContext(
+        article=article.file_name,
+        article_id=article.article_id,
+        text=text,
+        published=published,
+        mentions=tuple(mentions),
+        numbers=tuple(find_numbers(text)),
+        dates=tuple(find_dates(text, published)),
+        gazetteer=gaz,
+        demonyms=demonym_index(gaz),
+    )
+    made = extract_events(ctx, doc, deadline=deadline)
+    events = [
+        e
+        for e in made
+        if not article.in_boilerplate(e.sources[0].start + offset, e.sources[0].end + offset)
+    ]
+    return mentions, events, len(made), len(doc_tokens(doc).sents)
+
+
+def _shift_evidence(ev: Evidence, offset: int) -> Evidence:
+    return replace(ev, start=ev.start + offset, end=ev.end + offset)
+
+
+def _shift_mention(m: Mention, offset: int) -> Mention:
+    return replace(m, start=m.start + offset, end=m.end + offset)
+
+
+def _renumber(local_id: str, base: int, article_id: str) -> str:
+    head, _, n = local_id.rpartition("#")
+    return f"{head}#{int(n) + base}" if head == article_id and n.isdigit() else local_id
+
+
+def _shift_event(e: EventRecord, offset: int, base: int, article_id: str) -> EventRecord:
+    """An event of a part as an event of the article: offsets shifted by ``offset``,
+    its id and the ids it refers to numbered after the ``base`` events made before."""
+    return replace(
+        e,
+        local_id=_renumber(e.local_id, base, article_id),
+        roles=tuple(replace(r, evidence=_shift_evidence(r.evidence, offset)) for r in e.roles),
+        responsibility=tuple(
+            replace(r, evidence=_shift_evidence(r.evidence, offset)) for r in e.responsibility
+        ),
+        casualties=tuple(
+            replace(c, evidence=_shift_evidence(c.evidence, offset)) for c in e.casualties
+        ),
+        sources=tuple(_shift_evidence(ev, offset) for ev in e.sources),
+        retaliation_for=tuple(_renumber(x, base, article_id) for x in e.retaliation_for),
+        same_as=tuple(_renumber(x, base, article_id) for x in e.same_as),
     )

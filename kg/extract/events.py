@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
+from kg.extract import budget
 from kg.extract import lexicon as lx
 from kg.extract.records import (
     CasualtyReport,
@@ -129,6 +130,16 @@ class ArticleContext:
     dates: tuple[DateSpan, ...]
     gazetteer: Gazetteer
     demonyms: dict[str, EntityRef]
+
+    @functools.cached_property
+    def mention_at(self) -> dict[int, Mention]:
+        """Character offset → the first mention (in their order) that covers it: one
+        lookup instead of a pass over every mention of the article."""
+        at: dict[int, Mention] = {}
+        for m in self.mentions:
+            for char in range(m.start, m.end):
+                at.setdefault(char, m)
+        return at
 
     @functools.cached_property
     def mention_starts(self) -> list[int] | None:
@@ -525,14 +536,21 @@ def most_specific(gaz: Gazetteer, located: list[tuple[EntityRef, int]]) -> list[
     def contains(outer: EntityRef, inner: EntityRef) -> bool:
         return gaz.contains(outer.iri, inner.iri)
 
+    # the places named up to 30 characters before each one, found by a binary search in
+    # their positions (testing every pair was quadratic in a clause naming many places)
+    by_pos = sorted(range(len(located)), key=lambda k: located[k][1])
+    positions = [located[k][1] for k in by_pos]
     out = []
+    seen: set[EntityRef] = set()
     for loc, pos in located:
+        lo = bisect.bisect_left(positions, pos - 30)
+        hi = bisect.bisect_right(positions, pos)
         situating = any(
-            other != loc and contains(loc, other) and 0 <= pos - opos <= 30
-            for other, opos in located
+            located[k][0] != loc and contains(loc, located[k][0]) for k in by_pos[lo:hi]
         )
-        if not situating and loc not in out:
+        if not situating and loc not in seen:
             out.append(loc)
+            seen.add(loc)
     return out
 
 
@@ -746,7 +764,7 @@ def _is_adj(n: str) -> bool:
 
 def _owner(ctx: ArticleContext, char: int) -> bool:
     """The mention at character ``char`` names a force, state, coalition or group."""
-    m = next((m for m in ctx.mentions if m.start <= char < m.end), None)
+    m = ctx.mention_at.get(char)  # the first mention (in their order) covering char
     return m is not None and m.entity.cls in ("Coalition", "MilitaryForce", "State", "ArmedGroup")
 
 
@@ -1065,13 +1083,20 @@ class _State:
         return len(self.events) - 1
 
 
-def extract_events(ctx: ArticleContext, doc: Doc) -> list[EventRecord]:
-    """Events of one article, in text order, with sentence-level evidence."""
+def extract_events(
+    ctx: ArticleContext, doc: Doc, *, deadline: float | None = None
+) -> list[EventRecord]:
+    """Events of one article, in text order, with sentence-level evidence.
+
+    ``deadline`` (a ``time.monotonic()`` value): raise
+    :class:`~kg.extract.budget.ArticleTimeout` once it has passed (checked per sentence).
+    """
     tk = doc_tokens(doc)
     st = _State(events=[])
     last_attack_sentence: list[int] = []
     last_attack_at = -2
     for n_sent, sent in enumerate(tk.sents):
+        budget.check(deadline)
         ev_base = Evidence(
             ctx.article, ctx.article_id, sent.start_char, sent.end_char, sent.text, ""
         )

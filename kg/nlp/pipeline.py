@@ -18,12 +18,13 @@ import time):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 import numpy
 import spacy
-from spacy.attrs import IDX, LENGTH, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, LENGTH, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -34,7 +35,10 @@ from kg.onto.gazetteer import Gazetteer, load_gazetteer
 from kg.text.normalize import clitic_variants, enclitic_variants, fold, strip_definite
 
 # Sentence ends: . ! ? ؟ (optionally followed by closing quotes/brackets), or a line break.
-_SENT_END = re.compile(r"""([.!?؟]+["”’»)\]]*)(?=[\s,،]|$)|\n+""")
+# The lookbehind lets an end start only where a run of end marks starts: a run not
+# followed by space can end no sentence from any of its positions, and trying each one
+# made "." × 20,000 + "x" take 11 s (the matches are the same).
+_SENT_END = re.compile(r"""(?<![.!?؟])([.!?؟]+["”’»)\]]*)(?=[\s,،]|$)|\n+""")
 _QUOTES = r"""["“”«»„‟'‘’]"""
 
 
@@ -48,10 +52,32 @@ def segment_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _SENT_END.finditer(text):
         end = m.end() if m.group(1) else m.start()
-        _add_span(text, start, end, spans)
+        _add_long_span(text, start, end, spans)
         start = m.end()
-    _add_span(text, start, len(text), spans)
+    _add_long_span(text, start, len(text), spans)
     return spans
+
+
+MAX_SENTENCE_CHARS = 10_000
+"""A longer stretch without a sentence end or a line break is cut (at a space) into
+sentences of at most this many characters: the rules relate the words of a sentence
+pairwise, so their time grows with the square of a sentence's length."""
+
+
+def _add_long_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = next(
+            (
+                k + 1
+                for k in range(limit - 1, limit - MAX_SENTENCE_CHARS // 2, -1)
+                if text[k].isspace()
+            ),
+            limit,
+        )
+        _add_span(text, start, cut, spans)
+        start = cut
+    _add_span(text, start, end, spans)
 
 
 def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
@@ -64,14 +90,169 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
 
 
 def _customise_tokenizer(nlp: Language) -> None:
-    """Split glued punctuation and tatweel-joined proclitics (بـ"قوات → بـ " قوات)."""
+    """Split glued punctuation and tatweel-joined proclitics (بـ"قوات → بـ " قوات).
+
+    The tokenizer is also made linear in the length of a text (see
+    :class:`BoundedTokenizer` and :func:`tail_suffix_search`); the tokens of ordinary
+    text are the ones spaCy gives.
+    """
     prefixes = [r"[وفبلك]ـ+", _QUOTES, r"[(\[]"] + list(nlp.Defaults.prefixes or [])
     suffixes = [r"[.,،؛:!؟?]+", _QUOTES, r"[)\]]"] + list(nlp.Defaults.suffixes or [])
     infixes = [r"(?<=[\u0600-\u06FF])[\"“”«»](?=[\u0600-\u06FF])", r"(?<=\w)[/](?=\w)"]
     infixes += list(nlp.Defaults.infixes or [])
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.tokenizer.suffix_search = tail_suffix_search(suffixes)
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
+
+
+# --- a tokenizer linear in the length of the text ---------------------------------------
+#
+# spaCy splits a whitespace-free run one affix at a time, and each step searches the
+# whole rest of the run for a suffix (a regex ending in "$" is tried at every position)
+# and copies it: a run of 40,000 "&", "*", "«" or emoji took 79 s. Two changes make it
+# linear without changing the tokens of ordinary text:
+#
+# - the suffix search looks at the last SUFFIX_WINDOW characters only, falling back to
+#   the whole string in the one case where a longer suffix could exist (below);
+# - a run longer than MAX_RUN characters is tokenized in pieces of MAX_RUN characters,
+#   so the copies spaCy makes at each step are bounded too.
+
+SUFFIX_WINDOW = 16
+"""Characters at the end of a string in which the suffix rules are searched first (more
+than the widest bounded suffix rule, a unit after a number: 5)."""
+MAX_RUN = 1000
+"""Longest whitespace-free run tokenized in one piece (a URL is shorter; "&" × 40,000 is not)."""
+
+try:  # the regex parser of the standard library (named sre_parse before Python 3.11)
+    from re import _parser as _re_parser
+except ImportError:  # pragma: no cover
+    import sre_parse as _re_parser  # type: ignore[no-redef]
+
+
+def _single_char(node) -> bool:
+    op = node[0]
+    return op in (_re_parser.LITERAL, _re_parser.IN, _re_parser.ANY)
+
+
+def _tail_safe(pattern: str, window: int) -> bool:
+    """Whether every match of ``pattern + "$"`` starting before the last ``window``
+    characters implies one starting exactly there.
+
+    True for a pattern at most ``window - 1`` characters wide (its matches all start
+    inside the window), and for a run of one character class ("[.,،]+", "\\.\\.+":
+    if it matches from before the window, it matches from the window's first
+    character). Anything else (a lookbehind on an unbounded pattern, two classes) is
+    not known to be safe.
+    """
+    parsed = _re_parser.parse(pattern)
+    if parsed.getwidth()[1] < window:
+        return True
+    items = list(parsed)
+    atoms = []
+    for op, arg in items:
+        if op in (_re_parser.MAX_REPEAT, _re_parser.MIN_REPEAT):
+            lo, _hi, sub = arg
+            if len(sub) != 1 or not _single_char(sub[0]):
+                return False
+            atoms.append(repr(sub[0]))
+        elif _single_char((op, arg)):
+            atoms.append(repr((op, arg)))
+        else:
+            return False
+    return len(set(atoms)) == 1 and parsed.getwidth()[0] <= window
+
+
+def tail_suffix_search(suffixes: list[str], window: int = SUFFIX_WINDOW):
+    """``compile_suffix_regex(suffixes).search``, searching the last ``window``
+    characters first.
+
+    spaCy only uses where the match starts (a suffix always ends the string), and
+    ``re.search`` returns the leftmost match. A match found in the window that starts
+    after the window's first character is the leftmost one when every suffix rule is
+    :func:`_tail_safe`: a match starting further left would imply one at the window's
+    first character. When the window's first character starts a match, the whole
+    string is searched (a long run of dots is one suffix, found in one search). If a
+    rule is not known to be safe, the plain search is returned.
+    """
+    search = compile_suffix_regex(suffixes).search
+    if not all(_tail_safe(p, window) for p in suffixes):
+        return search
+
+    def tail_search(string: str):
+        pos = len(string) - window
+        if pos <= 0:
+            return search(string)
+        m = search(string, pos)  # lookbehinds still see the characters before pos
+        if m is not None and m.start() == pos:
+            return search(string)
+        return m
+
+    tail_search.window = window  # type: ignore[attr-defined]
+    return tail_search
+
+
+_SPACE = re.compile(r"\s")
+
+
+@functools.lru_cache(maxsize=4)
+def _long_run(max_run: int) -> re.Pattern[str]:
+    # a whitespace-free run longer than max_run (spaCy splits at str.isspace, which is
+    # what \s matches); the lookbehind makes the search try the starts of runs only
+    return re.compile(rf"(?<!\S)\S{{{max_run + 1}}}")
+
+
+def long_run_cuts(text: str, max_run: int = MAX_RUN) -> list[int]:
+    """Offsets that cut every whitespace-free run longer than ``max_run`` into pieces
+    of ``max_run`` characters (none for ordinary text)."""
+    finder = _long_run(max_run)
+    cuts: list[int] = []
+    pos = 0
+    while (m := finder.search(text, pos)) is not None:
+        space = _SPACE.search(text, m.end())
+        end = space.start() if space is not None else len(text)
+        cuts.extend(range(m.start() + max_run, end, max_run))
+        pos = end
+    return cuts
+
+
+class BoundedTokenizer:
+    """spaCy's tokenizer, with whitespace-free runs over ``max_run`` characters cut.
+
+    Text without such a run goes to spaCy's tokenizer as it is. Otherwise the text is
+    tokenized in pieces cut inside the long runs only, and the pieces' docs are
+    joined (the text, and so every offset, is unchanged). Every other attribute is the
+    wrapped tokenizer's.
+    """
+
+    def __init__(self, tokenizer, max_run: int = MAX_RUN):
+        self.tokenizer = tokenizer
+        self.max_run = max_run
+
+    def __call__(self, text: str) -> Doc:
+        cuts = long_run_cuts(text, self.max_run)
+        if not cuts:
+            return self.tokenizer(text)
+        bounds = [0, *cuts, len(text)]
+        cols = [
+            self.tokenizer(text[a:b]).to_array([ORTH, SPACY])
+            for a, b in zip(bounds, bounds[1:], strict=False)
+        ]
+        orths, spaces = numpy.concatenate([c for c in cols if len(c)]).T.tolist()
+        strings = self.tokenizer.vocab.strings
+        # (Doc.from_docs would also keep a special case's NORM; kg_norm sets every NORM)
+        return Doc(
+            self.tokenizer.vocab,
+            words=[strings[o] for o in orths],
+            spaces=[bool(x) for x in spaces],
+        )
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.tokenizer, name)
 
 
 @Language.component("kg_sentences")

@@ -319,6 +319,9 @@ _CLITICS = tuple(p for p in PROCLITICS if "ال" not in p and "لل" not in p)
 _NO_PREP = {"", "و", "ف"}  # for cores that a preposition would turn into a word
 _PREP_SENSITIVE = set(_f(["ست"]))  # لست "I am not" / "you are not"
 
+MAX_DIGITS = 100
+"""A run of more digits than this is not read as a number."""
+
 _TOKEN = re.compile(
     r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])|[0-9]+(?:\.[0-9]+)?)"
     r"|(?P<word>[^\W\d_]+)"
@@ -592,6 +595,9 @@ class _Scanner:
         ):
             return None  # F16, A10: designations, not counts
         raw = tok.text.replace(",", "")
+        if len(raw) > MAX_DIGITS:
+            # not a count; int() refuses over 4,300 digits and float() overflows to inf
+            return None
         nxt = i + 1
         if self.adjacent(nxt):
             for scale, singular, plural, _dual in _SCALES:
