@@ -78,9 +78,16 @@ class BuildResult:
 # --- extraction of one chunk, wherever it runs ---------------------------------------
 
 
-def _extract_one(nlp, gaz, article: Article) -> Outcome:
+def _extract_one(nlp, gaz, article: Article, seconds: float = 0.0) -> Outcome:
+    """The extraction of one article, or a Problem: over ``seconds`` (0: no limit; see
+    :mod:`kg.extract.budget`), or an error in the rules."""
+    from kg.extract.budget import ArticleTimeout, time_limit
+
     try:
-        return extract_article(nlp, gaz, article)
+        with time_limit(seconds) as deadline:
+            return extract_article(nlp, gaz, article, deadline=deadline)
+    except ArticleTimeout:
+        return Problem(article.file_name, f"took longer than {seconds:g} s; skipped")
     except Exception as exc:  # noqa: BLE001 - a bug on one article must not stop the corpus
         return Problem(article.file_name, f"extraction failed: {type(exc).__name__}: {exc}")
 
@@ -100,6 +107,8 @@ def extract_chunk(
     ontology_dir: str | None = None,
     expected_fingerprint: str | None = None,
     as_json: bool = False,
+    *,
+    article_seconds: float | None = None,
 ) -> list[Outcome | bytes]:
     """Extract a chunk of articles (the task a worker process or a Dask worker runs).
 
@@ -109,7 +118,12 @@ def extract_chunk(
     ``as_json``: each extraction comes back as its cache JSON (:func:`kg.cache.dumps`):
     the worker does the conversion, and bytes travel and unpickle far faster than
     records, which keeps the client (one core) from becoming the bottleneck.
+    ``article_seconds``: the time budget of each article (None: $KG_ARTICLE_SECONDS,
+    else 60 s; 0: none); an article over it is a Problem "took longer than N s; skipped".
     """
+    from kg.extract.budget import article_seconds as budget_of
+
+    seconds = budget_of(article_seconds)
     if expected_fingerprint is not None:
         mine = fingerprint(ontology_dir or default_ontology_dir())
         if mine != expected_fingerprint:
@@ -118,7 +132,7 @@ def extract_chunk(
                 f"{mine[:12]} ≠ {expected_fingerprint[:12]}): install the same kg and ontology on the workers"
             )
     gaz, nlp = _pipeline(ontology_dir)
-    outcomes = [_extract_one(nlp, gaz, a) for a in articles]
+    outcomes = [_extract_one(nlp, gaz, a, seconds) for a in articles]
     if as_json:
         return [dumps(x) if isinstance(x, ArticleExtraction) else x for x in outcomes]
     return outcomes
@@ -143,21 +157,41 @@ def _ordered(submit: Callable[[list[Article]], object], batches: Iterable[Batch]
 
 
 def _serial(
-    batches: Iterable[Batch], ontology_dir: str | None
+    batches: Iterable[Batch], ontology_dir: str | None, article_seconds: float | None = None
 ) -> Iterator[tuple[Batch, list[Outcome]]]:
+    from kg.extract.budget import article_seconds as budget_of
+
+    seconds = budget_of(article_seconds)  # a bad $KG_ARTICLE_SECONDS stops before any article
     for batch in batches:
-        yield batch, extract_chunk([a for _, a in batch], ontology_dir)
+        yield batch, extract_chunk([a for _, a in batch], ontology_dir, article_seconds=seconds)
 
 
-def _process_pool(batches: Iterable[Batch], ontology_dir: str | None, jobs: int, fp: str):
+def _process_pool(
+    batches: Iterable[Batch],
+    ontology_dir: str | None,
+    jobs: int,
+    fp: str,
+    article_seconds: float | None = None,
+):
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
+    from kg.extract.budget import article_seconds as budget_of
+    from kg.extract.budget import die_with_parent
+
+    seconds = budget_of(article_seconds)
     ctx = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited threads or state
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    # the workers end with this process, even when it is killed with SIGKILL (they are
+    # started by the thread that runs this generator, which lives as long as the pool)
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         try:
             yield from _ordered(
-                lambda chunk: pool.submit(extract_chunk, chunk, ontology_dir, fp, True),
+                lambda chunk: pool.submit(
+                    extract_chunk, chunk, ontology_dir, fp, True, article_seconds=seconds
+                ),
                 batches,
                 window=4 * jobs,
             )
@@ -168,12 +202,22 @@ def _process_pool(batches: Iterable[Batch], ontology_dir: str | None, jobs: int,
 
 
 def _dask(
-    batches: Iterable[Batch], ontology_dir: str | None, scheduler: str | None, jobs: int, fp: str
+    batches: Iterable[Batch],
+    ontology_dir: str | None,
+    scheduler: str | None,
+    jobs: int,
+    fp: str,
+    article_seconds: float | None = None,
 ):
+    """Extraction on a Dask cluster. Workers run tasks in threads, where no signal can
+    interrupt an article: its time budget is checked between steps (kg.extract.budget)."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise KgError("--engine dask needs dask and distributed: pip install 'kg[scale]'") from exc
+    from kg.extract.budget import article_seconds as budget_of
+
+    seconds = budget_of(article_seconds)
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
@@ -192,7 +236,9 @@ def _dask(
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         yield from _ordered(
-            lambda chunk: client.submit(extract_chunk, chunk, ontology_dir, fp, True, pure=False),
+            lambda chunk: client.submit(
+                extract_chunk, chunk, ontology_dir, fp, True, pure=False, article_seconds=seconds
+            ),
             batches,
             window=4 * workers,
         )
