@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import csv
 import datetime as dt
+import errno
 import functools
 import hashlib
 import html
@@ -128,6 +129,8 @@ def read_manifest(folder: Path) -> dict[str, dt.date | None]:
     """Publication dates from ``manifest.csv`` (columns file, published; more allowed)."""
     path = folder / MANIFEST
     if not path.exists():
+        if path.is_symlink():  # a manifest that cannot be read is not "no manifest"
+            raise InputError(f"{MANIFEST}: a symbolic link that leads nowhere (broken, or a loop)")
         return {}
     dates: dict[str, dt.date | None] = {}
     if not path.is_file():
@@ -311,7 +314,13 @@ def read_bytes_limited(path: Path, limit: int | None = None) -> bytes:
                 f"{name}: {_mb(st.st_size)}, over the {_mb(limit)} limit for one article "
                 f"(set {MAX_BYTES_ENV} to change it)"
             )
-        with path.open("rb") as fh:
+        # O_NONBLOCK: if the file was replaced by a named pipe since it was looked at,
+        # opening it does not block the build, and fstat tells what was opened
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            opened = os.fstat(fh.fileno()).st_mode
+            if not stat.S_ISREG(opened):
+                raise InputError(f"{name}: {_kind(opened)}")
             data = fh.read(limit + 1)
         if len(data) > limit:
             raise InputError(f"{name}: grew past the {_mb(limit)} limit while it was read")
@@ -360,6 +369,11 @@ def list_articles(folder: Path) -> list[Path]:
     Symbolic links that point outside the folder are not followed.
     """
     if not folder.exists():
+        if folder.is_symlink():
+            raise InputError(
+                f"{display_name(folder.name)}: corpus folder is a symbolic link that leads "
+                "nowhere (broken, or a loop)"
+            )
         raise InputError(
             f"{display_name(folder.name or str(folder))}: corpus folder does not exist"
         )
@@ -381,12 +395,29 @@ def list_articles(folder: Path) -> list[Path]:
     return files
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why the symbolic link ``path`` is not read, or None if it leads to a file inside
+    ``root``. Never raises: a loop (a → b → a, x → x) made ``resolve`` raise
+    RuntimeError, a traceback that stopped the build."""
     try:
-        path.resolve().relative_to(root)
-        return True
-    except (ValueError, OSError):
-        return False
+        target = path.resolve()
+    except (RuntimeError, OSError) as exc:  # RuntimeError: a loop (Python < 3.13)
+        if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+            return "symbolic link loop, not followed"
+        return f"symbolic link cannot be followed ({getattr(exc, 'strerror', None) or exc})"
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return "symbolic link out of the corpus folder, not followed"
+    try:
+        path.resolve(strict=True)
+    except (RuntimeError, OSError) as exc:
+        if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+            return "symbolic link loop, not followed"
+        if isinstance(exc, FileNotFoundError):
+            return "broken symbolic link (what it points to does not exist)"
+        return f"symbolic link cannot be followed ({exc.strerror or exc})"
+    return None
 
 
 def _undecodable_name(name: str) -> bool:
@@ -405,8 +436,9 @@ def iter_corpus(folder: Path) -> Iterator[Article | Problem]:
     root = folder.resolve()
     ids: dict[str, str] = {}
     for path in files:
-        if path.is_symlink() and not _inside(path, root):
-            yield Problem(path.name, "symbolic link out of the corpus folder, not followed")
+        problem = _link_problem(path, root) if path.is_symlink() else None
+        if problem is not None:
+            yield Problem(path.name, problem)
             continue
         if _undecodable_name(path.name):
             yield Problem(path.name, "file name is not valid UTF-8; rename the file")

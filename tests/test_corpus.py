@@ -129,3 +129,94 @@ def test_article_ids_are_ascii_and_stable():
     assert article_id_for("000_eb657ab30861df45.txt") == "000_eb657ab30861df45"
     assert article_id_for("مقال عربي.txt").startswith("article-")
     assert article_id_for("Report 2020 (final).txt") == "report-2020-final"
+
+
+# --- odd directory entries: link loops, broken links, a file swapped for a pipe ---------
+
+
+def _odd_links(c):
+    """Links that lead nowhere, each next to a good article."""
+    (c / "ok.txt").write_text(ARABIC, encoding="utf-8")
+    (c / "a.txt").symlink_to("b.txt")  # a → b → a
+    (c / "b.txt").symlink_to("a.txt")
+    (c / "x.txt").symlink_to("x.txt")  # x → x
+    (c / "p.md").symlink_to("q.md")  # a cycle of three
+    (c / "q.md").symlink_to("r.md")
+    (c / "r.md").symlink_to("p.md")
+    (c / "dangling.txt").symlink_to("nowhere.txt")
+    (c / "to-dangling.htm").symlink_to("dangling.txt")
+    (c / "dir-loop").symlink_to("dir-loop/inner")  # no suffix: an article name
+    return {
+        "a.txt": "symbolic link loop, not followed",
+        "b.txt": "symbolic link loop, not followed",
+        "x.txt": "symbolic link loop, not followed",
+        "p.md": "symbolic link loop, not followed",
+        "q.md": "symbolic link loop, not followed",
+        "r.md": "symbolic link loop, not followed",
+        "dangling.txt": "broken symbolic link (what it points to does not exist)",
+        "to-dangling.htm": "broken symbolic link (what it points to does not exist)",
+        "dir-loop": "symbolic link loop, not followed",
+    }
+
+
+def test_symlink_loops_and_broken_links_are_problems(tmp_path):
+    """A link loop made Path.resolve raise RuntimeError: a traceback that stopped the build."""
+    expected = _odd_links(tmp_path)
+    items = list(iter_corpus(tmp_path))
+    problems = {p.file_name: p.message for p in items if isinstance(p, Problem)}
+    assert problems == expected
+    assert [a.file_name for a in items if isinstance(a, Article)] == ["ok.txt"]
+
+
+def test_a_long_chain_of_links_inside_the_folder(tmp_path):
+    """45 links to one file: more than the kernel follows (ELOOP), no loop."""
+    (tmp_path / "real.txt").write_text(ARABIC, encoding="utf-8")
+    prev = "real.txt"
+    for i in range(45):
+        (tmp_path / f"l{i:02d}.txt").symlink_to(prev)
+        prev = f"l{i:02d}.txt"
+    items = {i.file_name: i for i in iter_corpus(tmp_path)}
+    assert isinstance(items["real.txt"], Article) and isinstance(items["l00.txt"], Article)
+    last = items["l44.txt"]
+    assert isinstance(last, Problem) and "symbolic link" in last.message.lower()
+
+
+def test_manifest_and_corpus_that_are_link_loops(tmp_path):
+    c = tmp_path / "c"
+    c.mkdir()
+    (c / "a.txt").write_text(ARABIC, encoding="utf-8")
+    (c / "manifest.csv").symlink_to("manifest.csv")
+    with pytest.raises(InputError, match="manifest.csv: a symbolic link that leads nowhere"):
+        list(iter_corpus(c))
+    (tmp_path / "loop").symlink_to("loop")
+    with pytest.raises(InputError, match="loop: corpus folder is a symbolic link that leads"):
+        list(iter_corpus(tmp_path / "loop"))
+
+
+def test_a_file_swapped_for_a_pipe_is_not_opened_blocking(tmp_path, monkeypatch):
+    """Between the check and the read, the file became a named pipe: opening it blocked."""
+    import os
+    import stat as stat_module
+    import threading
+
+    import kg.corpus as corpus
+
+    pipe = tmp_path / "swapped.txt"
+    os.mkfifo(pipe)
+    real_stat = corpus.Path.stat
+
+    def looks_regular(self, *args, **kwargs):
+        st = real_stat(self, *args, **kwargs)
+        if self.name == "swapped.txt":  # what stat said before the swap
+            return os.stat_result((stat_module.S_IFREG | 0o644, *st[1:6], 100, *st[7:]))
+        return st
+
+    monkeypatch.setattr(corpus.Path, "stat", looks_regular)
+    outcome = {}
+    reader = threading.Thread(target=lambda: outcome.update(p=list(iter_corpus(tmp_path))))
+    reader.daemon = True
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive(), "reading blocked on a named pipe"
+    [problem] = outcome["p"]
+    assert problem == Problem("swapped.txt", "is a named pipe, not a file")

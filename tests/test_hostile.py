@@ -497,3 +497,33 @@ def test_nothing_readable_leaves_previous_outputs(tmp_path):
             "reported to the lead: kg/builder.py writes an empty graph over the previous "
             "outputs before the CLI decides that nothing was built (exit 2)"
         )
+
+
+# --- symbolic link loops and broken links -------------------------------------------------
+
+
+def test_link_loops_are_skipped_and_the_rest_builds(tmp_path):
+    """a → b → a and x → x made Path.resolve raise RuntimeError: a traceback, exit 1, and
+    nothing built."""
+    c = tmp_path / "c"
+    c.mkdir()
+    (c / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (c / "a.txt").symlink_to("b.txt")
+    (c / "b.txt").symlink_to("a.txt")
+    (c / "x.txt").symlink_to("x.txt")
+    (c / "m.html").symlink_to("n.html")  # a cycle of three, another suffix
+    (c / "n.html").symlink_to("o.html")
+    (c / "o.html").symlink_to("m.html")
+    (c / "gone.md").symlink_to("deleted.md")
+    (c / "zz.txt").write_text(ARTICLE.replace("عين الأسد", "التاجي"), encoding="utf-8")
+    proc = kg_here("build", str(c), "--out", str(tmp_path / "out"), "-q")
+    no_traceback(proc)
+    assert proc.returncode == 1, proc.stderr
+    err = messages(proc.stderr)
+    for name in ("a.txt", "b.txt", "x.txt", "m.html", "n.html", "o.html"):
+        assert f"kg: skipped {name}: symbolic link loop, not followed" in err, err
+    assert "kg: skipped gone.md: broken symbolic link" in err
+    import json
+
+    report = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
+    assert report["articles"] == ["good.txt", "zz.txt"]
