@@ -16,6 +16,7 @@ import errno
 import functools
 import hashlib
 import html
+import itertools
 import os
 import re
 import stat
@@ -125,35 +126,65 @@ def article_id_for(file_name: str) -> str:
     return slug
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def read_manifest(folder: Path) -> dict[str, dt.date | None]:
-    """Publication dates from ``manifest.csv`` (columns file, published; more allowed)."""
+    """Publication dates from ``manifest.csv`` (columns file, published; more allowed).
+
+    Column names are matched ignoring case and surrounding spaces ("File",
+    " Published "); two columns with one such name are refused. A date is a complete
+    ``YYYY-MM-DD`` and nothing else ("2020-03-17junk", "2020-03-17T10:00", "20200317"
+    are refused), or empty for unknown. A file listed twice with different dates is
+    refused, naming both; the same row twice is fine.
+    """
     path = folder / MANIFEST
     if not path.exists():
         if path.is_symlink():  # a manifest that cannot be read is not "no manifest"
             raise InputError(f"{MANIFEST}: a symbolic link that leads nowhere (broken, or a loop)")
         return {}
     dates: dict[str, dt.date | None] = {}
+    lines: dict[str, int] = {}
     if not path.is_file():
         raise InputError(f"{MANIFEST}: is not a file")
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or "file" not in reader.fieldnames:
+            reader = csv.reader(fh)
+            header = [h.strip().lower() for h in next(reader, None) or []]
+            for col in ("file", "published"):
+                if header.count(col) > 1:
+                    raise InputError(f"{MANIFEST}: {header.count(col)} columns named {col!r}")
+            if "file" not in header:
                 raise InputError(f"{MANIFEST}: needs a 'file' column")
-            for line_no, row in enumerate(reader, start=2):
-                name = (row.get("file") or "").strip()
-                value = (row.get("published") or "").strip()
+            file_col = header.index("file")
+            date_col = header.index("published") if "published" in header else None
+            for row in reader:
+                name = row[file_col].strip() if file_col < len(row) else ""
+                value = (
+                    row[date_col].strip() if date_col is not None and date_col < len(row) else ""
+                )
                 if not name:
                     continue
-                if not value:
-                    dates[name] = None
-                    continue
-                try:
-                    dates[name] = dt.date.fromisoformat(value[:10])
-                except ValueError as exc:
+                line_no = reader.line_num
+                date = None
+                if value:
+                    try:
+                        if not _ISO_DAY.fullmatch(value):
+                            raise ValueError(value)
+                        date = dt.date.fromisoformat(value)
+                    except ValueError as exc:
+                        raise InputError(
+                            f"{MANIFEST}, line {line_no}: published date {value!r} is not YYYY-MM-DD"
+                        ) from exc
+                if name in dates and dates[name] != date:
+                    before = dates[name].isoformat() if dates[name] else "no date"
+                    now = date.isoformat() if date else "no date"
                     raise InputError(
-                        f"{MANIFEST}, line {line_no}: published date {value!r} is not YYYY-MM-DD"
-                    ) from exc
+                        f"{MANIFEST}, line {line_no}: {display_name(name)} is listed twice with "
+                        f"different dates: {before} (line {lines[name]}) and {now}"
+                    )
+                dates[name] = date
+                lines.setdefault(name, line_no)
     except UnicodeDecodeError as exc:
         raise InputError(f"{MANIFEST}: not UTF-8 ({exc.reason})") from exc
     except csv.Error as exc:
@@ -161,6 +192,36 @@ def read_manifest(folder: Path) -> dict[str, dt.date | None]:
     except OSError as exc:
         raise InputError(f"{MANIFEST}: cannot be read ({exc.strerror})") from exc
     return dates
+
+
+# A word of three or more Arabic letters in UTF-8 (each letter two bytes, D8-DB then a
+# continuation byte). Windows-1256 Arabic practically never has three such pairs in a
+# row (D8-DB are ط ظ ع غ there, and 80-BF mostly punctuation and rare letters).
+_UTF8_ARABIC_WORD = re.compile(rb"(?:[\xD8-\xDB][\x80-\xBF]){3,}")
+
+
+def _mixed_encodings(data: bytes) -> tuple[int, int] | None:
+    """(offset of the first UTF-8 Arabic word, offset of the first byte that is not UTF-8)
+    when a file holds Arabic in UTF-8 and Arabic in Windows-1256, else None.
+
+    Read whole as Windows-1256, such a file was accepted as Arabic-looking mojibake (the
+    UTF-8 half becomes "ط§ظ„..."); read as UTF-8, the other half is not UTF-8. Mixed
+    means: at least three Arabic words in UTF-8, and at least ten Arabic letters among
+    the bytes that are not UTF-8, read as Windows-1256.
+    """
+    words = _UTF8_ARABIC_WORD.finditer(data)
+    first = next(words, None)
+    if first is None or sum(1 for _ in itertools.islice(words, 2)) < 2:
+        return None
+    lenient = data.decode("utf-8", errors="surrogateescape")
+    bad = bytes(ord(c) - 0xDC00 for c in lenient if 0xDC80 <= ord(c) <= 0xDCFF)
+    if len(ARABIC_LETTER.findall(bad.decode("cp1256", errors="replace"))) < 10:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return first.start(), exc.start
+    return None
 
 
 def decode(data: bytes, file_name: str) -> tuple[str, str]:
@@ -189,6 +250,13 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), enc
     except UnicodeDecodeError as utf8_error:
+        mixed = _mixed_encodings(data)
+        if mixed is not None:
+            raise InputError(
+                f"{file_name}: mixed encodings: Arabic in UTF-8 (from offset {mixed[0]}) and "
+                f"Arabic in Windows-1256 (from offset {mixed[1]}); not guessed: convert the "
+                "whole file to UTF-8"
+            ) from utf8_error
         # Damaged UTF-8 (a flipped byte, a file cut mid-character) is not Windows-1256:
         # read as Windows-1256 it would be Arabic-looking mojibake, accepted silently.
         lenient = data.decode("utf-8", errors="replace")
@@ -258,17 +326,20 @@ def _strip_tags(text: str) -> str:
 
 
 def html_to_text(text: str) -> str:
-    """Plain text of an HTML page (or of text with HTML leftovers)."""
+    """Plain text of an HTML page (or of text with HTML leftovers).
+
+    Character references are replaced once: "&amp;lt;" is the text "&lt;" (it was
+    unescaped a second time, into "<").
+    """
     parser = _TextExtractor()
     try:
         parser.feed(text)
         parser.close()
-        raw = "".join(parser.parts)
+        out = "".join(parser.parts)  # convert_charrefs: the parser has replaced them
     except (AssertionError, ValueError):
         # html.parser raises on some malformed declarations ("<![0", "<!x"): one bad
         # page must not stop the build, so its markup is removed by pattern instead
-        raw = html.unescape(_strip_tags(text))
-    out = html.unescape(raw)
+        out = html.unescape(_strip_tags(text))
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in out.splitlines()]
     return "\n".join(line for line in lines if line)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -220,3 +221,108 @@ def test_a_file_swapped_for_a_pipe_is_not_opened_blocking(tmp_path, monkeypatch)
     assert not reader.is_alive(), "reading blocked on a named pipe"
     [problem] = outcome["p"]
     assert problem == Problem("swapped.txt", "is a named pipe, not a file")
+
+
+# --- mixed encodings, HTML entities, manifest rows -----------------------------------------
+
+OTHER = "واتهمت واشنطن كتائب حزب الله بالوقوف وراء الهجوم الذي استهدف القاعدة."
+PERSIAN = "نیروهای آمریکایی پایگاه را ترک کردند و گزارش‌ها از چند انفجار خبر دادند."
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        ARABIC.encode("utf-8") + b"\n" + OTHER.encode("cp1256"),  # UTF-8, then Windows-1256
+        (OTHER.encode("cp1256") + b"\n") * 4 + ARABIC.encode("utf-8"),  # mostly Windows-1256
+        b"\xef\xbb\xbf" + (ARABIC + "\n").encode("utf-8") * 3 + OTHER.encode("cp1256"),
+        ARABIC.encode("utf-8") + OTHER.encode("cp1256")[:40] + ARABIC.encode("utf-8"),
+        PERSIAN.encode("utf-8") + b"\n" + PERSIAN.encode("cp1256", errors="ignore"),
+    ],
+    ids=["utf8-then-1256", "1256-then-utf8", "bom", "a-snippet", "persian"],
+)
+def test_mixed_encodings_are_refused(tmp_path, payload):
+    """Half UTF-8, half Windows-1256 was read whole as Windows-1256: silent mojibake."""
+    p = tmp_path / "mixed.txt"
+    p.write_bytes(payload)
+    with pytest.raises(InputError, match="mixed.txt: mixed encodings: Arabic in UTF-8"):
+        read_article(p)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [(ARABIC + "\n" + OTHER).encode("cp1256"), PERSIAN.encode("cp1256", errors="ignore")],
+)
+def test_one_encoding_is_still_read(tmp_path, payload):
+    p = tmp_path / "one.txt"
+    p.write_bytes(payload)
+    assert read_article(p).encoding == "windows-1256"
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("&amp;lt;", "&lt;"),
+        ("&amp;amp;", "&amp;"),
+        ("&amp;#1576;", "&#1576;"),
+        ("&amp;copy", "&copy"),
+        ("&lt;b&gt;", "<b>"),
+        ("&#1576;&#x62A;", "بت"),
+        ("AT&amp;T", "AT&T"),
+    ],
+)
+@pytest.mark.parametrize("broken", [False, True], ids=["parsed", "fallback"])
+def test_html_entities_are_replaced_once(markup, text, broken):
+    """ "&amp;lt;" became "<" (unescaped twice); it is the text "&lt;"."""
+    from kg.corpus import html_to_text
+
+    page = f"<html><body><p>{ARABIC} {markup} نهاية</p>" + ("<![0" if broken else "") + "</body>"
+    assert f"{ARABIC} {text} نهاية" in html_to_text(page)
+
+
+def _manifest(tmp_path, body: str):
+    (tmp_path / "manifest.csv").write_text(body, encoding="utf-8")
+    return read_manifest(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "file,published\na.txt,2020-03-17\nb.txt,2021-01-01\na.txt,2020-03-18\n",
+        "file,published\na.txt,\na.txt,2020-03-17\n",
+        "published,file\n2020-03-17,a.txt\n2019-12-31, a.txt \n",
+    ],
+)
+def test_conflicting_rows_are_refused(tmp_path, body):
+    with pytest.raises(InputError, match=r"a\.txt is listed twice with different dates") as err:
+        _manifest(tmp_path, body)
+    dates = re.findall(r"\d{4}-\d{2}-\d{2}|no date", str(err.value))
+    assert len(dates) == 2 and dates[0] != dates[1]
+
+
+def test_identical_rows_are_fine(tmp_path):
+    assert _manifest(tmp_path, "file,published\na.txt,2020-03-17\na.txt,2020-03-17\n") == {
+        "a.txt": dt.date(2020, 3, 17)
+    }
+
+
+@pytest.mark.parametrize(
+    "header", ["File,Published", "FILE,PUBLISHED", " file , published ", "Published,File"]
+)
+def test_column_names_ignore_case_and_spaces(tmp_path, header):
+    cols = [h.strip().lower() for h in header.split(",")]
+    row = ",".join({"file": "a.txt", "published": "2020-03-17"}[c] for c in cols)
+    assert _manifest(tmp_path, f"{header}\n{row}\n") == {"a.txt": dt.date(2020, 3, 17)}
+
+
+def test_two_columns_with_one_name_are_refused(tmp_path):
+    with pytest.raises(InputError, match="2 columns named 'published'"):
+        _manifest(tmp_path, "file,published,Published\na.txt,2020-03-17,2020-03-18\n")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2020-03-17junk", "2020-03-17T10:00", "20200317", "2020-W12-2", "２０２０-03-17", "2020-3-17"],
+)
+def test_only_a_whole_iso_day_is_a_date(tmp_path, value):
+    with pytest.raises(InputError, match=f"line 2: published date '{value}' is not YYYY-MM-DD"):
+        _manifest(tmp_path, f"file,published\na.txt,{value}\n")

@@ -436,6 +436,21 @@ def test_corpus_is_a_file(tmp_path):
             lambda p: p.write_bytes(b"file,published\n\xff\xfe,2020-03-17\n"),
             "manifest.csv: not UTF-8",
         ),
+        (
+            lambda p: p.write_bytes(b"file,published\na.txt,2020-03-17junk\n"),
+            "line 2: published date '2020-03-17junk' is not YYYY-MM-DD",
+        ),
+        (
+            lambda p: p.write_text(
+                "file,published\na.txt,2020-03-17\nb.txt,\na.txt,2021-08-08\n", encoding="utf-8"
+            ),
+            "manifest.csv, line 4: a.txt is listed twice with different dates: 2020-03-17 "
+            "(line 2) and 2021-08-08",
+        ),
+        (
+            lambda p: p.write_text("File,file\na.txt,a.txt\n", encoding="utf-8"),
+            "manifest.csv: 2 columns named 'file'",
+        ),
     ],
 )
 def test_bad_manifest_is_one_fatal_line(tmp_path, make, reason):
@@ -527,3 +542,31 @@ def test_link_loops_are_skipped_and_the_rest_builds(tmp_path):
 
     report = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
     assert report["articles"] == ["good.txt", "zz.txt"]
+
+
+# --- mixed encodings and manifest headers ----------------------------------------------------
+
+
+def test_mixed_encodings_are_skipped_and_the_rest_builds(tmp_path):
+    """Half UTF-8, half Windows-1256 was built as Windows-1256 mojibake without a word."""
+    c = tmp_path / "c"
+    c.mkdir()
+    (c / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    lines = ARTICLE.splitlines(keepends=True)
+    (c / "mixed.txt").write_bytes(lines[0].encode("utf-8") + "".join(lines[1:]).encode("cp1256"))
+    (c / "mixed2.txt").write_bytes(lines[1].encode("cp1256") * 3 + ARTICLE.encode("utf-8"))
+    (c / "manifest.csv").write_text(
+        "File, Published\ngood.txt,2020-03-17\ngood.txt,2020-03-17\n", encoding="utf-8"
+    )
+    proc = kg_here("build", str(c), "--out", str(tmp_path / "out"), "-q")
+    no_traceback(proc)
+    assert proc.returncode == 1, proc.stderr
+    err = messages(proc.stderr)
+    for name in ("mixed.txt", "mixed2.txt"):
+        assert f"kg: skipped {name}: mixed encodings: Arabic in UTF-8" in err, err
+    import json
+
+    report = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
+    assert report["articles"] == ["good.txt"]
+    nq = (tmp_path / "out" / "graph.nq").read_text(encoding="utf-8")
+    assert '"2020-03-17"' in nq  # the manifest's date, read through "File, Published"
