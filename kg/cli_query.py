@@ -126,14 +126,15 @@ def query_command(
 ) -> None:
     """Run a SPARQL query (a named competency question, a .rq file, or inline text) over the built graph."""
     from kg.errors import KgError
-    from kg.sparql import GRAPH_FORMATS, bind_params, resolve, serialize
+    from kg.sparql import GRAPH_FORMATS, bind_params, check_query, on_big_stack, resolve, serialize
     from kg.store import open_store
 
     try:
         q = resolve(query)
+        check_query(q.text)  # no update, no SERVICE, no nesting that would crash the parser
         bindings = bind_params(q, _params(param or []))
         store = open_store(graph, engine.value)
-        result = store.query(q.text, bindings)
+        result = on_big_stack(store.query, q.text, bindings)
     except KgError as exc:
         raise _fail(str(exc)) from None
     if result.kind == "graph":

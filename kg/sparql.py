@@ -20,11 +20,12 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -312,10 +313,6 @@ def coerce_param(param: Param | None, value: Any) -> Term:
     return term
 
 
-def _query_variables(text: str) -> set[str]:
-    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", _strip_comments_and_strings(text)))
-
-
 def bind_params(q: NamedQuery, params: Mapping[str, Any] | None) -> dict[str, Term]:
     """Check the parameters against the query's header (or its variables) and make them terms."""
     params = dict(params or {})
@@ -332,60 +329,316 @@ def bind_params(q: NamedQuery, params: Mapping[str, Any] | None) -> dict[str, Te
                 f"missing parameter {p.name} for {q.name}: {p.type}, {p.meaning}".rstrip(", ")
             )
     else:
-        variables = _query_variables(q.text)
-        unknown = sorted(set(params) - variables)
+        variables = query_variables(q.text)
+        unknown = sorted(set(params) - variables, key=str)
         if unknown:
-            raise QueryError(f"unknown parameter {unknown[0]!r}: the query has no ?{unknown[0]}")
-    return {k: coerce_param(declared.get(k), v) for k, v in params.items()}
+            raise QueryError(
+                f"unknown parameter {unknown[0]!r}: the query has no ?{_printable(unknown[0])}"
+            )
+    out = {}
+    for k, v in params.items():
+        _unicode_text(f"parameter {_printable(k)}", v)
+        try:
+            out[k] = coerce_param(declared.get(k), v)
+        except ValueError as exc:  # pyoxigraph refusing a term the checks above let through
+            raise QueryError(f"parameter {_printable(k)}: {' '.join(str(exc).split())}") from None
+    return out
+
+
+def _printable(value: Any) -> str:
+    """Text for a one-line message: lone surrogates and control characters escaped."""
+    text = str(value)
+    if text.isprintable():
+        try:
+            text.encode("utf-8")
+            return text
+        except UnicodeEncodeError:
+            pass
+    return repr(text)[1:-1]
+
+
+def _unicode_text(what: str, value: Any) -> None:
+    """Refuse text that is not Unicode: a lone surrogate (from bytes that were not UTF-8
+    in a command line, or from a Python string built by hand) cannot be an RDF term."""
+    if not isinstance(value, str):
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QueryError(
+            f"{what} is not valid Unicode text: a lone surrogate {value[exc.start]!r} "
+            f"at character {exc.start + 1} (bytes that are not UTF-8?)"
+        ) from None
 
 
 # ---------------------------------------------------------------------------
-# Read-only guard (used by the HTTP endpoint)
+# The SPARQL lexer, and the checks made on a query's text before it runs
 # ---------------------------------------------------------------------------
+#
+# One lexer for every check kg makes on a query's text (its variables, updates,
+# SERVICE, size and nesting). It follows the terminals of the SPARQL 1.1 grammar
+# (section 19.8: IRIREF, PNAME_NS/PNAME_LN with the full Unicode PN_CHARS,
+# BLANK_NODE_LABEL, VAR1/VAR2, LANGTAG, numbers, the four string forms,
+# comments) and is total: a character that starts no terminal is an "other"
+# token, an unterminated string is a lone quote followed by more tokens. So
+# nothing is ever hidden that a parser could read as code. Where the grammar and
+# Oxigraph's parser differ, the lexer takes the reading that shows more code:
+# a comment ends at CR or LF, a string at the first closing quote.
 
-_STRINGS = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.DOTALL
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
 )
-_IRIS = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_COMMENTS = re.compile(r"#[^\n]*")
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)<[^>]*>\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = (
+    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 )
-_SERVICE = re.compile(
-    r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?(?:<|[?$]|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE
+_TOKEN = re.compile(
+    "|".join(
+        [
+            r"(?P<ws>[ \t\r\n]+)",
+            r"(?P<comment>#[^\r\n]*)",
+            r"(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+>)",
+            "(?P<string>'''(?:(?:''|')?+(?:[^'\\\\]|\\\\.))*+'''"
+            '|"""(?:(?:""|")?+(?:[^"\\\\]|\\\\.))*+"""'
+            "|'(?:[^'\\\\\\r\\n]|\\\\.)*+'"
+            '|"(?:[^"\\\\\\r\\n]|\\\\.)*+")',
+            f"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
+            f"(?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*+)",
+            f"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
+            r"(?P<langtag>@[A-Za-z]++(?:-[A-Za-z0-9]++)*+)",
+            r"(?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.?[0-9]+[eE][+-]?[0-9]+"
+            r"|[0-9]*\.[0-9]+|[0-9]+)",
+            f"(?P<word>[{_PN_CHARS_U}][{_PN_CHARS}]*+)",
+            r"(?P<punct>\^\^|&&|\|\||!=|<=|>=|<<\(|\)>>|<<|>>|\{\||\|\}|[{}()\[\];,.*/|^!=<>+\-?~])",
+            r"(?P<other>.)",
+        ]
+    ),
+    re.DOTALL,
 )
+_OPENERS = frozenset({"{", "(", "[", "<<", "<<(", "{|"})
+_CLOSERS = frozenset({"}", ")", "]", ">>", ")>>", "|}"})
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+MAX_QUERY_BYTES = 256 * 1024
+"""The largest query ``kg serve`` runs (UTF-8 bytes)."""
+MAX_NESTING = 200
+"""The deepest nesting of ``{ ( [ <<`` a query may have (kg serve and kg.query)."""
 
 
-def _strip_comments_and_strings(text: str) -> str:
-    """Blank out strings, then comments (a # inside an IRI or a string is not a comment)."""
+class Token(NamedTuple):
+    kind: str  # iri, string, comment, bnode, var, pname, langtag, number, word, punct, other
+    text: str
+    start: int  # offset in the text
+
+
+def tokenize(text: str, *, comments: bool = False) -> list[Token]:
+    """The SPARQL tokens of ``text`` (whitespace dropped; comments only when asked)."""
     out = []
-    pos = 0
-    pattern = re.compile(
-        _STRINGS.pattern + "|" + _IRIS.pattern + "|" + _COMMENTS.pattern, re.DOTALL
-    )
-    for m in pattern.finditer(text):
-        out.append(text[pos : m.start()])
-        tok = m.group(0)
-        if tok.startswith("<"):
-            out.append(tok)
-        elif tok.startswith("#"):
-            out.append(" ")
-        else:
-            out.append('""')
-        pos = m.end()
-    out.append(text[pos:])
-    return "".join(out)
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind == "ws" or (kind == "comment" and not comments):
+            continue
+        out.append(Token(kind, m.group(), m.start()))
+    return out
+
+
+# SPARQL's codepoint escapes (\uXXXX, \UXXXXXXXX) are applied to the whole text
+# before parsing (section 19.2), so \u0053ERVICE is SERVICE. Engines differ:
+# pyoxigraph 0.5 does not apply them (its standard-unicode-escaping feature is
+# off), rdflib does (and reads \u followed by 8 hex digits as one code point).
+# Every reading an engine may make is checked.
+_ESCAPE_SPEC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_ESCAPE_RDFLIB = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+
+
+def _code_point(m: re.Match) -> str:
+    digits = m.group(1) or m.group(2)
+    n = int(digits, 16)
+    if n > 0x10FFFF or 0xD800 <= n <= 0xDFFF:
+        raise QueryError(
+            f"\\{m.group()[1]}{digits} at character {m.start() + 1} is not a Unicode character"
+        )
+    return chr(n)
+
+
+def readings(text: str) -> list[str]:
+    """The texts a SPARQL engine may parse: as written, and with the codepoint escapes
+    applied (the standard's way and rdflib's)."""
+    if "\\u" not in text and "\\U" not in text:
+        return [text]
+    out = [text]
+    for pattern in (_ESCAPE_SPEC, _ESCAPE_RDFLIB):
+        expanded = pattern.sub(_code_point, text)
+        if expanded not in out:
+            out.append(expanded)
+    return out
+
+
+class UnsafeQuery(QueryError, PermissionError):
+    """A query kg will not run: an update, or a SERVICE call to another endpoint."""
+
+
+def _mentions_service(name: str) -> bool:
+    # Oxigraph matches keywords by ASCII case folding and without a word boundary
+    # (trueSERVICE<...>{} and SERVICEex:x{} call out); rdflib folds with upper().
+    return "SERVICE" in name.upper()
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _absolute_iri(token: str) -> str | None:
+    """The value of an IRIREF token when it is an absolute IRI, else None."""
+    try:
+        value = _ESCAPE_SPEC.sub(_code_point, token[1:-1])
+    except QueryError:
+        return None
+    return value if _SCHEME.match(value) else None
+
+
+def _expands(namespace: str | None, local: str) -> bool:
+    """Whether ``prefix:local`` is a valid IRI for Oxigraph (else it would read the
+    bare ``prefix:`` and go on with ``local`` as code: ``ex:SERVICE<...>{}``)."""
+    if namespace is None:
+        return False
+    try:
+        ox.NamedNode(namespace + local.replace("\\", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _service_token(tokens: list[Token], known: Mapping[str, str]) -> Token | None:
+    """The first token that a SPARQL parser could read as the SERVICE keyword."""
+    declared: dict[str, str | None] = dict(known)
+    for i, t in enumerate(tokens):
+        if t.kind in ("word", "langtag") and _mentions_service(t.text):
+            return t
+        if t.kind != "pname":
+            continue
+        prefix, _, local = t.text.partition(":")
+        if _mentions_service(prefix):
+            return t
+        if local.upper().startswith("SERVICE") and not _expands(declared.get(prefix), local):
+            return t
+        if not local and i >= 1 and tokens[i - 1].text.upper() == "PREFIX":
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            declared[prefix] = _absolute_iri(nxt.text) if nxt and nxt.kind == "iri" else None
+    return None
+
+
+def nesting(tokens: list[Token]) -> int:
+    """The deepest nesting of brackets, braces, parentheses and ``<< >>`` in the tokens."""
+    depth = deepest = 0
+    for t in tokens:
+        if t.kind != "punct":
+            continue
+        if t.text in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif t.text in _CLOSERS and depth:
+            depth -= 1
+    return deepest
+
+
+def check_query(
+    text: str,
+    *,
+    max_bytes: int | None = None,
+    max_depth: int | None = MAX_NESTING,
+    known_prefixes: Mapping[str, str] | None = None,
+) -> None:
+    """Refuse, before any parser sees it, a query kg will not run.
+
+    ``UnsafeQuery`` (a ``QueryError`` and a ``PermissionError``) for an update or a
+    SERVICE keyword anywhere (any case, any spelling of the target, in a subquery,
+    after codepoint escapes); ``QueryError`` for text that is not Unicode, over
+    ``max_bytes`` UTF-8 bytes, or nested deeper than ``max_depth`` (a parser's
+    recursion would overflow its stack). ``known_prefixes`` are the prefixes the
+    engine is given besides the query's own PREFIX lines (default: kg's).
+    """
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise QueryError(
+            f"the query is not valid Unicode text (a lone surrogate {text[exc.start]!r} "
+            f"at character {exc.start + 1})"
+        ) from None
+    if max_bytes is not None and size > max_bytes:
+        raise QueryError(
+            f"query too large: {size:,} bytes (the limit is {max_bytes:,}); "
+            "send a shorter query or bind values as parameters"
+        )
+    known = prefixes() if known_prefixes is None else known_prefixes
+    for reading in readings(text):
+        tokens = tokenize(reading)
+        if max_depth is not None:
+            depth = nesting(tokens)
+            if depth > max_depth:
+                raise QueryError(
+                    f"query nested too deeply: {depth} levels of brackets (the limit is {max_depth})"
+                )
+        for t in tokens:
+            if t.kind == "word" and t.text.upper() in UPDATE_KEYWORDS:
+                raise UnsafeQuery(f"{t.text.upper()} refused: kg runs read-only queries")
+        found = _service_token(tokens, known)
+        if found is not None:
+            where = f"at character {found.start + 1}"
+            if found.text.upper() != "SERVICE":
+                where = f"{found.text[:40]!r} {where} reads as the SERVICE keyword"
+            raise UnsafeQuery(f"SERVICE refused: kg never calls other endpoints ({where})")
 
 
 def refuse_unsafe(text: str) -> None:
-    """Raise ``PermissionError`` for an update (INSERT, LOAD, DROP ...) or a SERVICE call."""
-    clean = _strip_comments_and_strings(text)
-    m = _UPDATE.match(clean)
-    if m:
-        raise PermissionError(f"{m.group(1).upper()} refused: this endpoint is read-only")
-    if _SERVICE.search(_IRIS.sub("<>", clean)):
-        raise PermissionError("SERVICE refused: this endpoint does not call other endpoints")
+    """Raise ``UnsafeQuery`` (a ``PermissionError``) for an update or a SERVICE call."""
+    check_query(text, max_depth=None)
+
+
+def query_variables(text: str) -> set[str]:
+    """The names of the variables a query mentions (outside strings, IRIs and comments)."""
+    return {t.text[1:] for t in tokenize(text) if t.kind == "var"}
+
+
+_STACK_BYTES = 512 * 1024 * 1024
+_STACK_LOCK = threading.Lock()
+
+
+def on_big_stack(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` in a thread with a 512 MB stack.
+
+    Oxigraph's parser and evaluator recurse once per element of a chain (10,000
+    ``1+1+...`` or 3,000 ``BIND``s in a 20 KB query overflow the usual 8 MB stack
+    and kill the process); with 512 MB every query under 256 KB measured was
+    parsed. The stack is address space, used only as deep as a query needs.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    with _STACK_LOCK:
+        try:
+            previous = threading.stack_size(_STACK_BYTES)
+        except (ValueError, RuntimeError):  # a platform without it: the caller's stack
+            return fn(*args, **kwargs)
+        try:
+            thread = threading.Thread(target=target, name="kg-query", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
 
 
 # ---------------------------------------------------------------------------
@@ -401,11 +654,17 @@ def run(
     engine: str = "oxigraph",
     max_rows: int | None = None,
 ) -> Result:
-    """Resolve, bind and run a query; the neutral :class:`kg.store.Result`."""
+    """Resolve, check, bind and run a query; the neutral :class:`kg.store.Result`.
+
+    Updates and SERVICE are refused (``UnsafeQuery``), as is a query nested deeper
+    than :data:`MAX_NESTING`; the query runs on a thread with a large stack
+    (:func:`on_big_stack`), so a long chain cannot crash the calling process.
+    """
     q = resolve(sparql_or_name)
+    check_query(q.text)
     bindings = bind_params(q, params)
     store = graph.engine(engine) if isinstance(graph, KnowledgeGraph) else graph
-    return store.query(q.text, bindings, max_rows=max_rows)
+    return on_big_stack(store.query, q.text, bindings, max_rows=max_rows)
 
 
 def query(
