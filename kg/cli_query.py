@@ -194,9 +194,62 @@ def serve_command(
     max_body: Annotated[
         int, typer.Option("--max-body", help="Largest POST body in bytes (else 413).")
     ] = 1_000_000,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Largest answer in bytes (else 507).")
+    ] = 64 * 1024 * 1024,
     workers: Annotated[
-        int, typer.Option("--workers", help="Query worker processes (queries run in parallel).")
+        int,
+        typer.Option(
+            "--workers", help="Query worker processes for ordinary queries (they run in parallel)."
+        ),
     ] = 2,
+    worker_memory: Annotated[
+        int | None,
+        typer.Option(
+            "--worker-memory",
+            help="MB of memory one query worker may use (else 503); default: 1024 or 3 times the loaded graph, the larger.",
+        ),
+    ] = None,
+    heavy_after: Annotated[
+        float,
+        typer.Option(
+            "--heavy-after",
+            help="Seconds after which a query counts as heavy: it moves to a worker of its own, at low priority.",
+        ),
+    ] = 2.0,
+    max_heavy: Annotated[
+        int | None,
+        typer.Option(
+            "--max-heavy",
+            help="Heavy queries at once; one more turning heavy is stopped with a 503 (default: --workers).",
+        ),
+    ] = None,
+    max_connections: Annotated[
+        int,
+        typer.Option("--max-connections", help="Connections at once; beyond, a 503 at once."),
+    ] = 256,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout", help="Seconds a client has to send its request line and headers."
+        ),
+    ] = 10.0,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another name clients may use in the Host header (NAME or NAME:PORT; repeatable). "
+            "By default only this server's own address is accepted.",
+        ),
+    ] = None,
+    allow_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-origin",
+            help="A web origin (https://example.org) whose pages may query this server; * for any. "
+            "Repeatable. By default other origins are refused.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests.")] = False,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
@@ -206,8 +259,14 @@ def serve_command(
 
     if not 0 <= port <= 65535:
         raise _fail(f"--port {port}: not a TCP port")
-    if timeout <= 0 or max_rows <= 0 or max_body <= 0 or workers <= 0:
-        raise _fail("--timeout, --max-rows, --max-body and --workers must be positive")
+    if timeout <= 0 or max_rows <= 0 or max_body <= 0 or workers <= 0 or max_bytes <= 0:
+        raise _fail("--timeout, --max-rows, --max-body, --max-bytes and --workers must be positive")
+    if heavy_after <= 0 or header_timeout <= 0 or max_connections <= 0:
+        raise _fail("--heavy-after, --header-timeout and --max-connections must be positive")
+    if worker_memory is not None and worker_memory <= 0:
+        raise _fail("--worker-memory must be a positive number of MB")
+    if max_heavy is not None and max_heavy < 0:
+        raise _fail("--max-heavy must be 0 or more")
     config = ServeConfig(
         graph=graph,
         host=host,
@@ -215,17 +274,35 @@ def serve_command(
         timeout=timeout,
         max_rows=max_rows,
         max_body=max_body,
+        max_bytes=max_bytes,
         workers=workers,
+        worker_memory=worker_memory,
+        heavy_after=heavy_after,
+        max_heavy=max_heavy,
+        max_connections=max_connections,
+        header_timeout=header_timeout,
+        allow_hosts=tuple(allow_host or ()),
+        allow_origins=tuple(allow_origin or ()),
         quiet=quiet,
     )
 
+    def say(text: str) -> None:
+        out_console.print(text, markup=False, highlight=False, soft_wrap=True)
+
     def ready(server) -> None:
         url = server.url
-        out_console.print(f"kg serve: SPARQL endpoint {url}/sparql", markup=False, highlight=False)
-        out_console.print(
-            f"kg serve: query page {url}/ ({server.pool.quads} quads; Ctrl-C stops)",
-            markup=False,
-            highlight=False,
+        pool = server.pool
+        say(f"kg serve: SPARQL endpoint {url}/sparql")
+        say(f"kg serve: query page {url}/ ({pool.quads} quads; Ctrl-C stops)")
+        network = (
+            "network-isolated (they cannot open any connection)"
+            if pool.isolated
+            else "NOT network-isolated (no network namespace here; SERVICE is still refused)"
+        )
+        origins = ", ".join(config.allow_origins) or "none"
+        say(
+            f"kg serve: {pool.size} workers, {network}; up to {pool.memory_mb} MB each; "
+            f"cross-origin callers allowed: {origins}"
         )
         sys.stdout.flush()
         if host not in ("127.0.0.1", "localhost", "::1"):

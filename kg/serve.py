@@ -1,10 +1,25 @@
 """`kg serve`: a read-only SPARQL 1.1 Protocol endpoint over a built graph.
 
 The standard library's ``ThreadingHTTPServer`` takes the requests; queries run
-in a small pool of worker *processes*, each holding the graph in a pyoxigraph
-Store. A query that passes its deadline gets a 503 and its worker is killed
-and replaced, so a runaway query cannot keep eating a core. Nothing here can
-change the data: updates, LOAD and SERVICE are refused before any query runs.
+in worker *processes*. One process loads the graph and forks the workers, so a
+worker starts in milliseconds and shares the graph's memory; each worker runs
+one query at a time, with a memory cap (``RLIMIT_DATA``), a 512 MB stack and,
+on Linux, no network (a new network namespace, so even a SERVICE call that got
+past the checks could reach nothing). A query that passes its deadline, runs
+out of memory or crashes gets a one-line error and its worker is replaced.
+
+A query that runs longer than ``heavy_after`` seconds is *heavy*: its worker
+leaves the pool (a fresh one takes its place, so light queries always have
+``workers`` processes) and runs at a lower CPU priority; at most ``max_heavy``
+heavy queries run at once, beyond that a query that turns heavy is stopped
+with 503 and Retry-After.
+
+Nothing here can change the data or call another endpoint: updates, LOAD and
+SERVICE are refused before any query runs (:func:`kg.sparql.check_query`),
+as are queries over 256 KB or nested deeper than 200. Requests must name this
+server in their Host header (DNS rebinding), cross-origin callers must be
+allowed (``allow_origins``), connections are capped and must send their
+request in time (slowloris).
 
 The prefixes of kg's dumps (kgo:, kgr:, ent:, skos: ...) may be used without PREFIX lines.
 
@@ -16,16 +31,25 @@ offline). ``/queries``: the named competency questions as JSON.
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import multiprocessing as mp
+import os
 import queue
+import shutil
 import signal
+import socket
 import sys
+import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing import reduction
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -91,6 +115,11 @@ MIME = {
 }
 
 
+MB = 1024 * 1024
+WORKER_STACK = 512 * MB  # the stack of the thread that runs a worker's queries
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
 @dataclass(frozen=True)
 class ServeConfig:
     graph: Path
@@ -101,6 +130,21 @@ class ServeConfig:
     max_body: int = 1_000_000  # bytes of a POST body
     workers: int = 2
     quiet: bool = False
+    # who may call: Host names besides this server's own, and cross-origin callers
+    allow_hosts: tuple[str, ...] = ()
+    allow_origins: tuple[str, ...] = ()  # CORS: no other origin by default; "*" for any
+    # what one query may take
+    worker_memory: int | None = None  # MB per worker; None: max(1024, 3 x the graph's RSS)
+    max_bytes: int = 64 * MB  # bytes of an answer
+    max_query_bytes: int = 256 * 1024
+    max_depth: int = 200  # nesting of { ( [ << in a query
+    heavy_after: float = 2.0  # seconds: a query running longer is heavy
+    max_heavy: int | None = None  # heavy queries at once; None: as many as workers
+    # connections
+    max_connections: int = 256
+    header_timeout: float = 10.0  # seconds to send the request line and headers
+    body_timeout: float = 30.0  # seconds to send the body once the headers are in
+    write_timeout: float = 60.0  # seconds to take an answer
 
 
 # ---------------------------------------------------------------------------
@@ -147,12 +191,53 @@ def negotiate(kind: str, accept: str = "", formats: list[str] | None = None) -> 
 # ---------------------------------------------------------------------------
 # The worker processes
 # ---------------------------------------------------------------------------
+#
+# The server spawns one process that loads the graph (the "graph process"); it
+# forks the workers on request and hands the server, over its pipe, a socket to
+# each one and a pidfd to stop it with. Forking from a loaded store takes a few
+# milliseconds and shares the graph's pages, so a worker that timed out, ran out
+# of memory or crashed is replaced at once, and a heavy query can have a
+# process of its own without a second copy of the graph.
 
 
-def _answer(store: Any, req: dict) -> tuple[int, str, bytes, dict[str, str]]:
+def _line(message: str) -> bytes:
+    return (" ".join(message.split()) + "\n").encode("utf-8")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _bytes(n: int) -> str:
+    return f"{n // MB} MB" if n % MB == 0 else f"{n:,} bytes"
+
+
+def _rough_size(result: Any) -> int:
+    """A lower bound of the serialised answer's size, to refuse a huge one before writing it."""
+    if result.kind == "select":
+        return sum(len(str(t)) + 8 for row in result.rows for t in row if t is not None)
+    if result.kind == "graph":
+        return sum(len(str(t)) for t in result.triples)
+    return 0
+
+
+def _answer(store: Any, req: dict, memory_mb: int) -> tuple[int, str, bytes, dict[str, str], bool]:
+    """(status, content type, body, headers, whether the worker may go on)."""
     from kg.errors import QueryError
     from kg.sparql import serialize
 
+    text = "text/plain; charset=utf-8"
+    limit = req.get("max_bytes")
+    too_large = (
+        507,
+        text,
+        _line(
+            f"answer too large: over {_bytes(limit or 0)} (kg serve --max-bytes); "
+            "ask for fewer rows (LIMIT) or fewer or shorter values"
+        ),
+        {},
+        True,
+    )
     try:
         result = store.query(
             req["query"],
@@ -162,31 +247,192 @@ def _answer(store: Any, req: dict) -> tuple[int, str, bytes, dict[str, str]]:
             use_prefixes=True,
         )
         fmt = negotiate(result.kind, req.get("accept", ""), req.get("formats"))
+        if limit and _rough_size(result) > limit:
+            return too_large
         body = serialize(result, fmt)
     except QueryError as exc:
-        return 400, "text/plain; charset=utf-8", _line(str(exc)), {}
+        return 400, text, _line(str(exc)), {}, True
+    except MemoryError:
+        return 503, text, _line(_memory_message(memory_mb)), {}, False
     except Exception as exc:  # never a stack trace in a response
-        return 500, "text/plain; charset=utf-8", _line(f"query failed: {type(exc).__name__}"), {}
+        return 500, text, _line(f"query failed: {type(exc).__name__}"), {}, True
+    if limit and len(body) > limit:
+        return too_large
     headers = {}
     if result.truncated:
         headers["X-KG-Truncated"] = f"true; the answer was cut at {req['max_rows']} rows"
-    return 200, MIME[fmt], body, headers
+    return 200, MIME[fmt], body, headers, True
 
 
-def _line(message: str) -> bytes:
-    return (" ".join(message.split()) + "\n").encode("utf-8")
+def _memory_message(memory_mb: int) -> str:
+    return (
+        f"query needed more than {memory_mb} MB of memory (the limit of a query worker, "
+        "kg serve --worker-memory); its worker was replaced"
+    )
 
 
-def _worker_main(conn: Any, path: str) -> None:  # pragma: no cover - runs in a child process
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
+def isolate_network() -> bool:
+    """Put this process (and every process it forks) in a new, empty network namespace.
+
+    Linux only, best effort: ``unshare(CLONE_NEWNET)`` works as root; other users
+    try ``CLONE_NEWUSER | CLONE_NEWNET`` (needs unprivileged user namespaces).
+    The process must not have started threads. True when it worked: then no
+    socket of this process can reach any address, not even 127.0.0.1.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
     try:
-        from kg.store import OxigraphStore
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        clone_newnet, clone_newuser = 0x40000000, 0x10000000
+        return libc.unshare(clone_newnet) == 0 or libc.unshare(clone_newuser | clone_newnet) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _memory() -> tuple[int, int]:
+    """(resident, data segment) bytes of this process."""
+    rss = data = 0
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("VmData:"):
+                    data = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return rss, data
+
+
+def _graph_process(
+    conn: Any, path: str, memory_mb: int | None, heavy_after: float
+) -> None:  # pragma: no cover - a child process
+    """Load the graph once, then fork a worker each time the server asks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
+    isolated = isolate_network()  # before anything could start a thread
+    try:
+        from kg.sparql import serialize  # noqa: F401 - imported once, here, for every worker
+        from kg.store import OxigraphStore, prefixes
 
         store = OxigraphStore.from_path(path)
+        prefixes()
     except Exception as exc:
-        conn.send(("error", str(exc)))
+        conn.send(("error", _one_line(exc)))
         return
-    conn.send(("ready", len(store)))
+    rss, data = _memory()
+    cap = memory_mb or max(1024, math.ceil(3 * rss / MB))
+    needs = math.ceil((data + 64 * MB) / MB)
+    if cap < needs:
+        conn.send(
+            (
+                "error",
+                f"--worker-memory {cap} MB is less than a worker holding this graph needs ({needs} MB)",
+            )
+        )
+        return
+    conn.send(
+        (
+            "ready",
+            {"quads": len(store), "isolated": isolated, "memory_mb": cap, "rss_mb": rss // MB},
+        )
+    )
+    while True:
+        if conn.poll(0.5):
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                break
+            if message is None:
+                break
+            _fork_worker(conn, store, cap, heavy_after, message[1])
+        _reap()
+
+
+def _reap() -> None:  # pragma: no cover - in the graph process
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _fork_worker(
+    conn: Any, store: Any, cap: int, heavy_after: float, err_path: str
+) -> None:  # pragma: no cover - in the graph process
+    mine, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 0
+        try:
+            conn.close()
+            theirs.close()
+            _worker(Connection(mine.detach()), store, cap, heavy_after, err_path)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    mine.close()
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = -1
+    server = os.getppid()
+    conn.send(("forked", pid, pidfd >= 0))
+    reduction.send_handle(conn, theirs.fileno(), server)
+    theirs.close()
+    if pidfd >= 0:
+        reduction.send_handle(conn, pidfd, server)
+        os.close(pidfd)
+
+
+def _worker(
+    conn: Any, store: Any, cap: int, heavy_after: float, err_path: str
+) -> None:  # pragma: no cover - a worker process
+    """Cap the memory, then answer queries on a thread with a large stack."""
+    import resource
+
+    for sig in (signal.SIGCHLD, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    try:  # what Rust prints when it aborts ("memory allocation of N bytes failed") lands here
+        fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+        os.dup2(fd, 2)
+        os.close(fd)
+    except OSError:
+        pass
+    try:
+        limit = cap * MB + WORKER_STACK
+        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (ValueError, OSError):
+        pass
+    state: dict[str, Any] = {"since": None, "tid": None}
+    threading.stack_size(WORKER_STACK)
+    thread = threading.Thread(target=_worker_loop, args=(conn, store, cap, state), daemon=True)
+    thread.start()
+    niced = False
+    while thread.is_alive():
+        thread.join(0.25)
+        since = state["since"]
+        if not niced and since is not None and time.monotonic() - since > heavy_after:
+            try:  # a heavy query yields the CPU to light ones
+                os.setpriority(os.PRIO_PROCESS, state["tid"], 10)
+                niced = True
+            except (OSError, TypeError):
+                pass
+
+
+def _worker_loop(
+    conn: Any, store: Any, cap: int, state: dict[str, Any]
+) -> None:  # pragma: no cover - a worker process
+    state["tid"] = threading.get_native_id()
     while True:
         try:
             req = conn.recv()
@@ -195,8 +441,17 @@ def _worker_main(conn: Any, path: str) -> None:  # pragma: no cover - runs in a 
         if req is None:
             return
         try:
-            conn.send(_answer(store, req))
-        except (BrokenPipeError, OSError):
+            os.ftruncate(2, 0)
+        except OSError:
+            pass
+        state["since"] = time.monotonic()
+        reply = _answer(store, req, cap)
+        state["since"] = None
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+        if not reply[4]:
             return
 
 
@@ -208,101 +463,288 @@ class Busy(Exception):
     pass
 
 
+class TooManyHeavy(Exception):
+    pass
+
+
 class _Worker:
-    def __init__(self, ctx: Any, path: str) -> None:
-        parent, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, path), daemon=True)
-        self.proc.start()
-        child.close()
-        self.conn = parent
+    """The server's end of a worker: its pipe, and a pidfd to stop it with."""
 
-    def wait_ready(self, timeout: float) -> int:
-        if not self.conn.poll(timeout):
-            self.kill()
-            raise InputError("the query worker did not start in time")
+    def __init__(self, conn: Connection, pid: int, pidfd: int | None, err_path: str) -> None:
+        self.conn = conn
+        self.pid = pid
+        self.pidfd = pidfd
+        self.err_path = err_path
+
+    def why_stopped(self) -> str:
+        """Why the worker closed its pipe mid-query: "memory", "stack" or "crash"."""
         try:
-            status, value = self.conn.recv()
-        except (EOFError, OSError):
-            self.kill()
-            raise InputError("the query worker stopped while loading the graph") from None
-        if status != "ready":
-            self.kill()
-            raise InputError(f"cannot load the graph: {value}")
-        return int(value)
+            with open(self.err_path, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - 16384))
+                said = f.read().decode("utf-8", "replace")
+        except OSError:
+            said = ""
+        if "memory allocation of" in said or "MemoryError" in said:
+            return "memory"
+        if "overflowed its stack" in said:
+            return "stack"
+        return "crash"
 
-    def kill(self) -> None:
+    def stop(self) -> None:
+        if self.pidfd is not None:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except OSError:  # already gone
+                pass
+            try:
+                os.close(self.pidfd)
+            except OSError:
+                pass
+            self.pidfd = None
+        elif self.pid:  # no pidfd (not Linux): the graph process reaps only every 0.5 s
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.pid = 0
         try:
             self.conn.close()
         except OSError:
             pass
+        try:
+            os.unlink(self.err_path)
+        except OSError:
+            pass
+
+
+class _GraphProcess:
+    """The process that holds the loaded graph and forks the workers."""
+
+    def __init__(
+        self,
+        ctx: Any,
+        path: str,
+        memory_mb: int | None,
+        heavy_after: float,
+        errdir: str,
+        timeout: float,
+    ) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(
+            target=_graph_process,
+            args=(child, path, memory_mb, heavy_after),
+            daemon=True,
+            name="kg-serve-graph",
+        )
+        self.proc.start()
+        child.close()
+        self.errdir = errdir
+        self.lock = threading.Lock()
+        self.count = 0
+        if not self.conn.poll(timeout):
+            self.stop()
+            raise InputError("the query workers did not load the graph in time")
+        try:
+            status, info = self.conn.recv()
+        except (EOFError, OSError):
+            self.stop()
+            raise InputError("the query worker stopped while loading the graph") from None
+        if status != "ready":
+            self.stop()
+            raise InputError(f"cannot serve the graph: {info}")
+        self.info: dict[str, Any] = info
+
+    def fork(self) -> _Worker:
+        """A new worker (raises OSError or EOFError when the graph process is gone)."""
+        with self.lock:
+            self.count += 1
+            err_path = os.path.join(self.errdir, f"worker-{self.count}.err")
+            self.conn.send(("fork", err_path))
+            if not self.conn.poll(60):
+                raise OSError("the graph process did not answer")
+            _, pid, has_pidfd = self.conn.recv()
+            fd = reduction.recv_handle(self.conn)
+            pidfd = reduction.recv_handle(self.conn) if has_pidfd else None
+        return _Worker(Connection(fd), pid, pidfd, err_path)
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.proc.join(5)
         if self.proc.is_alive():
             self.proc.kill()
-        self.proc.join(5)
+            self.proc.join(5)
+        self.conn.close()
 
 
 class WorkerPool:
-    """Worker processes, each with its own copy of the graph; one query at a time each."""
+    """``size`` workers for light queries, and up to ``max_heavy`` more for heavy ones."""
 
-    def __init__(self, path: Path, size: int = 2, start_timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        size: int = 2,
+        start_timeout: float = 300.0,
+        *,
+        memory_mb: int | None = None,
+        heavy_after: float = 2.0,
+        max_heavy: int | None = None,
+    ) -> None:
         self._ctx = mp.get_context("spawn")
         self._path = str(path)
+        self.size = max(1, size)
+        self.heavy_after = heavy_after
+        self.max_heavy = self.size if max_heavy is None else max(0, max_heavy)
+        self.start_timeout = start_timeout
+        self._memory_request = memory_mb
+        self._errdir = tempfile.mkdtemp(prefix="kg-serve-")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
+        self._heavy = 0
+        self._missing = 0  # light workers to fork once the graph process is back
+        self._recovering = False
         self._closed = False
-        self.start_timeout = start_timeout
-        started = [self._spawn() for _ in range(max(1, size))]
         try:
-            counts = [w.wait_ready(start_timeout) for w in started]
+            self._graph = self._start_graph()
+            info = self._graph.info
+            self.quads: int = info["quads"]
+            self.isolated: bool = info["isolated"]
+            self.memory_mb: int = info["memory_mb"]
+            for _ in range(self.size):
+                self._idle.put(self._fork())
+        except (OSError, EOFError) as exc:
+            self.close()
+            raise InputError(f"cannot start the query workers: {_one_line(exc)}") from None
         except BaseException:
             self.close()
             raise
-        self.quads = counts[0]
-        for w in started:
-            self._idle.put(w)
 
-    def _spawn(self) -> _Worker:
-        w = _Worker(self._ctx, self._path)
+    def _start_graph(self) -> _GraphProcess:
+        return _GraphProcess(
+            self._ctx,
+            self._path,
+            self._memory_request,
+            self.heavy_after,
+            self._errdir,
+            self.start_timeout,
+        )
+
+    def _fork(self) -> _Worker:
+        w = self._graph.fork()
         with self._lock:
             self._workers.add(w)
         return w
 
-    def _retire(self, w: _Worker) -> None:
+    def _drop(self, w: _Worker, replace: bool) -> None:
         with self._lock:
             self._workers.discard(w)
-        w.kill()
+        w.stop()
+        if replace:
+            self._replace()
+
+    def _replace(self) -> None:
+        """Fork a light worker for one that left the pool (heavy, stopped or dead)."""
         if self._closed:
             return
-
-        def refill() -> None:
-            try:
-                fresh = self._spawn()
-                fresh.wait_ready(self.start_timeout)
-            except KgError:
+        try:
+            self._idle.put(self._fork())
+            return
+        except (OSError, EOFError, ValueError):
+            pass
+        with self._lock:
+            self._missing += 1
+            if self._recovering:
                 return
-            if self._closed:
-                fresh.kill()
-            else:
-                self._idle.put(fresh)
+            self._recovering = True
+        threading.Thread(target=self._recover, daemon=True).start()
 
-        threading.Thread(target=refill, daemon=True).start()
+    def _recover(self) -> None:
+        """The graph process is gone: load the graph again, then fork the missing workers."""
+        for attempt in range(5):
+            if self._closed:
+                break
+            try:
+                old, self._graph = self._graph, self._start_graph()
+                old.stop()
+                while not self._closed:
+                    with self._lock:
+                        if not self._missing:
+                            break
+                        self._missing -= 1
+                    self._idle.put(self._fork())
+                break
+            except (KgError, OSError, EOFError, ValueError):
+                time.sleep(2 * (attempt + 1))
+        with self._lock:
+            self._recovering = False
+
+    @property
+    def heavy(self) -> int:
+        return self._heavy
 
     def run(self, request: dict, timeout: float) -> tuple[int, str, bytes, dict[str, str]]:
+        started = time.monotonic()
+        for _ in range(3):  # a worker that died while idle is replaced, and the query sent again
+            try:
+                w = self._idle.get(timeout=max(0.0, timeout - (time.monotonic() - started)))
+            except queue.Empty:
+                raise Busy from None
+            try:
+                w.conn.send(request)
+                break
+            except (OSError, ValueError):
+                self._drop(w, replace=True)
+        else:
+            raise Busy
+        heavy = False
         try:
-            w = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise Busy from None
-        try:
-            w.conn.send(request)
-            if not w.conn.poll(timeout):
-                self._retire(w)
-                raise QueryTimeout
-            answer = w.conn.recv()
+            first = min(self.heavy_after, timeout)
+            if not w.conn.poll(first):
+                if first >= timeout:
+                    self._drop(w, replace=True)
+                    raise QueryTimeout
+                with self._lock:
+                    if self._heavy < self.max_heavy:
+                        self._heavy += 1
+                        heavy = True
+                if not heavy:
+                    self._drop(w, replace=True)
+                    raise TooManyHeavy
+                self._replace()  # light queries keep their workers
+                if not w.conn.poll(max(0.0, timeout - (time.monotonic() - started))):
+                    self._drop(w, replace=False)
+                    raise QueryTimeout
+            reply = w.conn.recv()
         except (EOFError, OSError):
-            self._retire(w)
-            return 500, "text/plain; charset=utf-8", _line("the query worker stopped"), {}
-        self._idle.put(w)
-        return answer
+            why = w.why_stopped()
+            self._drop(w, replace=not heavy)
+            if why == "memory":
+                return 503, "text/plain; charset=utf-8", _line(_memory_message(self.memory_mb)), {}
+            return (
+                500,
+                "text/plain; charset=utf-8",
+                _line("the query crashed its worker process (replaced); simplify the query"),
+                {},
+            )
+        finally:
+            if heavy:
+                with self._lock:
+                    self._heavy -= 1
+        status, ctype, body, headers, keep = reply
+        if heavy or not keep:  # a heavy worker may hold much memory: a fresh one is cheaper
+            self._drop(w, replace=not heavy)
+        else:
+            self._idle.put(w)
+        return status, ctype, body, headers
+
+    def processes(self) -> int:
+        """Worker processes alive now (not counting the graph process)."""
+        with self._lock:
+            return len(self._workers)
 
     def close(self) -> None:
         self._closed = True
@@ -310,16 +752,75 @@ class WorkerPool:
             workers = list(self._workers)
             self._workers.clear()
         for w in workers:
-            try:
-                w.conn.send(None)
-            except OSError:
-                pass
-            w.kill()
+            w.stop()
+        graph = getattr(self, "_graph", None)
+        if graph is not None:
+            graph.stop()
+        shutil.rmtree(self._errdir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------
 # HTTP
 # ---------------------------------------------------------------------------
+
+
+def _split_host(value: str) -> tuple[str, int | None] | None:
+    """``name[:port]`` or ``[v6][:port]`` as (lower-case name, port); None when malformed."""
+    value = value.strip()
+    if value.startswith("["):
+        end = value.find("]")
+        if end < 0:
+            return None
+        name, rest = value[1:end], value[end + 1 :]
+        if rest and not rest.startswith(":"):
+            return None
+        port = rest[1:] if rest else None
+    else:
+        name, sep, port = value.rpartition(":")
+        if not sep:
+            name, port = value, None
+        elif ":" in name:  # an IPv6 address without brackets
+            return None
+    if port is not None and not (port.isascii() and port.isdigit() and len(port) <= 5):
+        return None
+    name = name.rstrip(".").lower()
+    if not name or any(c.isspace() or c in "/\\@" for c in name):
+        return None
+    return name, (int(port) if port is not None else None)
+
+
+def _own_names(host: str) -> set[str]:
+    """The names by which clients may call a server bound to ``host``."""
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES or host.startswith("127."):
+        return {*LOOPBACK_NAMES, host}
+    if host in ("", "0.0.0.0", "::"):
+        names = {*LOOPBACK_NAMES}
+        try:
+            hostname = socket.gethostname()
+            names |= {hostname.lower(), socket.getfqdn().lower()}
+            names |= {a.lower() for a in socket.gethostbyname_ex(hostname)[2]}
+        except OSError:
+            pass
+        return names
+    return {host}
+
+
+def _normal_origin(origin: str) -> str:
+    return origin.strip().lower().rstrip("/")
+
+
+def _raise_descriptor_limit(wanted: int) -> None:
+    """Let the process hold ``wanted`` descriptors if the hard limit allows it."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -334,7 +835,16 @@ class SparqlServer(ThreadingHTTPServer):
         self.pool = pool
         self.examples = examples
         self.page = render_page(examples)
+        self._conn_lock = threading.Lock()
+        self._active = 0
+        self._receiving: dict[SparqlHandler, float] = {}  # handlers still reading a request
+        self.hard_cap = config.max_connections + max(8, config.max_connections // 8)
+        _raise_descriptor_limit(2 * self.hard_cap + 64)
         super().__init__((config.host, config.port), SparqlHandler)
+        self.port = self.server_address[1]
+        self.own_names = _own_names(config.host)
+        self.allowed_hosts = [h for h in (_split_host(a) for a in config.allow_hosts) if h]
+        self.allowed_origins = {_normal_origin(o) for o in config.allow_origins}
 
     def examples_json(self) -> bytes:
         return json.dumps(self.examples, ensure_ascii=False).encode("utf-8")
@@ -346,16 +856,173 @@ class SparqlServer(ThreadingHTTPServer):
             host = f"[{host}]"
         return f"http://{host}:{port}"
 
+    # -- who may call ----------------------------------------------------------
+
+    def host_allowed(self, value: str) -> bool:
+        parsed = _split_host(value)
+        if parsed is None:
+            return False
+        name, port = parsed
+        for allowed, allowed_port in self.allowed_hosts:
+            if name == allowed and (allowed_port is None or allowed_port == port):
+                return True
+        return name in self.own_names and (port == self.port or (port is None and self.port == 80))
+
+    def origin_allowed(self, origin: str, host: str | None) -> tuple[bool, str | None]:
+        """(allowed, the Access-Control-Allow-Origin to send): the page's own origin needs none."""
+        o = _normal_origin(origin)
+        if host is not None and o == "http://" + host.strip().lower():
+            return True, None
+        if "*" in self.allowed_origins:
+            return True, "*"
+        if o in self.allowed_origins:
+            return True, origin.strip()
+        return False, None
+
+    # -- connections -----------------------------------------------------------
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        victim = None
+        with self._conn_lock:
+            admit = self._active < self.config.max_connections
+            if not admit and self._active < self.hard_cap:
+                victim = self._oldest_receiving()
+                admit = victim is not None
+            if admit:
+                self._active += 1
+        if victim is not None:
+            victim.drop()
+        if not admit:
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            with self._conn_lock:
+                self._active -= 1
+            self.shutdown_request(request)
+            raise
+
+    def _oldest_receiving(self, min_age: float = 1.0) -> SparqlHandler | None:
+        """The connection that has been sending its request the longest (a slow client),
+        if it has been at it for ``min_age`` seconds."""
+        now = time.monotonic()
+        oldest = min(self._receiving.items(), key=lambda kv: kv[1], default=None)
+        if oldest is None or now - oldest[1] < min_age:
+            return None
+        del self._receiving[oldest[0]]
+        return oldest[0]
+
+    def receiving(self, handler: SparqlHandler, started: float | None) -> None:
+        with self._conn_lock:
+            if started is None:
+                self._receiving.pop(handler, None)
+            elif not handler.dropped:
+                self._receiving[handler] = started
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._conn_lock:
+                self._active -= 1
+
+    def active_connections(self) -> int:
+        with self._conn_lock:
+            return self._active
+
+    def _refuse(self, request: socket.socket) -> None:
+        """503 at once, from the listening thread, without waiting for the client."""
+        body = _line(
+            f"too many connections ({self.config.max_connections}, kg serve --max-connections); try again"
+        )
+        head = (
+            "HTTP/1.0 503 Service Unavailable\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+        )
+        try:
+            request.setblocking(False)
+            try:
+                request.recv(65536)  # what already arrived, so closing does not reset the answer
+            except OSError:
+                pass
+            request.send(head.encode("ascii") + body)
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line, never a traceback (a thread that could not start, a socket error)."""
+        if not self.config.quiet:
+            exc = sys.exc_info()[1]
+            sys.stderr.write(
+                f"kg serve: {client_address[0]}: {_one_line(exc) if exc else 'error'}\n"
+            )
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The client's socket as a stream whose reads fail once the handler's deadline has
+    passed: a client that sends a byte every few seconds (slowloris) meets it too."""
+
+    def __init__(self, sock: socket.socket, handler: SparqlHandler) -> None:
+        self._sock = sock
+        self._handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self._handler.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self._sock.settimeout(min(left, 30.0))
+        return self._sock.recv_into(buffer)
+
 
 class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = "kg-sparql/0.1"
-    timeout = 60  # seconds a client may stall mid-request (slowloris) before it is dropped
+    timeout = 60  # seconds a single read or write may stall (the deadlines below are shorter)
 
     def version_string(self) -> str:
         return self.server_version
 
     # -- plumbing ------------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        self.cors: dict[str, str] = {}
+        self.dropped = False
+        started = time.monotonic()
+        self.deadline = started + self.server.config.header_timeout
+        self.server.receiving(self, started)
+        plain, self.rfile = self.rfile, io.BufferedReader(_DeadlineReader(self.connection, self))
+        plain.close()
+
+    def parse_request(self) -> bool:
+        ok = super().parse_request()
+        self.deadline = time.monotonic() + self.server.config.body_timeout  # the headers are in
+        return ok
+
+    def finish(self) -> None:
+        self.server.receiving(self, None)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def drop(self) -> None:
+        """Close a client that is too slow to send its request, to make room for another."""
+        self.dropped = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def received(self) -> None:
+        """The whole request is in: this connection no longer counts as slow."""
+        self.server.receiving(self, None)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         if not self.server.config.quiet:
@@ -364,15 +1031,18 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
     ) -> None:
+        self.connection.settimeout(self.server.config.write_timeout)  # a total, for sendall
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 204:
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
-        for k, v in (headers or {}).items():
+        self.send_header("Vary", "Origin")
+        for k, v in {**getattr(self, "cors", {}), **(headers or {})}.items():
             self.send_header(k, v)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command != "HEAD" and status != 204:
             self.wfile.write(body)
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
@@ -386,6 +1056,44 @@ class SparqlHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    # -- who may call ----------------------------------------------------------
+
+    def _admit(self) -> bool:
+        """The Host must name this server (DNS rebinding), and a cross-origin caller must be
+        allowed (a page elsewhere posting a form), before anything else is done."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            self._error(403, "several Host headers: refused")
+            return False
+        if not hosts:
+            if self.request_version != "HTTP/1.0":
+                self._error(403, "a request without a Host header: refused")
+                return False
+        elif not self.server.host_allowed(hosts[0]):
+            shown = hosts[0][:100]
+            self._error(
+                403,
+                f"Host {shown!r} refused: this server answers to {self.server.url} "
+                "(kg serve --allow-host NAME adds a name)",
+            )
+            return False
+        origin = self.headers.get("Origin")
+        if origin is not None:
+            ok, allow = self.server.origin_allowed(origin, hosts[0] if hosts else None)
+            if not ok:
+                self._error(
+                    403,
+                    f"cross-origin request from {origin[:100]!r} refused "
+                    "(kg serve --allow-origin ORIGIN allows it)",
+                )
+                return False
+            if allow is not None:
+                self.cors = {
+                    "Access-Control-Allow-Origin": allow,
+                    "Access-Control-Expose-Headers": "X-KG-Truncated, Retry-After",
+                }
+        return True
+
     # -- methods -------------------------------------------------------------
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
@@ -397,31 +1105,67 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._guarded(self._post)
 
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        self._guarded(self._options)
+
     def _refuse_method(self) -> None:
-        self._error(
-            405, f"{self.command} not allowed: this endpoint is read-only", {"Allow": "GET, POST"}
+        self._guarded(
+            lambda: self._error(
+                405,
+                f"{self.command} not allowed: this endpoint is read-only",
+                {"Allow": "GET, HEAD, POST, OPTIONS"},
+            )
         )
 
     do_PUT = do_DELETE = do_PATCH = _refuse_method  # noqa: N815
 
     def _guarded(self, handler: Callable[[], None]) -> None:
         try:
-            handler()
+            if self._admit():
+                handler()
+        except TimeoutError:  # the body did not arrive in time
+            self.close_connection = True
+            try:
+                self._error(408, "the request did not arrive in time")
+            except OSError:
+                pass
         except Exception:  # never a stack trace in a response
             try:
                 self._error(500, "internal error")
             except OSError:
                 pass
 
-    def _get(self) -> None:
+    def _route(self) -> str | None:
         parts = urlsplit(self.path)
         path = parts.path.rstrip("/") or "/"
-        params = parse_qs(parts.query, keep_blank_values=True)
+        if path not in ("/", "/queries", *ENDPOINT_PATHS):
+            self._error(404, f"no such page: {parts.path} (the endpoint is /sparql)")
+            return None
+        return path
+
+    def _options(self) -> None:
+        self.received()
+        if self._route() is None:
+            return
+        headers = {"Allow": "GET, HEAD, POST, OPTIONS"}
+        if self.cors:  # a preflight from an allowed origin
+            headers.update(
+                {
+                    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                    "Access-Control-Allow-Headers": "Content-Type, Accept",
+                    "Access-Control-Max-Age": "600",
+                }
+            )
+        self._send(204, "", b"", headers)
+
+    def _get(self) -> None:
+        self.received()
+        path = self._route()
+        if path is None:
+            return
+        params = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
         if path == "/queries":
             self._send(200, "application/json", self.server.examples_json())
-            return
-        if path not in ("/", *ENDPOINT_PATHS):
-            self._error(404, f"no such page: {parts.path} (the endpoint is /sparql)")
             return
         if "update" in params:
             self._error(403, "updates are refused: this endpoint is read-only")
@@ -435,10 +1179,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._run(params)
 
     def _post(self) -> None:
-        parts = urlsplit(self.path)
-        path = parts.path.rstrip("/") or "/"
-        if path not in ("/", *ENDPOINT_PATHS):
-            self._error(404, f"no such page: {parts.path} (the endpoint is /sparql)")
+        path = self._route()
+        if path is None or path == "/queries":
+            if path == "/queries":
+                self._error(405, "POST not allowed here", {"Allow": "GET, HEAD"})
             return
         length_header = self.headers.get("Content-Length")
         if length_header is None:
@@ -468,7 +1212,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
             )
             return
         body = self.rfile.read(length)
-        params = parse_qs(parts.query, keep_blank_values=True)
+        self.received()
+        if len(body) < length:
+            self.close_connection = True
+            self._error(400, "the body ended before its Content-Length")
+            return
+        params = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
         ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if ctype == "application/sparql-update":
             self._error(403, "updates are refused: this endpoint is read-only")
@@ -504,7 +1253,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
     # -- running a query -----------------------------------------------------
 
     def _run(self, params: dict[str, list[str]]) -> None:
-        from kg.sparql import refuse_unsafe
+        from kg.errors import QueryError
+        from kg.sparql import UnsafeQuery, check_query
 
         queries = params.get("query", [])
         if len(queries) != 1:
@@ -514,17 +1264,21 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if not text.strip():
             self._error(400, "empty query")
             return
+        cfg = self.server.config
         try:
-            refuse_unsafe(text)
-        except PermissionError as exc:
+            check_query(text, max_bytes=cfg.max_query_bytes, max_depth=cfg.max_depth)
+        except UnsafeQuery as exc:
             self._error(403, str(exc))
             return
-        cfg = self.server.config
+        except QueryError as exc:
+            self._error(400, str(exc))
+            return
         request = {
             "query": text,
             "accept": self.headers.get("Accept", ""),
             "formats": params.get("format", []) + params.get("output", []),
             "max_rows": cfg.max_rows,
+            "max_bytes": cfg.max_bytes,
             "default_graph": params.get("default-graph-uri", []),
             "named_graphs": params.get("named-graph-uri", []),
         }
@@ -532,6 +1286,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
             status, ctype, body, headers = self.server.pool.run(request, cfg.timeout)
         except QueryTimeout:
             self._error(503, f"query timed out after {cfg.timeout:g} s")
+            return
+        except TooManyHeavy:
+            pool = self.server.pool
+            self._error(
+                503,
+                f"too many long queries at once ({pool.max_heavy} running longer than "
+                f"{pool.heavy_after:g} s); try again later",
+                {"Retry-After": str(max(1, math.ceil(cfg.timeout)))},
+            )
             return
         except Busy:
             self._error(503, "all query workers are busy; try again", {"Retry-After": "1"})
@@ -685,7 +1448,13 @@ def make_server(config: ServeConfig) -> SparqlServer:
 
     path = graph_file(config.graph)
     examples = _examples()
-    pool = WorkerPool(path, config.workers)
+    pool = WorkerPool(
+        path,
+        config.workers,
+        memory_mb=config.worker_memory,
+        heavy_after=config.heavy_after,
+        max_heavy=config.max_heavy,
+    )
     try:
         server = SparqlServer(config, pool, examples)
     except OSError as exc:
