@@ -16,7 +16,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "build": "kg.builder",
+    "build": "kg.pipeline.build",
     "load": "kg.sparql",
     "query": "kg.sparql",
     "to_networkx": "kg.analysis.views",

@@ -91,8 +91,8 @@ def build(
     Only new or changed articles are extracted again: the others come from the cache.
     The outputs are replaced as one set, and only if at least one article was read.
     """
-    from kg.builder import ENGINES
-    from kg.builder import build as run_build
+    from kg.pipeline.build import ENGINES
+    from kg.pipeline.build import build as run_build
 
     if engine not in ENGINES:
         raise fail(f"--engine must be one of: {', '.join(ENGINES)}")

@@ -31,12 +31,12 @@ offline). ``/queries``: the named competency questions as JSON.
 
 from __future__ import annotations
 
+import collections
 import io
 import json
 import math
 import multiprocessing as mp
 import os
-import queue
 import shutil
 import signal
 import socket
@@ -117,6 +117,7 @@ MIME = {
 
 MB = 1024 * 1024
 WORKER_STACK = 512 * MB  # the stack of the thread that runs a worker's queries
+MOVE_WHEN_WAITED = 0.25  # seconds a query may hold a worker another query waits for
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
@@ -313,6 +314,7 @@ def _graph_process(
 ) -> None:  # pragma: no cover - a child process
     """Load the graph once, then fork a worker each time the server asks."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # until a worker listens for it
     isolated = isolate_network()  # before anything could start a thread
     try:
         from kg.sparql import serialize  # noqa: F401 - imported once, here, for every worker
@@ -414,6 +416,15 @@ def _worker(
     except (ValueError, OSError):
         pass
     state: dict[str, Any] = {"since": None, "tid": None}
+
+    def yield_cpu(signum: int = 0, frame: Any = None) -> None:
+        """The query left the light lane: let light queries have the CPU first."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, state["tid"], 10)
+        except (OSError, TypeError):
+            pass
+
+    signal.signal(signal.SIGUSR1, yield_cpu)  # sent by the server when it moves the query
     threading.stack_size(WORKER_STACK)
     thread = threading.Thread(target=_worker_loop, args=(conn, store, cap, state), daemon=True)
     thread.start()
@@ -422,11 +433,8 @@ def _worker(
         thread.join(0.25)
         since = state["since"]
         if not niced and since is not None and time.monotonic() - since > heavy_after:
-            try:  # a heavy query yields the CPU to light ones
-                os.setpriority(os.PRIO_PROCESS, state["tid"], 10)
-                niced = True
-            except (OSError, TypeError):
-                pass
+            yield_cpu()  # a heavy query yields the CPU to light ones
+            niced = True
 
 
 def _worker_loop(
@@ -475,6 +483,8 @@ class _Worker:
         self.pid = pid
         self.pidfd = pidfd
         self.err_path = err_path
+        self.since = 0.0  # when the query it runs started (monotonic)
+        self.state = "light"  # light, moved (left the pool while others waited) or heavy
 
     def why_stopped(self) -> str:
         """Why the worker closed its pipe mid-query: "memory", "stack" or "crash"."""
@@ -490,6 +500,15 @@ class _Worker:
         if "overflowed its stack" in said:
             return "stack"
         return "crash"
+
+    def signal(self, signum: int) -> None:
+        try:
+            if self.pidfd is not None:
+                signal.pidfd_send_signal(self.pidfd, signum)
+            elif self.pid:
+                os.kill(self.pid, signum)
+        except OSError:  # gone
+            pass
 
     def stop(self) -> None:
         if self.pidfd is not None:
@@ -516,6 +535,15 @@ class _Worker:
             os.unlink(self.err_path)
         except OSError:
             pass
+
+
+class _Waiter:
+    """A query waiting for a light worker."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.worker: _Worker | None = None
+        self.gone = False
 
 
 class _GraphProcess:
@@ -601,10 +629,13 @@ class WorkerPool:
         self.start_timeout = start_timeout
         self._memory_request = memory_mb
         self._errdir = tempfile.mkdtemp(prefix="kg-serve-")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: list[_Worker] = []  # guarded by _lock
+        self._waiting: collections.deque[_Waiter] = collections.deque()  # first come, first served
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
-        self._heavy = 0
+        self._heavy = 0  # queries that ran past heavy_after, at most max_heavy
+        self._moved = 0  # light queries moved out of the pool while others waited, at most size
+        self._busy: set[_Worker] = set()  # workers running a query that started as light
         self._missing = 0  # light workers to fork once the graph process is back
         self._recovering = False
         self._closed = False
@@ -615,7 +646,7 @@ class WorkerPool:
             self.isolated: bool = info["isolated"]
             self.memory_mb: int = info["memory_mb"]
             for _ in range(self.size):
-                self._idle.put(self._fork())
+                self._give(self._fork())
         except (OSError, EOFError) as exc:
             self.close()
             raise InputError(f"cannot start the query workers: {_one_line(exc)}") from None
@@ -651,7 +682,7 @@ class WorkerPool:
         if self._closed:
             return
         try:
-            self._idle.put(self._fork())
+            self._give(self._fork())
             return
         except (OSError, EOFError, ValueError):
             pass
@@ -675,7 +706,7 @@ class WorkerPool:
                         if not self._missing:
                             break
                         self._missing -= 1
-                    self._idle.put(self._fork())
+                    self._give(self._fork())
                 break
             except (KgError, OSError, EOFError, ValueError):
                 time.sleep(2 * (attempt + 1))
@@ -686,13 +717,83 @@ class WorkerPool:
     def heavy(self) -> int:
         return self._heavy
 
+    def _give(self, w: _Worker) -> None:
+        """An idle light worker: to the query that has waited longest, else to the idle list."""
+        with self._lock:
+            while self._waiting:
+                waiter = self._waiting.popleft()
+                if not waiter.gone:
+                    waiter.worker = w
+                    waiter.event.set()
+                    return
+            self._idle.append(w)
+
+    def _acquire(self, deadline: float) -> _Worker:
+        """An idle light worker, in order of arrival; while waiting, move a long-running
+        query out of the way."""
+        with self._lock:
+            if self._idle and not self._waiting:
+                return self._idle.pop()
+            waiter = _Waiter()
+            self._waiting.append(waiter)
+        while True:
+            if waiter.event.wait(min(0.1, max(0.0, deadline - time.monotonic()))):
+                assert waiter.worker is not None
+                return waiter.worker
+            if time.monotonic() >= deadline:
+                with self._lock:
+                    if waiter.worker is None:
+                        waiter.gone = True
+                        raise Busy
+                return waiter.worker
+            self._move_one()
+
+    def _move_one(self) -> None:
+        """A query is waiting: the light query running longest, if for MOVE_WHEN_WAITED
+        seconds, leaves the pool (it goes on in its process) and a fresh worker is forked."""
+        now = time.monotonic()
+        with self._lock:
+            if self._moved >= self.size:
+                return
+            running = [
+                w for w in self._busy if w.state == "light" and now - w.since >= MOVE_WHEN_WAITED
+            ]
+            if not running:
+                return
+            w = min(running, key=lambda w: w.since)
+            w.state = "moved"
+            self._moved += 1
+        w.signal(signal.SIGUSR1)  # it runs on at a low priority
+        self._replace()
+
+    def _wait(self, w: _Worker, timeout: float) -> Any:
+        """The worker's reply; a query that reaches heavy_after must get a heavy slot."""
+        while True:
+            elapsed = time.monotonic() - w.since
+            if elapsed >= timeout:
+                raise QueryTimeout
+            if w.state != "heavy" and elapsed >= self.heavy_after:
+                with self._lock:
+                    was = w.state
+                    ok = self._heavy < self.max_heavy
+                    if ok:
+                        w.state = "heavy"
+                        self._heavy += 1
+                        if was == "moved":
+                            self._moved -= 1
+                if not ok:
+                    raise TooManyHeavy
+                if was == "light":
+                    self._replace()  # light queries keep their workers
+            left = timeout - elapsed
+            step = left if w.state == "heavy" else min(left, self.heavy_after - elapsed, 0.05)
+            if w.conn.poll(max(0.0, step)):
+                return w.conn.recv()
+
     def run(self, request: dict, timeout: float) -> tuple[int, str, bytes, dict[str, str]]:
-        started = time.monotonic()
+        deadline = time.monotonic() + timeout
         for _ in range(3):  # a worker that died while idle is replaced, and the query sent again
-            try:
-                w = self._idle.get(timeout=max(0.0, timeout - (time.monotonic() - started)))
-            except queue.Empty:
-                raise Busy from None
+            w = self._acquire(deadline)
             try:
                 w.conn.send(request)
                 break
@@ -700,45 +801,43 @@ class WorkerPool:
                 self._drop(w, replace=True)
         else:
             raise Busy
-        heavy = False
+        w.since = time.monotonic()
+        w.state = "light"
+        with self._lock:
+            self._busy.add(w)
+        died = None
+        failed = True
         try:
-            first = min(self.heavy_after, timeout)
-            if not w.conn.poll(first):
-                if first >= timeout:
-                    self._drop(w, replace=True)
-                    raise QueryTimeout
-                with self._lock:
-                    if self._heavy < self.max_heavy:
-                        self._heavy += 1
-                        heavy = True
-                if not heavy:
-                    self._drop(w, replace=True)
-                    raise TooManyHeavy
-                self._replace()  # light queries keep their workers
-                if not w.conn.poll(max(0.0, timeout - (time.monotonic() - started))):
-                    self._drop(w, replace=False)
-                    raise QueryTimeout
-            reply = w.conn.recv()
+            reply = self._wait(w, timeout)
+            failed = False
         except (EOFError, OSError):
-            why = w.why_stopped()
-            self._drop(w, replace=not heavy)
-            if why == "memory":
-                return 503, "text/plain; charset=utf-8", _line(_memory_message(self.memory_mb)), {}
+            died = w.why_stopped()
+        finally:
+            with self._lock:  # from here on no other thread moves this worker
+                self._busy.discard(w)
+                state = w.state
+                if state == "heavy":
+                    self._heavy -= 1
+                elif state == "moved":
+                    self._moved -= 1
+            # a worker that left the pool was replaced when it left; stopped or not kept,
+            # a light one is replaced now; a heavy one may hold much memory: never reused
+            if failed:  # timed out, stopped for being heavy, or dead
+                self._drop(w, replace=state == "light")
+        if died == "memory":
+            return 503, "text/plain; charset=utf-8", _line(_memory_message(self.memory_mb)), {}
+        if died is not None:
             return (
                 500,
                 "text/plain; charset=utf-8",
                 _line("the query crashed its worker process (replaced); simplify the query"),
                 {},
             )
-        finally:
-            if heavy:
-                with self._lock:
-                    self._heavy -= 1
         status, ctype, body, headers, keep = reply
-        if heavy or not keep:  # a heavy worker may hold much memory: a fresh one is cheaper
-            self._drop(w, replace=not heavy)
+        if state == "light" and keep:
+            self._give(w)
         else:
-            self._idle.put(w)
+            self._drop(w, replace=state == "light")
         return status, ctype, body, headers
 
     def processes(self) -> int:

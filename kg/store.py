@@ -52,7 +52,7 @@ ENGINES = ("oxigraph", "rdflib")
 
 def prefixes() -> dict[str, str]:
     """The prefixes kg's dumps declare; queries may use them without PREFIX lines."""
-    from kg.export.dumps import PREFIXES
+    from kg.pipeline.dumps import PREFIXES
 
     return dict(PREFIXES)
 
@@ -85,9 +85,9 @@ def graph_file(path: str | Path) -> Path:
     """The dump to load: ``path`` itself if it is a file, else graph.trig (or graph.nq) inside it.
 
     The path is resolved once: for a kg output folder it names the file inside the
-    current generation (see :mod:`kg.outputs`), so a reader that opens it, or its
+    current generation (see :mod:`kg.pipeline.outputs`), so a reader that opens it, or its
     siblings, later reads one set of outputs even if a build switches meanwhile."""
-    from kg.outputs import resolve_generation
+    from kg.pipeline.outputs import resolve_generation
 
     p = Path(path)
     if p.is_dir():

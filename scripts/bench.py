@@ -60,7 +60,7 @@ def _cpu(who: int) -> float:
 
 
 def _texts(corpus: Path) -> list[str]:
-    from kg.corpus import Article, iter_corpus
+    from kg.pipeline.corpus import Article, iter_corpus
 
     return [a.text for a in iter_corpus(corpus) if isinstance(a, Article)]
 
@@ -75,7 +75,7 @@ def bind_example(text: str, corpus_files: list[str]) -> tuple[dict, str]:
     benchmark corpus. Returns the bindings and a description."""
     import pyoxigraph as ox
 
-    from kg.export.dumps import PREFIXES
+    from kg.pipeline.dumps import PREFIXES
 
     bindings, bound = {}, []
     for name, kind, example in PARAM.findall(text):
@@ -96,7 +96,7 @@ def bind_example(text: str, corpus_files: list[str]) -> tuple[dict, str]:
 
 
 def child_build(corpus: Path, out: Path, jobs: int, full: bool) -> dict:
-    from kg.builder import build
+    from kg.pipeline.build import build
 
     marks: list[tuple[str, float]] = []
     phases = {"extracting": "extract", "merging events": "merge", "writing the graph": "dumps"}
@@ -149,7 +149,7 @@ def child_oxdump(nq: Path) -> dict:
     """pyoxigraph alone: serialise the (already sorted) quads of graph.nq three ways."""
     import pyoxigraph as ox
 
-    from kg.export.dumps import PREFIXES
+    from kg.pipeline.dumps import PREFIXES
 
     quads = list(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
     t0 = time.perf_counter()
@@ -470,7 +470,7 @@ def targets(data: dict) -> list[str]:
     out.append(
         f"| dumps at Oxigraph speed | sorting and writing the 3 files {write:,.1f} s vs {ox_:,.1f} s for "
         f"pyoxigraph alone serialising the same sorted quads held in memory (×{write / ox_:.1f}); making "
-        f"the quads (kg.rdf.mapping, rdflib terms) {t['quads']:,.1f} s more | {'yes' if write / ox_ < 2 else 'no'} |"
+        f"the quads (kg.pipeline.rdf, rdflib terms) {t['quads']:,.1f} s more | {'yes' if write / ox_ < 2 else 'no'} |"
     )
     q = data.get("queries") or {}
     if q.get("files"):

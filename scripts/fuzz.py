@@ -5,6 +5,7 @@ Usage::
     python scripts/fuzz.py --examples 10000            # every target, 10,000 examples each
     python scripts/fuzz.py --examples 500 --target dates --seed 7
     python scripts/fuzz.py --list
+    python scripts/fuzz.py --scaling                    # time per MB of pathological articles
 
 Targets (each a hypothesis property over generated Arabic-ish text):
 
@@ -26,8 +27,15 @@ Text strategies mix Arabic letters, diacritics, tatweel, zero-width and bidi
 controls (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+061C), Arabic-Indic and
 Persian digits, presentation forms, Latin and other scripts; seed sentences of the
 corpus mutated (characters inserted, deleted, swapped, digits transliterated,
-punctuation or spaces removed); very long lines; text without punctuation; text
-that is only punctuation.
+punctuation or spaces removed); very long lines; long runs of symbols, digits or
+letters inside a sentence; text without punctuation; text that is only punctuation.
+
+``--scaling`` is not a property: it extracts one article of each pathological shape
+(runs of symbols, emoji, end marks, digits, dates, words without spaces, one sentence
+without an end, boilerplate lines, news on one line, news) at two sizes, each under a
+time limit, and prints the seconds and the seconds per MB (of UTF-8): linear work
+keeps the time per MB flat. Exit code 1 when a shape hits the limit or its time per
+MB grows more than ``--max-growth`` times from the smaller size to the larger.
 
 Every run prints the seed it used (``--seed``, default 0, or ``--derandomize``),
 the examples run per target, the time, and any failure with its minimal example.
@@ -60,11 +68,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # running as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
-from kg.corpus import Article, boilerplate_spans, decode, html_to_text  # noqa: E402
 from kg.errors import InputError  # noqa: E402
-from kg.text.dates import find_dateline, find_dates  # noqa: E402
-from kg.text.normalize import fold, fold_with_map  # noqa: E402
-from kg.text.numbers import find_numbers, parse_number  # noqa: E402
+from kg.lang.ar.dates import find_dateline, find_dates  # noqa: E402
+from kg.lang.ar.normalize import fold, fold_with_map  # noqa: E402
+from kg.lang.ar.numbers import find_numbers, parse_number  # noqa: E402
+from kg.pipeline.corpus import Article, boilerplate_spans, decode, html_to_text  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Alphabets
@@ -146,7 +154,7 @@ VOCAB = (
 
 
 def _seed_sentences() -> list[str]:
-    from kg.nlp.pipeline import segment_sentences
+    from kg.pipeline.nlp.pipeline import segment_sentences
 
     out = []
     seeds = ROOT / "seeds"
@@ -253,6 +261,25 @@ def long_line(draw: Callable, max_reps: int = 400) -> str:
 
 
 @st.composite
+def long_runs(draw: Callable, max_len: int = 6000) -> str:
+    """A seed sentence with a long run of one character or a few (symbols, end marks,
+    digits, emoji, letters) inserted, with or without spaces: spaCy's tokenizer was
+    quadratic on such runs, and 4,300 digits made int() fail."""
+    s = draw(st.sampled_from(SEED_SENTENCES))
+    chars = draw(
+        st.lists(
+            st.sampled_from(PUNCT + DIGITS + OTHER + TATWEEL + ["ب", "x"]), min_size=1, max_size=3
+        )
+    )
+    n = draw(st.integers(1, max_len))
+    run = "".join(chars[i % len(chars)] for i in range(n))
+    if draw(st.booleans()):
+        run = run.replace(chars[0], chars[0] + " ", draw(st.integers(0, 50)))
+    pos = draw(st.integers(0, len(s)))
+    return s[:pos] + run + s[pos:]
+
+
+@st.composite
 def no_punctuation(draw: Callable) -> str:
     parts = draw(st.lists(st.sampled_from(SEED_SENTENCES), min_size=1, max_size=6))
     return "".join(c for c in " ".join(parts) if c.isalnum() or c == " " or c in DIACRITICS)
@@ -273,6 +300,7 @@ ARABIC_TEXT = st.one_of(
     only_punctuation,
     any_unicode,
     long_line(),
+    long_runs(),
 )
 # Extraction is about linear in the text but some rules are not (see docs/SAFETY.md):
 # long lines stay under ~40 sentences here; the text-level targets get 400.
@@ -286,6 +314,7 @@ EXTRACT_TEXT = st.one_of(
     any_unicode,
     no_punctuation(),
     long_line(max_reps=40),
+    long_runs(),
 )
 PUB_DATES = st.one_of(
     st.none(),
@@ -423,8 +452,8 @@ def _quoted_cue(m, text: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def pipeline():
     """The real spaCy pipeline and gazetteer, built once per process."""
-    from kg.nlp.pipeline import build_pipeline
-    from kg.onto.gazetteer import load_gazetteer
+    from kg.pipeline.nlp.pipeline import build_pipeline
+    from kg.vocab.gazetteer import load_gazetteer
 
     return build_pipeline(), load_gazetteer()
 
@@ -449,12 +478,12 @@ def extraction_properties(
     text: str, published: dt.date | None, file_name: str = "fuzz.txt"
 ) -> dict:
     """Extract one article and check every property; returns counts (for reports)."""
-    from kg.corpus import article_id_for
-    from kg.export.dumps import ox_quads, serialise
-    from kg.export.tables import entities_jsonl, events_csv, events_jsonl
-    from kg.extract.article import extract_article
-    from kg.extract.merge import merge_events
-    from kg.rdf.mapping import corpus_quads
+    from kg.pipeline.corpus import article_id_for
+    from kg.pipeline.dumps import ox_quads, serialise
+    from kg.pipeline.extract.article import extract_article
+    from kg.pipeline.merge import merge_events
+    from kg.pipeline.rdf import corpus_quads
+    from kg.pipeline.tables import entities_jsonl, events_csv, events_jsonl
 
     nlp, gaz = pipeline()
     article = Article(
@@ -628,6 +657,106 @@ def run_target(
     return Outcome(name, calls["n"], time.perf_counter() - t0, calls["slowest"], failure)
 
 
+# ---------------------------------------------------------------------------
+# Scaling: time per MB of pathological articles (not a property)
+
+
+def _mixture(symbols: str, n: int, seed: int = 0) -> str:
+    """``n`` characters drawn from ``symbols`` (a run spaCy splits one affix at a time;
+    drawn, so that no two pieces repeat and spaCy's token cache does not hide the cost)."""
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice(symbols) for _ in range(n))
+
+
+def _repeat(unit: str, n: int) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+def _seed_text() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+
+
+HEADLINE = "سقوط صواريخ على قاعدة عين الأسد\n"
+SCALING_SHAPES: dict[str, Callable[[int], str]] = {
+    "news (the seeds, repeated)": lambda n: _repeat(_seed_text(), n),
+    "news on one line": lambda n: _repeat(_seed_text().replace("\n", " "), n),
+    'symbols & * _ % " ) without spaces': lambda n: HEADLINE + _mixture('&*_%")', n),
+    "quotes and brackets « » “ ” ( ) [ ]": lambda n: HEADLINE + _mixture("«»“”()[]", n),
+    "dashes and ellipses — – …": lambda n: HEADLINE + _mixture("—–…", n),
+    "emoji": lambda n: HEADLINE + _mixture("😀🙂🇮🇶👍", n // 2),
+    "Arabic punctuation ، ؛ ؟ before a letter": lambda n: HEADLINE + _mixture("،؛؟!:", n) + "ب",
+    "end marks . ! ؟ before a letter": lambda n: HEADLINE + _mixture(".!؟", n) + "ب",
+    "digits": lambda n: HEADLINE + _mixture("0123456789٠١٢٣", n),
+    "dates": lambda n: _repeat("الثلاثاء 17 آذار/مارس 2020، والأربعاء 18/03/2020 ", n),
+    "a first line of dates": lambda n: _repeat("2020/03/17 ", n) + "\n" + HEADLINE,
+    "Arabic words without spaces": lambda n: HEADLINE + _repeat("قاعدةعينالأسد", n),
+    "one sentence of claims": lambda n: HEADLINE + _repeat("تبنت كتائب حزب الله الهجوم و", n),
+    "one sentence of attacks": lambda n: HEADLINE + _repeat("هجوم على قاعدة عين الأسد ", n),
+    "boilerplate lines": lambda n: _repeat("سقطت صواريخ على قاعدة بلد\nشارك على فيسبوك بغداد\n", n),
+}
+
+
+@dataclass
+class Scaling:
+    shape: str
+    sizes: list[int]  # UTF-8 bytes of each article
+    seconds: list[float | None]  # None: over the time limit
+
+    def per_mb(self) -> list[float | None]:
+        return [
+            None if t is None else t / (b / 1e6)
+            for t, b in zip(self.seconds, self.sizes, strict=False)
+        ]
+
+
+def run_scaling(
+    chars: tuple[int, ...] = (250_000, 1_000_000), limit: float = 120.0, only: str | None = None
+) -> list[Scaling]:
+    """Extract one article of each shape at each size (characters), each within ``limit``
+    seconds (SIGALRM, kg.pipeline.extract.budget.time_limit); the pipeline is built once."""
+    from kg.pipeline.corpus import article_id_for
+    from kg.pipeline.extract.article import extract_article
+    from kg.pipeline.extract.budget import ArticleTimeout, time_limit
+
+    nlp, gaz = pipeline()
+    out = []
+    for shape, make in SCALING_SHAPES.items():
+        if only and only not in shape:
+            continue
+        row = Scaling(shape, [], [])
+        for n in chars:
+            text = make(n)
+            row.sizes.append(len(text.encode("utf-8")))
+            article = Article(
+                article_id_for("scale.txt"), "scale.txt", text, "0" * 64,
+                dt.date(2020, 3, 17), "utf-8", boilerplate_spans(text),
+            )  # fmt: skip
+            t0 = time.perf_counter()
+            try:
+                with time_limit(limit):
+                    extract_article(nlp, gaz, article)
+                row.seconds.append(time.perf_counter() - t0)
+            except ArticleTimeout:
+                row.seconds.append(None)
+            if row.seconds[-1] is None:
+                break  # a larger size would only take longer
+        out.append(row)
+        _print_scaling(row, limit)
+    return out
+
+
+def _print_scaling(row: Scaling, limit: float) -> None:
+    cells = []
+    for b, t, r in zip(row.sizes, row.seconds, row.per_mb(), strict=False):
+        cells.append(
+            f"{b / 1e6:6.2f} MB {'> ' + format(limit, 'g') + ' s' if t is None else f'{t:7.2f} s'}"
+            + ("" if r is None else f" ({r:6.2f} s/MB)")
+        )
+    print(f"  {row.shape:42} " + "   ".join(cells), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--examples", type=int, default=1000, help="examples per target (default 1000)")
@@ -641,6 +770,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", action="store_true", help="print the full traceback of a failure")
     ap.add_argument("--list", action="store_true", help="list the targets and exit")
     ap.add_argument(
+        "--scaling",
+        action="store_true",
+        help="time one article of each pathological shape at two sizes (no properties)",
+    )
+    ap.add_argument(
+        "--sizes",
+        default="250000,1000000",
+        help="characters of the articles for --scaling (default 250000,1000000)",
+    )
+    ap.add_argument(
+        "--limit", type=float, default=120.0, help="seconds per article for --scaling (default 120)"
+    )
+    ap.add_argument(
+        "--max-growth",
+        type=float,
+        default=2.0,
+        help="--scaling fails when the time per MB grows more than this (default 2)",
+    )
+    ap.add_argument("--shape", help="--scaling: only the shapes whose name contains this")
+    ap.add_argument(
         "--strict", action="store_true", help="fail on the known issues too (see KNOWN_ISSUES)"
     )
     args = ap.parse_args(argv)
@@ -649,7 +798,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for t in TARGETS.values():
             print(f"{t.name:8} {t.what}")
+        for shape in SCALING_SHAPES:
+            print(f"scaling  {shape}")
         return 0
+    if args.scaling:
+        sizes = tuple(int(x) for x in args.sizes.split(","))
+        print(f"kg fuzz --scaling: sizes {sizes} characters, {args.limit:g} s per article")
+        rows = run_scaling(sizes, args.limit, args.shape)
+        bad = [
+            r.shape
+            for r in rows
+            if None in r.seconds
+            or (
+                len(r.seconds) > 1
+                and r.seconds[0] > 0.05  # too short to compare
+                and r.per_mb()[-1] > args.max_growth * r.per_mb()[0]
+            )
+        ]
+        print(f"{len(rows)} shapes, {len(bad)} over the limit or superlinear: {', '.join(bad)}")
+        return 1 if bad else 0
     names = args.target or list(TARGETS)
     mode = "derandomize=True" if args.derandomize else f"seed={args.seed}"
     print(

@@ -1,11 +1,11 @@
-"""Generate kg/onto/vocab.py, the kgo: vocabulary as an rdflib DefinedNamespace.
+"""Generate kg/vocab/terms.py, the kgo: vocabulary as an rdflib DefinedNamespace.
 
 The ontology file is the single source of the vocabulary: this script reads
 ontology/kg.ttl and writes one annotated attribute per declared kgo: term, so
 that a misspelled term (KGO.Atack) is an error instead of a new IRI.
 
-    python scripts/gen_vocab.py           # (re)write kg/onto/vocab.py
-    python scripts/gen_vocab.py --check   # exit 1 if kg/onto/vocab.py is out of date
+    python scripts/gen_vocab.py           # (re)write kg/vocab/terms.py
+    python scripts/gen_vocab.py --check   # exit 1 if kg/vocab/terms.py is out of date
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "kg.ttl"
-VOCAB = ROOT / "kg" / "onto" / "vocab.py"
+VOCAB = ROOT / "kg" / "vocab" / "terms.py"
 
 KGO_NS = "https://w3id.org/kg-iraq/ontology#"
 KGR_NS = "https://w3id.org/kg-iraq/id/"
@@ -105,7 +105,7 @@ ONTOLOGY_GRAPH = URIRef("{ONTOLOGY_IRI}")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--check", action="store_true", help="exit 1 if kg/onto/vocab.py is out of date"
+        "--check", action="store_true", help="exit 1 if kg/vocab/terms.py is out of date"
     )
     args = parser.parse_args(argv)
     graph = Graph().parse(ONTOLOGY, format="turtle")

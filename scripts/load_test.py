@@ -16,6 +16,15 @@ clients × queries in all), taken in a shuffled round-robin from queries/*.rq (t
 competency questions; a parameter left unbound means "any"). It prints the latency
 percentiles (p50, p90, p99, max), the throughput, errors by kind, and the median
 per query. Exit code 0 when there was no error, 1 otherwise.
+
+``--heavy-share 0.05`` replaces that share of the queries (at random, the same for
+a given ``--seed``) by heavy ones: cartesian products, one with ORDER BY (it takes
+gigabytes: the worker's memory cap stops it) and one counted (little memory, it
+runs until the timeout). The light queries' latency is then reported apart, with
+the heavy ones' outcomes (memory cap, timeout, too many heavy at once ...); heavy
+queries are expected to fail, so only errors of light queries count for the exit
+code. Light queries are meant to keep their pace while heavy ones run (kg serve
+moves a query that runs longer than --heavy-after to a process of its own).
 """
 
 from __future__ import annotations
@@ -43,6 +52,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+HEAVY = [
+    ("cartesian-order-by", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a"),
+    ("cartesian-count", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"),
+]
 
 
 def local_url(url: str) -> str:
@@ -66,7 +79,14 @@ def competency_queries() -> list[tuple[str, str]]:
 class Server:
     """`kg serve` in a subprocess on a free localhost port."""
 
-    def __init__(self, graph: Path, workers: int, timeout: float, max_rows: int):
+    def __init__(
+        self,
+        graph: Path,
+        workers: int,
+        timeout: float,
+        max_rows: int,
+        extra: list[str] | None = None,
+    ):
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -86,6 +106,7 @@ class Server:
                 "--max-rows",
                 str(max_rows),
                 "-q",
+                *(extra or []),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -115,8 +136,9 @@ class Server:
                 self.proc.wait(5)
 
 
-def send(url: str, text: str, timeout: float) -> tuple[int | str, int]:
-    """POST one query; (HTTP status, or the name of the connection error; bytes received)."""
+def send(url: str, text: str, timeout: float) -> tuple[int | str, int, str]:
+    """POST one query; (HTTP status, or the name of the connection error; bytes received;
+    the first line of an error's body)."""
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")
     req = urllib.request.Request(
         url,
@@ -128,15 +150,44 @@ def send(url: str, text: str, timeout: float) -> tuple[int | str, int]:
     )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, len(resp.read())
+            return resp.status, len(resp.read()), ""
     except urllib.error.HTTPError as exc:
-        exc.read()
-        return exc.code, 0
+        said = exc.read(300).decode("utf-8", "replace").split("\n")[0]
+        return exc.code, 0, said
     except urllib.error.URLError as exc:
         reason = exc.reason
-        return type(reason).__name__ if isinstance(reason, BaseException) else "URLError", 0
+        name = type(reason).__name__ if isinstance(reason, BaseException) else "URLError"
+        return name, 0, ""
     except OSError as exc:
-        return type(exc).__name__, 0
+        return type(exc).__name__, 0, ""
+
+
+def outcome(status: int | str, said: str) -> str:
+    """A heavy query's outcome in a few words."""
+    if status == 200:
+        return "200 answered"
+    for key, words in (
+        ("needed more than", "memory cap"),
+        ("timed out", "timeout"),
+        ("too many long queries", "too many heavy at once"),
+        ("answer too large", "answer too large"),
+        ("busy", "all workers busy"),
+        ("crashed", "worker crashed"),
+    ):
+        if key in said:
+            return f"{status} {words}"
+    return f"{status} {said[:60]}".strip()
+
+
+def summary(values: list[float]) -> dict:
+    lat = sorted(values)
+    return {
+        "p50": round(percentile(lat, 50) * 1000, 1),
+        "p90": round(percentile(lat, 90) * 1000, 1),
+        "p99": round(percentile(lat, 99) * 1000, 1),
+        "max": round(lat[-1] * 1000, 1) if lat else None,
+        "mean": round(statistics.fmean(lat) * 1000, 1) if lat else None,
+    }
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -146,11 +197,15 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[k]
 
 
-def run(url: str, clients: int, queries: int, timeout: float, seed: int) -> dict:
+def run(
+    url: str, clients: int, queries: int, timeout: float, seed: int, heavy_share: float = 0.0
+) -> dict:
     mix = competency_queries()
     latencies: list[float] = []
+    heavy_latencies: list[float] = []
     by_query: dict[str, list[float]] = defaultdict(list)
     statuses: Counter = Counter()
+    heavy_outcomes: Counter = Counter()
     lock = threading.Lock()
     # warm up: each query once (the first run of a query plans it and fills caches)
     for _name, text in mix:
@@ -160,41 +215,46 @@ def run(url: str, clients: int, queries: int, timeout: float, seed: int) -> dict
         rng = random.Random(seed * 1000 + i)
         order = list(mix)
         rng.shuffle(order)
+        heavy_rng = random.Random(seed * 1000 + i + 500_000)
         for n in range(queries):
-            name, text = order[n % len(order)]
+            heavy = heavy_share > 0 and heavy_rng.random() < heavy_share
+            name, text = heavy_rng.choice(HEAVY) if heavy else order[n % len(order)]
             t0 = time.perf_counter()
-            status, _size = send(url, text, timeout)
+            status, _size, said = send(url, text, timeout)
             dt = time.perf_counter() - t0
             with lock:
-                latencies.append(dt)
-                by_query[name].append(dt)
-                statuses[status] += 1
+                if heavy:
+                    heavy_latencies.append(dt)
+                    heavy_outcomes[f"{name}: {outcome(status, said)}"] += 1
+                else:
+                    latencies.append(dt)
+                    by_query[name].append(dt)
+                    statuses[status] += 1
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(client, range(clients)))
     wall = time.perf_counter() - t0
-    lat = sorted(latencies)
     return {
         "url": url,
         "clients": clients,
         "queries_per_client": queries,
-        "requests": len(lat),
+        "heavy_share": heavy_share,
+        "requests": len(latencies) + len(heavy_latencies),
+        "light_requests": len(latencies),
         "distinct_queries": len(mix),
         "seconds": round(wall, 2),
-        "throughput_qps": round(len(lat) / wall, 1),
-        "latency_ms": {
-            "p50": round(percentile(lat, 50) * 1000, 1),
-            "p90": round(percentile(lat, 90) * 1000, 1),
-            "p99": round(percentile(lat, 99) * 1000, 1),
-            "max": round(lat[-1] * 1000, 1) if lat else None,
-            "mean": round(statistics.fmean(lat) * 1000, 1) if lat else None,
-        },
+        "throughput_qps": round((len(latencies) + len(heavy_latencies)) / wall, 1),
+        "light_throughput_qps": round(len(latencies) / wall, 1),
+        "latency_ms": summary(latencies),
         "statuses": {str(k): v for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0]))},
         "errors": sum(v for k, v in statuses.items() if k != 200),
         "per_query_p50_ms": {
             name: round(statistics.median(v) * 1000, 1) for name, v in sorted(by_query.items())
         },
+        "heavy_requests": len(heavy_latencies),
+        "heavy_latency_ms": summary(heavy_latencies) if heavy_latencies else None,
+        "heavy_outcomes": dict(sorted(heavy_outcomes.items())),
     }
 
 
@@ -220,15 +280,31 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=float, default=120.0, help="client timeout per request, seconds"
     )
     ap.add_argument("--seed", type=int, default=0, help="seed of the query order (default 0)")
+    ap.add_argument(
+        "--heavy-share",
+        type=float,
+        default=0.0,
+        help="share of heavy queries, 0..1 (cartesian products; default 0)",
+    )
+    ap.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        help="another option for the kg serve started here (repeatable), e.g. --server-arg=--max-heavy=1",
+    )
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
     if args.clients < 1 or args.queries < 1 or args.clients > 500 or args.queries > 100_000:
         raise SystemExit("load_test: --clients 1..500 and --queries 1..100000")
+    if not 0.0 <= args.heavy_share <= 1.0:
+        raise SystemExit("load_test: --heavy-share is a share, 0..1")
     server = None
     if args.url:
         url = local_url(args.url)
     else:
-        server = Server(args.graph, args.workers, args.server_timeout, args.max_rows)
+        server = Server(
+            args.graph, args.workers, args.server_timeout, args.max_rows, args.server_arg
+        )
         url = server.url
     try:
         print(
@@ -236,23 +312,29 @@ def main(argv: list[str] | None = None) -> int:
             f"({'started here, ' + str(args.workers) + ' workers' if server else 'given'})",
             flush=True,
         )
-        res = run(url, args.clients, args.queries, args.timeout, args.seed)
+        res = run(url, args.clients, args.queries, args.timeout, args.seed, args.heavy_share)
     finally:
         if server is not None:
             server.stop()
     lat = res["latency_ms"]
     print(
-        f"{res['requests']} requests ({res['distinct_queries']} competency queries) in {res['seconds']} s: "
-        f"{res['throughput_qps']} queries/s"
+        f"{res['requests']} requests ({res['distinct_queries']} competency queries"
+        f"{', ' + str(res['heavy_requests']) + ' heavy' if res['heavy_requests'] else ''}) "
+        f"in {res['seconds']} s: {res['throughput_qps']} queries/s"
     )
+    light = "light queries" if res["heavy_requests"] else "latency"
     print(
-        f"latency ms: p50 {lat['p50']}  p90 {lat['p90']}  p99 {lat['p99']}  max {lat['max']}  mean {lat['mean']}"
+        f"{light} ms: p50 {lat['p50']}  p90 {lat['p90']}  p99 {lat['p99']}  max {lat['max']}  mean {lat['mean']}"
     )
     print(f"statuses: {res['statuses']}  errors: {res['errors']}")
     print(
         "median per query (ms): "
         + ", ".join(f"{k} {v}" for k, v in res["per_query_p50_ms"].items())
     )
+    if res["heavy_requests"]:
+        h = res["heavy_latency_ms"]
+        print(f"heavy queries ms: p50 {h['p50']}  p90 {h['p90']}  max {h['max']}")
+        print("heavy outcomes: " + ", ".join(f"{k} x{v}" for k, v in res["heavy_outcomes"].items()))
     if args.json:
         args.json.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     return 1 if res["errors"] else 0

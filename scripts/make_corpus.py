@@ -34,10 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 try:
-    from kg.onto.gazetteer import Gazetteer, load_gazetteer
+    from kg.vocab.gazetteer import Gazetteer, load_gazetteer
 except ModuleNotFoundError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
-    from kg.onto.gazetteer import Gazetteer, load_gazetteer
+    from kg.vocab.gazetteer import Gazetteer, load_gazetteer
 
 WEEKDAYS = ["الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"]
 DAY_ORDINALS = [

@@ -32,7 +32,7 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory):
     """kg build on the seeds, once per test session."""
-    from kg.builder import build
+    from kg.pipeline.build import build
 
     out = tmp_path_factory.mktemp("seed-out")
     return build(ROOT / "seeds", out)
@@ -40,6 +40,6 @@ def seed_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def nlp():
-    from kg.nlp.pipeline import build_pipeline
+    from kg.pipeline.nlp.pipeline import build_pipeline
 
     return build_pipeline()

@@ -1,6 +1,6 @@
 """Bounded work: every step of reading one article is linear in its length.
 
-Each timing test runs inside a time limit (kg.extract.budget.time_limit) far above what
+Each timing test runs inside a time limit (kg.pipeline.extract.budget.time_limit) far above what
 the linear code needs and far below what the quadratic code needed, so a regression
 fails in seconds instead of hanging. Each equivalence test checks that a fix keeps
 the results on ordinary text: the tokens spaCy gives, the sentence ends, the date line,
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.extract.budget import ArticleTimeout, time_limit
+from kg.pipeline.extract.budget import ArticleTimeout, time_limit
 
 # symbols and punctuation that spaCy's affix rules split off one at a time (a run of any
 # of them was quadratic), then some of other scripts and some it does not split
@@ -60,7 +60,7 @@ def plain_tokenizer(nlp):
     from spacy.tokenizer import Tokenizer
     from spacy.util import compile_suffix_regex
 
-    from kg.nlp import pipeline as P
+    from kg.pipeline.nlp import pipeline as P
 
     bounded = nlp.tokenizer
     suffixes = [r"[.,،؛:!؟?]+", P._QUOTES, r"[)\]]"] + list(nlp.Defaults.suffixes)
@@ -148,7 +148,7 @@ def test_tail_suffix_search_finds_the_leftmost_suffix(nlp, string):
     """The suffix search of the last 16 characters finds what the whole search finds."""
     from spacy.util import compile_suffix_regex
 
-    from kg.nlp import pipeline as P
+    from kg.pipeline.nlp import pipeline as P
 
     suffixes = [r"[.,،؛:!؟?]+", P._QUOTES, r"[)\]]"] + list(nlp.Defaults.suffixes)
     full = compile_suffix_regex(suffixes).search(string)
@@ -160,7 +160,7 @@ def test_tail_search_is_active(nlp):
     """Guard: with this spaCy's rules the windowed search is used (an unknown unbounded
     rule would make kg fall back to the whole-string search, quadratic again)."""
     assert getattr(nlp.tokenizer.suffix_search, "window", None) == 16
-    from kg.nlp.pipeline import _tail_safe
+    from kg.pipeline.nlp.pipeline import _tail_safe
 
     assert _tail_safe(r"[.,]+", 16) and _tail_safe(r"\.\.+", 16) and _tail_safe("km|kg", 16)
     assert not _tail_safe(r"(?<=[0-9])[a-z]+", 16) and not _tail_safe(r"[a-z]+[0-9]+", 16)
@@ -174,7 +174,7 @@ def test_isspace_is_what_the_run_finder_splits_at():
 
 
 def test_long_runs_are_cut_only_inside_themselves():
-    from kg.nlp.pipeline import long_run_cuts
+    from kg.pipeline.nlp.pipeline import long_run_cuts
 
     text = "قال " + "&" * 2500 + " و" + "ـ" * 999 + " " + "«" * 1001 + "\n" + "x" * 1000
     cuts = long_run_cuts(text)
@@ -189,7 +189,7 @@ _OLD_SENT_END = re.compile(r"""([.!?؟]+["”’»)\]]*)(?=[\s,،]|$)|\n+""")
 @pytest.mark.parametrize("mark", [".", "!", "؟", "?", ".!؟", '."', "?»"])
 def test_sentence_ends_in_linear_time(mark):
     """20,000 "." followed by a letter took 11 s: each position of the run was tried."""
-    from kg.nlp.pipeline import segment_sentences
+    from kg.pipeline.nlp.pipeline import segment_sentences
 
     for text in (
         mark * 40_000 + "x",
@@ -202,7 +202,7 @@ def test_sentence_ends_in_linear_time(mark):
 @settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(st.sampled_from(list('.!?؟"”’»)], ،\nxب')), max_size=60))
 def test_sentence_ends_are_the_same(text):
-    from kg.nlp.pipeline import _SENT_END
+    from kg.pipeline.nlp.pipeline import _SENT_END
 
     old = [(m.span(), m.group(1)) for m in _OLD_SENT_END.finditer(text)]
     new = [(m.span(), m.group(1)) for m in _SENT_END.finditer(text)]
@@ -224,7 +224,7 @@ def test_sentence_ends_are_the_same(text):
     ids=["sentences", "dates", "weekdays", "one-word"],
 )
 def test_dateline_does_not_read_a_long_first_line(first_line):
-    from kg.text.dates import find_dateline
+    from kg.lang.ar.dates import find_dateline
 
     text = first_line + "\nبغداد - الأحد 2021/08/08\nنص الخبر."
     found, _ = within(2, find_dateline, text)
@@ -232,8 +232,8 @@ def test_dateline_does_not_read_a_long_first_line(first_line):
 
 
 def _old_find_dateline(text: str):
-    from kg.text.dates import find_dates
-    from kg.text.normalize import fold
+    from kg.lang.ar.dates import find_dates
+    from kg.lang.ar.normalize import fold
 
     lines = [ln for ln in text.splitlines() if ln.strip()][:6]
     for line in lines:
@@ -267,7 +267,7 @@ _LINE_PARTS = [
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.sampled_from(_LINE_PARTS), max_size=14))
 def test_dateline_is_the_same_on_ordinary_text(parts):
-    from kg.text.dates import find_dateline
+    from kg.lang.ar.dates import find_dateline
 
     text = "".join(parts)
     assert find_dateline(text) == _old_find_dateline(text)
@@ -276,7 +276,7 @@ def test_dateline_is_the_same_on_ordinary_text(parts):
 def test_many_dates_in_linear_time():
     """Choosing among overlapping date candidates compared each with every date taken
     (these 16,000 dates took 15 s, 2 s now)."""
-    from kg.text.dates import find_dates
+    from kg.lang.ar.dates import find_dates
 
     text = "الثلاثاء 17 آذار/مارس 2020، والأربعاء 18/03/2020 " * 8_000
     spans, _ = within(7, find_dates, text, dt.date(2020, 3, 17))
@@ -286,7 +286,7 @@ def test_many_dates_in_linear_time():
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)), max_size=40))
 def test_date_choice_is_the_same(pairs):
-    from kg.text.dates import _longest_first
+    from kg.lang.ar.dates import _longest_first
 
     cands = [(s, s + n, i) for i, (s, n) in enumerate(pairs)]
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
@@ -310,14 +310,14 @@ def test_date_choice_is_the_same(pairs):
     ],
 )
 def test_long_digit_runs_are_not_numbers(text):
-    from kg.text.numbers import find_numbers
+    from kg.lang.ar.numbers import find_numbers
 
     spans = find_numbers(text)
     assert all(len(str(s.value)) <= 100 for s in spans)
 
 
 def test_ordinary_numbers_still_read():
-    from kg.text.numbers import find_numbers
+    from kg.lang.ar.numbers import find_numbers
 
     assert [s.value for s in find_numbers("قتل 5200 جندي و3 آلاف مدني و1,500 عنصر")] == [
         5200,

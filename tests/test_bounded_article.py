@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.corpus import Article, boilerplate_spans
-from kg.extract.budget import ArticleTimeout, time_limit
+from kg.pipeline.corpus import Article, boilerplate_spans
+from kg.pipeline.extract.budget import ArticleTimeout, time_limit
 
 
 @pytest.fixture(scope="module")
 def gaz():
-    from kg.onto.gazetteer import load_gazetteer
+    from kg.vocab.gazetteer import load_gazetteer
 
     return load_gazetteer()
 
@@ -39,7 +39,7 @@ def article(text: str, published=dt.date(2020, 3, 17), name: str = "long.txt") -
 
 
 def extract(nlp, gaz, text: str, seconds: float = 120, **kw):
-    from kg.extract.article import extract_article
+    from kg.pipeline.extract.article import extract_article
 
     t0 = time.perf_counter()
     try:
@@ -74,7 +74,7 @@ def check_offsets(x, text: str) -> None:
     st.integers(10, 120),
 )
 def test_parts_cover_the_text(text, size):
-    from kg.extract.article import text_parts
+    from kg.pipeline.extract.article import text_parts
 
     parts = text_parts(text, size)
     assert parts[0][0] == 0 and parts[-1][1] == len(text)
@@ -85,7 +85,7 @@ def test_parts_cover_the_text(text, size):
 
 
 def test_parts_end_at_paragraphs_then_lines_then_sentences():
-    from kg.extract.article import text_parts
+    from kg.pipeline.extract.article import text_parts
 
     para = "سقطت صواريخ على القاعدة. " * 10  # 250 characters
     text = (para + "\n\n" + para + "\n" + para + "\n") * 6
@@ -116,7 +116,7 @@ def test_an_article_over_a_million_characters_is_extracted(nlp, gaz, seeds_text)
 def test_parts_keep_what_each_part_says(nlp, gaz, seeds_text, monkeypatch):
     """Extracted in parts of ~3,000 characters, the seeds give the same gazetteer mentions,
     offsets that slice the text, and renumbered, unique event ids."""
-    import kg.extract.article as A
+    import kg.pipeline.extract.article as A
 
     text = seeds_text * 2
     whole = extract(nlp, gaz, text)[0]
@@ -168,7 +168,7 @@ def test_one_huge_sentence_is_bounded(nlp, gaz, unit):
 
 
 def test_long_sentences_are_cut_at_spaces():
-    from kg.nlp.pipeline import MAX_SENTENCE_CHARS, segment_sentences
+    from kg.pipeline.nlp.pipeline import MAX_SENTENCE_CHARS, segment_sentences
 
     text = "قال مسؤول إن القوات انسحبت و" * 2_000  # 56,000 characters, no end
     spans = segment_sentences(text)
@@ -181,7 +181,7 @@ _OLD_SENT_END = re.compile(r"""([.!?؟]+["”’»)\]]*)(?=[\s,،]|$)|\n+""")
 
 
 def _old_segment(text: str) -> list[tuple[int, int]]:
-    from kg.nlp.pipeline import _add_span
+    from kg.pipeline.nlp.pipeline import _add_span
 
     spans: list[tuple[int, int]] = []
     start = 0
@@ -193,7 +193,7 @@ def _old_segment(text: str) -> list[tuple[int, int]]:
 
 
 def test_ordinary_sentences_are_unchanged(seeds_dir, root):
-    from kg.nlp.pipeline import segment_sentences
+    from kg.pipeline.nlp.pipeline import segment_sentences
 
     paths = sorted(seeds_dir.glob("*.txt")) + sorted((root / "tests/data/unseen").glob("*.txt"))
     for path in paths:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.corpus import Article, Problem, boilerplate_spans
 from kg.errors import InputError
-from kg.extract.budget import ArticleTimeout, article_seconds, time_limit
+from kg.pipeline.corpus import Article, Problem, boilerplate_spans
+from kg.pipeline.extract.budget import ArticleTimeout, article_seconds, time_limit
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = "سقطت ثلاثة صواريخ على قاعدة عين الأسد فجر الجمعة دون وقوع إصابات.\n" * 3
@@ -64,7 +64,7 @@ def test_time_limit_interrupts_spacys_tokenizer(nlp):
     from spacy.tokenizer import Tokenizer
     from spacy.util import compile_suffix_regex
 
-    from kg.nlp import pipeline as P
+    from kg.pipeline.nlp import pipeline as P
 
     t = nlp.tokenizer
     suffixes = [r"[.,،؛:!؟?]+", P._QUOTES, r"[)\]]"] + list(nlp.Defaults.suffixes)
@@ -116,8 +116,8 @@ def test_bad_budget_is_refused(monkeypatch, env):
 
 
 def test_an_article_over_budget_is_a_problem_and_the_rest_extracts(long_text):
-    from kg.builder import extract_chunk
-    from kg.extract.records import ArticleExtraction
+    from kg.pipeline.build import extract_chunk
+    from kg.pipeline.extract.records import ArticleExtraction
 
     chunk = [art("a.txt", SHORT), art("slow.txt", long_text), art("c.txt", SHORT)]
     t0 = time.perf_counter()
@@ -133,7 +133,7 @@ def test_an_article_over_budget_is_a_problem_and_the_rest_extracts(long_text):
 def test_budget_in_a_thread_is_checked_between_steps(long_text):
     """Dask runs tasks in threads, where no signal arrives: the deadline is checked
     between the parts of an article, the pipeline's steps and its sentences."""
-    from kg.builder import extract_chunk
+    from kg.pipeline.build import extract_chunk
 
     result = {}
 
@@ -262,7 +262,7 @@ def test_watchdog_ends_an_orphan(tmp_path):
     is gone. Shown with a parent that is not this worker's parent from the start."""
     code = (
         "import time\n"
-        "from kg.extract import budget\n"
+        "from kg.pipeline.extract import budget\n"
         "budget._watch_parent(0, every=0.1)\n"  # pid 0 is never our parent
         "time.sleep(30)\n"
     )

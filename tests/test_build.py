@@ -14,7 +14,7 @@ from conftest import OUTPUTS
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
-from kg.corpus import read_article
+from kg.pipeline.corpus import read_article
 
 
 def _events(out) -> list[dict]:
@@ -46,10 +46,10 @@ def test_seed_build_writes_all_outputs(seed_build):
 
 def test_two_builds_are_byte_identical_whatever_the_hash_seed(seeds_dir, tmp_path):
     """One build here, one in a fresh interpreter with another PYTHONHASHSEED: same bytes."""
-    from kg.builder import build
+    from kg.pipeline.build import build
 
     build(seeds_dir, tmp_path / "a", cache=False)
-    code = "import sys; from pathlib import Path; from kg.builder import build; build(Path(sys.argv[1]), Path(sys.argv[2]), cache=False)"
+    code = "import sys; from pathlib import Path; from kg.pipeline.build import build; build(Path(sys.argv[1]), Path(sys.argv[2]), cache=False)"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run(
         [sys.executable, "-c", code, str(seeds_dir), str(tmp_path / "b")],

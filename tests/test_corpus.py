@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from kg.corpus import (
+from kg.errors import InputError
+from kg.pipeline.corpus import (
     Article,
     Problem,
     article_id_for,
@@ -16,7 +17,6 @@ from kg.corpus import (
     read_article,
     read_manifest,
 )
-from kg.errors import InputError
 
 ARABIC = "سقطت ثلاثة صواريخ كاتيوشا على قاعدة بلد الجوية شمال بغداد فجر الجمعة دون وقوع إصابات."
 
@@ -200,7 +200,7 @@ def test_a_file_swapped_for_a_pipe_is_not_opened_blocking(tmp_path, monkeypatch)
     import stat as stat_module
     import threading
 
-    import kg.corpus as corpus
+    import kg.pipeline.corpus as corpus
 
     pipe = tmp_path / "swapped.txt"
     os.mkfifo(pipe)
@@ -273,7 +273,7 @@ def test_one_encoding_is_still_read(tmp_path, payload):
 @pytest.mark.parametrize("broken", [False, True], ids=["parsed", "fallback"])
 def test_html_entities_are_replaced_once(markup, text, broken):
     """ "&amp;lt;" became "<" (unescaped twice); it is the text "&lt;"."""
-    from kg.corpus import html_to_text
+    from kg.pipeline.corpus import html_to_text
 
     page = f"<html><body><p>{ARABIC} {markup} نهاية</p>" + ("<![0" if broken else "") + "</body>"
     assert f"{ARABIC} {text} نهاية" in html_to_text(page)

@@ -104,7 +104,7 @@ def test_listing_order_is_not_the_reading_order(reference, monkeypatch, tmp_path
     """
     from typer.testing import CliRunner
 
-    import kg.corpus
+    import kg.pipeline.corpus
     from kg.cli import app
 
     corpus = reference["corpus"]
@@ -123,7 +123,7 @@ def test_listing_order_is_not_the_reading_order(reference, monkeypatch, tmp_path
         return iter(entries)
 
     monkeypatch.setattr(Path, "iterdir", shuffled_iterdir)
-    names = [p.name for p in kg.corpus.list_articles(corpus)]
+    names = [p.name for p in kg.pipeline.corpus.list_articles(corpus)]
     assert shuffled_seen and shuffled_seen[-1] != sorted(shuffled_seen[-1])
     assert names == sorted(names) and "manifest.csv" not in names
     out = tmp_path / "shuffled"

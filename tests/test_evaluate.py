@@ -52,7 +52,7 @@ def gold() -> dict:
 
 
 def _text(article: str) -> str:
-    from kg.corpus import read_article
+    from kg.pipeline.corpus import read_article
 
     return read_article(SEEDS / article).text
 
@@ -75,7 +75,7 @@ def _pred_from_gold(gold: dict, corpus: Path = SEEDS, pick: int = 0) -> tuple[li
         sources = []
         for s in ev["sources"]:
             if s["article"] not in texts:
-                from kg.corpus import read_article
+                from kg.pipeline.corpus import read_article
 
                 texts[s["article"]] = read_article(corpus / s["article"]).text
             start = texts[s["article"]].index(s["quote"])

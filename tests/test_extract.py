@@ -7,10 +7,10 @@ import hashlib
 
 import pytest
 
-from kg.corpus import Article, read_article, read_manifest
-from kg.extract.article import extract_article
-from kg.extract.merge import merge_events
-from kg.onto.gazetteer import load_gazetteer
+from kg.pipeline.corpus import Article, read_article, read_manifest
+from kg.pipeline.extract.article import extract_article
+from kg.pipeline.merge import merge_events
+from kg.vocab.gazetteer import load_gazetteer
 
 ENT = "https://w3id.org/kg-iraq/id/entity/"
 

@@ -35,7 +35,7 @@ def test_property_holds(target):
     assert outcome.examples >= EXAMPLES
 
 
-# --- crashes found by fuzzing, fixed in kg/text/dates.py ---------------------------------
+# --- crashes found by fuzzing, fixed in kg/lang/ar/dates.py ---------------------------------
 
 EDGE_CASES = [
     ("الأسبوع الماضي", dt.date(1, 1, 1)),  # OverflowError in _week_start
@@ -52,14 +52,14 @@ EDGE_CASES = [
 
 @pytest.mark.parametrize(("text", "published"), EDGE_CASES)
 def test_dates_at_the_edges_of_the_calendar_do_not_crash(text, published):
-    from kg.text.dates import find_dates
+    from kg.lang.ar.dates import find_dates
 
     for span in find_dates(text, published):
         assert text[span.start : span.end] == span.text
 
 
 def test_ordinary_dates_still_resolve():
-    from kg.text.dates import find_dates
+    from kg.lang.ar.dates import find_dates
 
     [span] = find_dates("الأسبوع الماضي", dt.date(2020, 3, 17))
     assert span.precision == "week" and span.earliest == dt.date(2020, 3, 7)
@@ -75,18 +75,18 @@ def test_extraction_survives_edge_publication_dates():
     "page", ["<![0", "<p>نص عربي</p><![0 x</body>", "<!x", "<![if x]>y<![endif]>"]
 )
 def test_malformed_html_declarations_do_not_crash(page):
-    """html.parser raises AssertionError on these (found by the decode target; fixed in kg/corpus.py)."""
-    from kg.corpus import html_to_text
+    """html.parser raises AssertionError on these (found by the decode target; fixed in kg/pipeline/corpus.py)."""
+    from kg.pipeline.corpus import html_to_text
 
     assert isinstance(html_to_text(page), str)
 
 
-# --- found by fuzzing, fixed in kg/extract/mentions.py -------------------------------------
+# --- found by fuzzing, fixed in kg/pipeline/extract/mentions.py -------------------------------------
 
 
 def test_quoted_cue_mention_quote_is_the_text_span():
-    from kg.corpus import Article
-    from kg.extract.article import extract_article
+    from kg.pipeline.corpus import Article
+    from kg.pipeline.extract.article import extract_article
 
     nlp, gaz = fuzz.pipeline()
     text = 'وصل التحالف إلى معسكر "النصر" غرب المدينة.'

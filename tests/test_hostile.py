@@ -287,14 +287,14 @@ def test_two_thousand_tiny_articles(tmp_path):
 def test_file_vanishing_mid_build(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    import kg.corpus
+    import kg.pipeline.corpus
     from kg.cli import app
 
     c = tmp_path / "c"
     c.mkdir()
     for name in ("a.txt", "b.txt", "c.txt"):
         (c / name).write_text(ARTICLE.replace("عين الأسد", name[0] + " الأسد"), encoding="utf-8")
-    read = kg.corpus.read_article
+    read = kg.pipeline.corpus.read_article
 
     def read_and_delete_the_next(path, published=None):
         # the folder was listed already; b.txt goes away while a.txt is being read
@@ -302,7 +302,7 @@ def test_file_vanishing_mid_build(tmp_path, monkeypatch):
             (path.parent / "b.txt").unlink()
         return read(path, published)
 
-    monkeypatch.setattr(kg.corpus, "read_article", read_and_delete_the_next)
+    monkeypatch.setattr(kg.pipeline.corpus, "read_article", read_and_delete_the_next)
     result = CliRunner().invoke(app, ["build", str(c), "--out", str(tmp_path / "out"), "-q"])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 1
@@ -466,7 +466,7 @@ def test_bad_manifest_is_one_fatal_line(tmp_path, make, reason):
 
 def test_publication_dates_at_the_edges_of_the_calendar(tmp_path):
     """A manifest may say 0001-01-01 or 9999-12-31: relative dates then cannot be resolved,
-    which must not crash the build (found by scripts/fuzz.py, fixed in kg/text/dates.py)."""
+    which must not crash the build (found by scripts/fuzz.py, fixed in kg/lang/ar/dates.py)."""
     c = tmp_path / "c"
     c.mkdir()
     text = (
@@ -509,7 +509,7 @@ def test_nothing_readable_leaves_previous_outputs(tmp_path):
     assert proc.returncode == 2
     if snapshot(out) != before:
         pytest.xfail(
-            "reported to the lead: kg/builder.py writes an empty graph over the previous "
+            "reported to the lead: kg/pipeline/build.py writes an empty graph over the previous "
             "outputs before the CLI decides that nothing was built (exit 2)"
         )
 

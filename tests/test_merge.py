@@ -1,6 +1,6 @@
 """The undated-report join gives the answer of its definition, on real extractions.
 
-kg/extract/merge.py visits candidates tier by tier so that a busy place does not make
+kg/pipeline/merge.py visits candidates tier by tier so that a busy place does not make
 merging quadratic. This test keeps the definition in its plainest form (score every
 candidate, take the least) and checks that both join the same pairs, on the seeds, the
 articles written for the tests and a synthetic corpus with many reports per place.
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import merge
-from kg.onto.gazetteer import load_gazetteer
+from kg.pipeline import merge
+from kg.vocab.gazetteer import load_gazetteer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,7 +63,7 @@ def _pairs(join, recs, contains) -> list[tuple[int, int]]:
 
 
 def _records(corpus: Path, out: Path) -> list:
-    from kg.builder import build
+    from kg.pipeline.build import build
 
     result = build(corpus, out)
     recs = [e for x in result.extractions for e in x.events]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp.pipeline import norm_key, segment_sentences
+from kg.pipeline.nlp.pipeline import norm_key, segment_sentences
 
 ENT = "https://w3id.org/kg-iraq/id/entity/"
 
@@ -102,9 +102,9 @@ def test_spelling_variants_meet(nlp):
     ],
 )
 def test_token_table_agrees_with_spacy(nlp, text, seeds_dir):
-    """The rules read kg.nlp.tokens' lists instead of Token and Span objects: every
+    """The rules read kg.pipeline.nlp.tokens' lists instead of Token and Span objects: every
     column must be what spaCy itself says, on new Arabic and on a whole seed article."""
-    from kg.nlp.tokens import doc_tokens
+    from kg.pipeline.nlp.tokens import doc_tokens
 
     texts = [text, sorted(seeds_dir.glob("*.txt"))[2].read_text(encoding="utf-8")]
     for t in texts:

@@ -27,7 +27,7 @@ SHAPES_TTL = ONTOLOGY_DIR / "shapes.ttl"
 GAZETTEER_TTL = ONTOLOGY_DIR / "gazetteer.ttl"
 DATA_MODEL = ROOT / "docs" / "DATA_MODEL.md"
 GEN_VOCAB = ROOT / "scripts" / "gen_vocab.py"
-VOCAB_PY = ROOT / "kg" / "onto" / "vocab.py"
+VOCAB_PY = ROOT / "kg" / "vocab" / "terms.py"
 
 KGO = Namespace("https://w3id.org/kg-iraq/ontology#")
 KGS = Namespace("https://w3id.org/kg-iraq/shapes#")
@@ -381,8 +381,8 @@ def test_vocab_check_detects_a_stale_file(tmp_path: Path) -> None:
 
 
 def test_vocab_has_every_term_and_fails_on_typos(ontology: Graph) -> None:
-    from kg.onto.vocab import KGO as VOCAB_KGO
-    from kg.onto.vocab import KGR, ONTOLOGY_GRAPH
+    from kg.vocab.terms import KGO as VOCAB_KGO
+    from kg.vocab.terms import KGR, ONTOLOGY_GRAPH
 
     for term in declared_terms(ontology):
         assert getattr(VOCAB_KGO, term.fragment) == term

@@ -1,5 +1,5 @@
 """The output folder: kg writes only where it may, removes only what it wrote, and
-replaces its outputs as one set (kg.outputs)."""
+replaces its outputs as one set (kg.pipeline.outputs)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import OUTPUTS
 
-from kg.builder import build
 from kg.errors import OutputError
-from kg.outputs import OUTPUT_FILES, OutputFolder, hold, resolve_generation
+from kg.pipeline.build import build
+from kg.pipeline.outputs import OUTPUT_FILES, OutputFolder, hold, resolve_generation
 from kg.store import graph_file
 
 ROOT = Path(__file__).resolve().parents[1]

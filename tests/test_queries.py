@@ -100,7 +100,7 @@ def labels(graph) -> Callable[[str], str]:
 
 @pytest.fixture(scope="module")
 def texts(seeds_dir) -> dict[str, str]:
-    from kg.corpus import Article, iter_corpus
+    from kg.pipeline.corpus import Article, iter_corpus
 
     return {a.file_name: a.text for a in iter_corpus(seeds_dir) if isinstance(a, Article)}
 
@@ -531,7 +531,7 @@ def _only_relations(rows, label):
 
 
 def _new_entity(type_, arabic):
-    from kg.text.normalize import fold
+    from kg.lang.ar.normalize import fold
 
     want = fold(arabic)
 
@@ -542,7 +542,7 @@ def _new_entity(type_, arabic):
 
 
 def _not_new_entity(arabic):
-    from kg.text.normalize import fold
+    from kg.lang.ar.normalize import fold
 
     def check(rows, label):
         return not any(fold(arabic) in fold(r["labelAr"] or "") for r in rows)

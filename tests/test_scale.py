@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from kg.builder import build
-from kg.corpus import Article, iter_corpus
+from kg.pipeline.build import build
+from kg.pipeline.corpus import Article, iter_corpus
 
 COMPARED = ("graph.nq", "graph.trig", "graph.ttl", "events.jsonl", "events.csv", "entities.jsonl")
 
@@ -120,8 +120,8 @@ def test_dask_local_cluster_writes_the_same_bytes_as_serial(mixed_corpus, serial
 
 
 def test_a_worker_with_other_code_is_refused(seeds_dir):
-    from kg.builder import extract_chunk
     from kg.errors import OntologyError
+    from kg.pipeline.build import extract_chunk
 
     article = next(a for a in iter_corpus(seeds_dir) if isinstance(a, Article))
     with pytest.raises(OntologyError, match="differs"):
@@ -185,8 +185,8 @@ def test_a_damaged_cache_entry_is_a_miss(mixed_corpus, serial_build, tmp_path):
 
 
 def test_cache_records_round_trip_exactly(seed_build):
-    from kg.cache import from_dict, to_dict
-    from kg.extract.records import ArticleExtraction
+    from kg.pipeline.cache import from_dict, to_dict
+    from kg.pipeline.extract.records import ArticleExtraction
 
     for x in seed_build.extractions:
         data = json.loads(json.dumps(to_dict(x), ensure_ascii=False))
@@ -199,7 +199,7 @@ def test_cache_key_changes_with_what_extraction_reads(seeds_dir, tmp_path):
     import dataclasses
     import datetime as dt
 
-    from kg.cache import article_key, fingerprint
+    from kg.pipeline.cache import article_key, fingerprint
 
     article = next(a for a in iter_corpus(seeds_dir) if isinstance(a, Article))
     fp = fingerprint(seeds_dir.parent / "ontology")
@@ -224,8 +224,8 @@ def test_cache_key_changes_with_what_extraction_reads(seeds_dir, tmp_path):
 def test_streamed_dumps_equal_serialising_everything_at_once(
     seed_build, tmp_path, root, graphs_per_bucket
 ):
-    from kg.export.dumps import DumpWriter, load_ontology_quads, ox_quads, write_dumps
-    from kg.rdf.mapping import ONTOLOGY_GRAPH, corpus_quads, graph_iri
+    from kg.pipeline.dumps import DumpWriter, load_ontology_quads, ox_quads, write_dumps
+    from kg.pipeline.rdf import ONTOLOGY_GRAPH, corpus_quads, graph_iri
 
     xs, events = list(seed_build.extractions), list(seed_build.events)
     onto = load_ontology_quads(root / "ontology", str(ONTOLOGY_GRAPH))
@@ -254,7 +254,7 @@ def test_blank_nodes_are_refused(tmp_path):
     from rdflib import BNode, URIRef
 
     from kg.errors import OntologyError
-    from kg.export.dumps import DumpWriter
+    from kg.pipeline.dumps import DumpWriter
 
     g = URIRef("https://w3id.org/kg-iraq/id/graph/x")
     with DumpWriter(tmp_path, [str(g)]) as writer, pytest.raises(OntologyError):

@@ -15,7 +15,9 @@ import shutil
 
 import pytest
 
-from kg.export.tables import (
+from kg.pipeline.extract.records import CasualtyReport, DateInfo, EntityRef, Evidence, RoleFiller
+from kg.pipeline.merge import Event
+from kg.pipeline.tables import (
     CSV_CELL_MAX,
     CSV_COLUMNS,
     csv_cell,
@@ -23,8 +25,6 @@ from kg.export.tables import (
     events_csv,
     events_jsonl,
 )
-from kg.extract.merge import Event
-from kg.extract.records import CasualtyReport, DateInfo, EntityRef, Evidence, RoleFiller
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d")
 """What a spreadsheet may run as a formula when a cell starts with it."""
@@ -250,7 +250,7 @@ def test_seed_build_csv_agrees_with_jsonl(seed_build):
 
 def test_file_names_that_start_like_formulas(tmp_path, seeds_dir):
     """A corpus whose article files are named like formulas: the CSV quotes them."""
-    from kg.builder import build
+    from kg.pipeline.build import build
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -1,4 +1,4 @@
-"""Tests for kg.text.dates: date expressions resolved against publication."""
+"""Tests for kg.lang.ar.dates: date expressions resolved against publication."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.text.dates import DateSpan, find_dateline, find_dates
+from kg.lang.ar.dates import DateSpan, find_dateline, find_dates
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 D = dt.date

@@ -1,4 +1,4 @@
-"""Tests for kg.text.normalize: folding, the offset map, clitic handling."""
+"""Tests for kg.lang.ar.normalize: folding, the offset map, clitic handling."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.text.normalize import (
+from kg.lang.ar.normalize import (
     PROCLITICS,
     Folded,
     clitic_variants,

@@ -1,4 +1,4 @@
-"""Tests for kg.text.numbers: digits, number words, duals, ordinals."""
+"""Tests for kg.lang.ar.numbers: digits, number words, duals, ordinals."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.text.numbers import NumberSpan, find_numbers, parse_number
+from kg.lang.ar.numbers import NumberSpan, find_numbers, parse_number
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

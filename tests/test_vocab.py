@@ -74,7 +74,7 @@ NEW_ROLE = r"""
 import json, sys
 from rdflib import URIRef
 import kg.vocab.kinds as kinds
-from kg.onto.vocab import KGO
+from kg.vocab.terms import KGO
 
 # a kidnapping's victim: one row in the table (the ontology would declare kgo:victim;
 # here the generated namespace is told of it the way gen_vocab.py would write it)
@@ -83,10 +83,10 @@ KGO.__annotations__["victim"] = URIRef
 
 from kg.analysis import evaluation, views
 from kg.analysis.viz import ROLE_COLOURS
-from kg.export import tables
-from kg.extract.merge import Event
-from kg.extract.records import EntityRef, Evidence, RoleFiller
-from kg.rdf.mapping import ROLE_PROPERTY, event_quads
+from kg.pipeline import tables
+from kg.pipeline.merge import Event
+from kg.pipeline.extract.records import EntityRef, Evidence, RoleFiller
+from kg.pipeline.rdf import ROLE_PROPERTY, event_quads
 
 ev = Evidence("a.txt", "a", 0, 10, "خطف مسلحون صحفيا", "test")
 person = EntityRef("https://w3id.org/kg-iraq/id/entity/person-x", "Person", "صحفي", "a journalist", False)

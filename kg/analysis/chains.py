@@ -34,7 +34,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import KgError
-from kg.text.normalize import fold, strip_definite
+from kg.lang.ar.normalize import fold, strip_definite
 from kg.vocab.kinds import ROLES, roles_of
 
 RETALIATION = roles_of("event")[0].name
@@ -267,7 +267,7 @@ def _names(view: nx.MultiDiGraph, node: str) -> list[str]:
 def resolve(view: nx.MultiDiGraph, text: str, kinds: Iterable[str] | None = None) -> list[str]:
     """The nodes that ``text`` names: an IRI, a slug or event hash, an English or Arabic label.
 
-    Arabic is compared folded (kg.text.normalize.fold) and without the article
+    Arabic is compared folded (kg.lang.ar.normalize.fold) and without the article
     ال; English case-insensitively. An exact name wins; otherwise a name that
     contains ``text`` must be unique. Raises ChainError when nothing or too much matches.
     """

@@ -8,7 +8,7 @@ whose sources are sentence spans ``[start, end)`` in the article text as read.
 
 Everything here is pure: values in, a frozen :class:`Report` out. The only
 input read from disk is the corpus text needed to locate gold quotes, through
-:func:`kg.corpus.read_article` so that offsets mean what the builder means.
+:func:`kg.pipeline.corpus.read_article` so that offsets mean what the builder means.
 
 **Event matching.** A predicted and a gold event are *compatible* when they
 have the same category and at least one predicted source span overlaps a
@@ -25,7 +25,7 @@ the type to agree gives the "category+type" figures.
 (either is correct). A predicted entity ``{iri, label_ar, ...}`` matches a
 slug when its IRI ends with ``/entity/<slug>`` or when its Arabic label equals
 the gold entity's Arabic label (``ar``, or any ``ar_alt``) after
-:func:`kg.text.normalize.fold` and dropping a leading ال on each word.
+:func:`kg.lang.ar.normalize.fold` and dropping a leading ال on each word.
 
 **Roles** are compared over matched pairs. A list role is correct when every
 gold reference is matched by some predicted entity and every predicted entity
@@ -46,9 +46,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.corpus import article_id_for, read_article
 from kg.errors import InputError
-from kg.text.normalize import fold, strip_definite
+from kg.lang.ar.normalize import fold, strip_definite
+from kg.pipeline.corpus import article_id_for, read_article
 from kg.vocab.kinds import ENTITY_VALUED
 from kg.vocab.kinds import ROLES as KIND_ROLES
 

@@ -496,7 +496,7 @@ def write_graph(g: nx.MultiDiGraph, path: str | os.PathLike, fmt: str | None = N
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ViewError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    from kg.export.dumps import write_atomic
+    from kg.pipeline.dumps import write_atomic
 
     if fmt == "json":
         data = graph_to_json(g).encode("utf-8")

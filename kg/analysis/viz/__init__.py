@@ -35,7 +35,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export.dumps import write_atomic
+from kg.pipeline.dumps import write_atomic
 from kg.vocab.kinds import EVENT_KINDS, ROLES
 
 # Colours by class (nodes) and by role (edges); shared by the page and the PNG.

@@ -30,9 +30,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-from kg.nlp.tokens import doc_text
-from kg.onto.gazetteer import Gazetteer, load_gazetteer
-from kg.text.normalize import clitic_variants, enclitic_variants, fold, strip_definite
+from kg.lang.ar.normalize import clitic_variants, enclitic_variants, fold, strip_definite
+from kg.pipeline.nlp.tokens import doc_text
+from kg.vocab.gazetteer import Gazetteer, load_gazetteer
 
 # Sentence ends: . ! ? ؟ (optionally followed by closing quotes/brackets), or a line break.
 # The lookbehind lets an end start only where a run of end marks starts: a run not
@@ -431,7 +431,7 @@ def known_words(nlp: Language, gazetteer: Gazetteer, extra_words: Iterable[str])
 
 @Language.factory("kg_norm", default_config={"ontology_dir": None})
 def make_norm(nlp: Language, name: str, ontology_dir: str | None) -> NormComponent:
-    from kg.extract.lexicon import LEXICON_WORDS
+    from kg.pipeline.extract.lexicon import LEXICON_WORDS
 
     gazetteer = load_gazetteer(ontology_dir)
     return NormComponent(known_words(nlp, gazetteer, LEXICON_WORDS))

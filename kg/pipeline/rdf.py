@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator
 from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.extract.merge import Event
-from kg.extract.records import ArticleExtraction, DateInfo, EntityRef, Evidence, Mention
-from kg.onto.vocab import KGO, KGR, ONTOLOGY_GRAPH  # noqa: F401  (generated; ONTOLOGY_GRAPH re-exported)
+from kg.pipeline.extract.records import ArticleExtraction, DateInfo, EntityRef, Evidence, Mention
+from kg.pipeline.merge import Event
 from kg.vocab.kinds import PRECISIONS, RESPONSIBILITY_KINDS, ROLES, STATUSES, roles_of
+from kg.vocab.terms import KGO, KGR, ONTOLOGY_GRAPH  # noqa: F401  (generated; ONTOLOGY_GRAPH re-exported)
 
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
 

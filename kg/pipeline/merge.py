@@ -16,7 +16,7 @@ import heapq
 import itertools
 from dataclasses import dataclass, field
 
-from kg.extract.records import (
+from kg.pipeline.extract.records import (
     CasualtyReport,
     DateInfo,
     EntityRef,

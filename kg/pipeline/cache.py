@@ -2,13 +2,13 @@
 
 Extracting an article is a pure function of the article (its text, file name,
 publication date and encoding), the ontology files and kg's code. The build
-keeps each article's :class:`~kg.extract.records.ArticleExtraction` as JSON in
-``{out}/.kg/cache/{key}.json`` (see :mod:`kg.outputs`), where ``key`` is a SHA-256 over
+keeps each article's :class:`~kg.pipeline.extract.records.ArticleExtraction` as JSON in
+``{out}/.kg/cache/{key}.json`` (see :mod:`kg.pipeline.outputs`), where ``key`` is a SHA-256 over
 
 - the *fingerprint* of the build: kg's version, spaCy's version, the ontology
   files (``*.ttl`` of the ontology folder) and the source files of the modules
-  extraction runs (``kg/extract``, ``kg/text``, ``kg/nlp``, ``kg/onto``,
-  ``kg/corpus.py``);
+  extraction runs (``kg/pipeline/extract``, ``kg/pipeline/nlp``, ``kg/lang``, ``kg/vocab``,
+  ``kg/pipeline/corpus.py``);
 - the article: its file name, publication date, encoding and the SHA-256 of its
   text as read.
 
@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any
 
 import kg
-from kg.corpus import Article
 from kg.errors import OutputError
-from kg.extract.records import ArticleExtraction
+from kg.pipeline.corpus import Article
+from kg.pipeline.extract.records import ArticleExtraction
 
 FORMAT = 1
 # The modules whose code decides what an article's extraction is.
-SOURCE_PARTS = ("extract", "text", "nlp", "onto", "corpus.py")
+SOURCE_PARTS = ("pipeline/corpus.py", "pipeline/nlp", "pipeline/extract", "lang", "vocab")
 
 
 def _inputs(ontology_dir: Path) -> list[tuple[str, Path]]:

@@ -8,7 +8,7 @@ those are resolved against ``published``; without it they are reported as
 relative and left unresolved.
 
 The grammar is a handful of regular expressions over the FOLDED text (see
-:mod:`kg.text.normalize`: hamza, ta marbuta, diacritics and tatweel do not
+:mod:`kg.lang.ar.normalize`: hamza, ta marbuta, diacritics and tatweel do not
 matter), mapped back to original offsets. Each pattern proposes candidates;
 the longest wins and the rest are dropped where they overlap. A leading clitic
 (و ف ب ل ك) or a preposition (في، منذ، خلال، حتى) is not part of the
@@ -45,7 +45,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kg.text.normalize import extend_over_marks, fold, fold_with_map
+from kg.lang.ar.normalize import extend_over_marks, fold, fold_with_map
 
 __all__ = ["DateSpan", "find_dateline", "find_dates"]
 

@@ -19,10 +19,10 @@ from typing import NamedTuple
 from spacy.attrs import IDX, LENGTH, NORM, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
-from kg.text.normalize import fold
+from kg.lang.ar.normalize import fold
 
 _KEY = "kg.tokens"
-_TEXT_KEY = "kg.text"
+_TEXT_KEY = "kg.lang.ar"
 
 
 def doc_text(doc: Doc) -> str:

@@ -7,7 +7,7 @@ very often only as a *dual* noun ending ("جنديين" = two soldiers, "قاع�
 the two bases). The annotation guide counts "جنديين" as 2, so the dual is a
 number here.
 
-The scanner works on the folded text (see :mod:`kg.text.normalize`) split
+The scanner works on the folded text (see :mod:`kg.lang.ar.normalize`) split
 into word and digit tokens, and parses a strict grammar so that a list
 ("ثلاثة وأربعة") is not summed into one number. Spans are reported in
 ORIGINAL offsets; a leading clitic (و ف ب ل ك and pairs) is not part of the
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from kg.text.normalize import PROCLITICS, Folded, extend_over_marks, fold, fold_with_map
+from kg.lang.ar.normalize import PROCLITICS, Folded, extend_over_marks, fold, fold_with_map
 
 __all__ = ["NumberSpan", "find_numbers", "parse_number"]
 

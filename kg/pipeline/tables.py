@@ -20,8 +20,8 @@ import json
 import re
 from collections.abc import Iterable
 
-from kg.extract.merge import Event
-from kg.extract.records import ArticleExtraction, EntityRef
+from kg.pipeline.extract.records import ArticleExtraction, EntityRef
+from kg.pipeline.merge import Event
 from kg.vocab.kinds import ENTITY_VALUED, ROLES, Role, roles_of
 
 ROLES_OF_COUNT = tuple(r.name for r in roles_of("count"))

@@ -14,11 +14,11 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from kg.extract import lexicon as lx
-from kg.extract.records import EntityRef, Mention
-from kg.nlp.tokens import DocTokens, doc_tokens
-from kg.onto.gazetteer import ENTITY_NS, Gazetteer
-from kg.text.normalize import fold, strip_definite
+from kg.lang.ar.normalize import fold, strip_definite
+from kg.pipeline.extract import lexicon as lx
+from kg.pipeline.extract.records import EntityRef, Mention
+from kg.pipeline.nlp.tokens import DocTokens, doc_tokens
+from kg.vocab.gazetteer import ENTITY_NS, Gazetteer
 
 # Words that end a name after a cue (prepositions, relatives, adjectives of place/kind).
 STOP = lx.keys(

@@ -7,16 +7,16 @@ from dataclasses import replace
 
 from spacy.language import Language
 
-from kg.corpus import Article
-from kg.extract import budget
-from kg.extract.events import ArticleContext, extract_events
-from kg.extract.mentions import extract_mentions
-from kg.extract.records import ArticleExtraction, EntityRef, EventRecord, Evidence, Mention
-from kg.nlp.tokens import doc_tokens
-from kg.onto.gazetteer import Gazetteer
-from kg.text.dates import find_dateline, find_dates
-from kg.text.normalize import fold, strip_definite
-from kg.text.numbers import find_numbers
+from kg.lang.ar.dates import find_dateline, find_dates
+from kg.lang.ar.normalize import fold, strip_definite
+from kg.lang.ar.numbers import find_numbers
+from kg.pipeline.corpus import Article
+from kg.pipeline.extract import budget
+from kg.pipeline.extract.events import ArticleContext, extract_events
+from kg.pipeline.extract.mentions import extract_mentions
+from kg.pipeline.extract.records import ArticleExtraction, EntityRef, EventRecord, Evidence, Mention
+from kg.pipeline.nlp.tokens import doc_tokens
+from kg.vocab.gazetteer import Gazetteer
 
 
 def demonym_index(gaz: Gazetteer) -> dict[str, EntityRef]:
@@ -100,7 +100,7 @@ def extract_article(
 
     An article longer than :data:`PART_CHARS` is extracted in parts (:func:`text_parts`):
     time and memory grow linearly with its length. ``deadline`` (a ``time.monotonic()``
-    value): raise :class:`~kg.extract.budget.ArticleTimeout` when it passes (checked
+    value): raise :class:`~kg.pipeline.extract.budget.ArticleTimeout` when it passes (checked
     between parts, pipeline steps and sentences).
     """
     published = article.published or find_dateline(article.text)

@@ -1,7 +1,7 @@
 """`kg build`: corpus folder in, graph and tables out.
 
-read (kg.corpus) → extract per article (kg.extract.article, pure) → merge
-events across articles (kg.extract.merge) → quads (kg.rdf.mapping) → dumps and
+read (kg.pipeline.corpus) → extract per article (kg.pipeline.extract.article, pure) → merge
+events across articles (kg.pipeline.merge) → quads (kg.pipeline.rdf) → dumps and
 tables (kg.export), each written atomically. An unreadable article is a
 Problem in the result; the rest of the corpus still builds.
 
@@ -12,11 +12,11 @@ results are put back in file-name order, so every engine writes the same bytes.
 Only the small extraction records come back (never spaCy Docs); events are
 merged from them corpus-wide.
 
-The outputs are replaced as one set (see :mod:`kg.outputs`): a new generation
+The outputs are replaced as one set (see :mod:`kg.pipeline.outputs`): a new generation
 folder, then one link switched. Each article's extraction is kept in
-``{out}/.kg/cache`` (see :mod:`kg.cache`):
+``{out}/.kg/cache`` (see :mod:`kg.pipeline.cache`):
 a rebuild extracts only new or changed articles, unless ``full=True``.
-Quads are streamed to the dumps as they are made (:class:`~kg.export.dumps.DumpWriter`),
+Quads are streamed to the dumps as they are made (:class:`~kg.pipeline.dumps.DumpWriter`),
 so the graph is never held in memory whole.
 """
 
@@ -32,18 +32,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.cache import ExtractionCache, dumps, fingerprint, from_dict
-from kg.corpus import Article, Problem, iter_corpus, list_articles
 from kg.errors import KgError, OntologyError
-from kg.export.dumps import DumpWriter, load_ontology_quads, write_atomic
-from kg.export.tables import entities_jsonl, events_csv, events_jsonl
-from kg.extract.article import extract_article
-from kg.extract.merge import Event, merge_events
-from kg.extract.records import ArticleExtraction
-from kg.nlp.pipeline import build_pipeline
-from kg.onto.gazetteer import default_ontology_dir, load_gazetteer
-from kg.outputs import OUTPUT_FILES, OutputFolder, check_writable
-from kg.rdf.mapping import ONTOLOGY_GRAPH, corpus_quads, graph_iri
+from kg.pipeline.cache import ExtractionCache, dumps, fingerprint, from_dict
+from kg.pipeline.corpus import Article, Problem, iter_corpus, list_articles
+from kg.pipeline.dumps import DumpWriter, load_ontology_quads, write_atomic
+from kg.pipeline.extract.article import extract_article
+from kg.pipeline.extract.records import ArticleExtraction
+from kg.pipeline.merge import Event, merge_events
+from kg.pipeline.nlp.pipeline import build_pipeline
+from kg.pipeline.outputs import OUTPUT_FILES, OutputFolder, check_writable
+from kg.pipeline.rdf import ONTOLOGY_GRAPH, corpus_quads, graph_iri
+from kg.pipeline.tables import entities_jsonl, events_csv, events_jsonl
+from kg.vocab.gazetteer import default_ontology_dir, load_gazetteer
 
 ENGINES = ("local", "dask")
 CHUNK = 8  # articles per task sent to a worker
@@ -80,8 +80,8 @@ class BuildResult:
 
 def _extract_one(nlp, gaz, article: Article, seconds: float = 0.0) -> Outcome:
     """The extraction of one article, or a Problem: over ``seconds`` (0: no limit; see
-    :mod:`kg.extract.budget`), or an error in the rules."""
-    from kg.extract.budget import ArticleTimeout, time_limit
+    :mod:`kg.pipeline.extract.budget`), or an error in the rules."""
+    from kg.pipeline.extract.budget import ArticleTimeout, time_limit
 
     try:
         with time_limit(seconds) as deadline:
@@ -115,13 +115,13 @@ def extract_chunk(
     ``ontology_dir`` None means the worker's own default ($KG_ONTOLOGY_DIR, else the
     package's ontology/). With ``expected_fingerprint`` the worker first checks that its
     kg code and ontology are the client's, so a cluster never mixes versions silently.
-    ``as_json``: each extraction comes back as its cache JSON (:func:`kg.cache.dumps`):
+    ``as_json``: each extraction comes back as its cache JSON (:func:`kg.pipeline.cache.dumps`):
     the worker does the conversion, and bytes travel and unpickle far faster than
     records, which keeps the client (one core) from becoming the bottleneck.
     ``article_seconds``: the time budget of each article (None: $KG_ARTICLE_SECONDS,
     else 60 s; 0: none); an article over it is a Problem "took longer than N s; skipped".
     """
-    from kg.extract.budget import article_seconds as budget_of
+    from kg.pipeline.extract.budget import article_seconds as budget_of
 
     seconds = budget_of(article_seconds)
     if expected_fingerprint is not None:
@@ -159,7 +159,7 @@ def _ordered(submit: Callable[[list[Article]], object], batches: Iterable[Batch]
 def _serial(
     batches: Iterable[Batch], ontology_dir: str | None, article_seconds: float | None = None
 ) -> Iterator[tuple[Batch, list[Outcome]]]:
-    from kg.extract.budget import article_seconds as budget_of
+    from kg.pipeline.extract.budget import article_seconds as budget_of
 
     seconds = budget_of(article_seconds)  # a bad $KG_ARTICLE_SECONDS stops before any article
     for batch in batches:
@@ -177,8 +177,8 @@ def _process_pool(
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    from kg.extract.budget import article_seconds as budget_of
-    from kg.extract.budget import die_with_parent
+    from kg.pipeline.extract.budget import article_seconds as budget_of
+    from kg.pipeline.extract.budget import die_with_parent
 
     seconds = budget_of(article_seconds)
     ctx = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited threads or state
@@ -210,12 +210,12 @@ def _dask(
     article_seconds: float | None = None,
 ):
     """Extraction on a Dask cluster. Workers run tasks in threads, where no signal can
-    interrupt an article: its time budget is checked between steps (kg.extract.budget)."""
+    interrupt an article: its time budget is checked between steps (kg.pipeline.extract.budget)."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise KgError("--engine dask needs dask and distributed: pip install 'kg[scale]'") from exc
-    from kg.extract.budget import article_seconds as budget_of
+    from kg.pipeline.extract.budget import article_seconds as budget_of
 
     seconds = budget_of(article_seconds)
     if scheduler:
@@ -372,7 +372,7 @@ def build(
     ``max(2, jobs)`` worker processes. ``cache``: keep per-article extractions in
     ``out/.kg/cache`` and reuse them (``full=True`` re-extracts everything and refreshes
     the cache). ``force``: write into a non-empty folder that is not kg's (see
-    :mod:`kg.outputs`). ``on_start(total)``, ``on_article(file_name)`` and
+    :mod:`kg.pipeline.outputs`). ``on_start(total)``, ``on_article(file_name)`` and
     ``on_phase(name)`` report progress. Every combination writes the same bytes.
 
     The outputs are replaced as one set (a new generation, then one link switched),

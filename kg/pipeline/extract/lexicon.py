@@ -2,15 +2,15 @@
 
 Each list holds surface forms as Arabic news writes them, without proclitics
 (و ف ب ل ك) and without the definite article: the NORM of a token already has
-those removed (see kg.nlp.pipeline). Forms are folded before use, so hamza,
+those removed (see kg.pipeline.nlp.pipeline). Forms are folded before use, so hamza,
 ta marbuta and alif maqsura variants need not be listed. The rules in
-kg.extract.events read these lists by name; adding a form here extends every
+kg.pipeline.extract.events read these lists by name; adding a form here extends every
 rule that uses it.
 """
 
 from __future__ import annotations
 
-from kg.text.normalize import fold, strip_definite
+from kg.lang.ar.normalize import fold, strip_definite
 
 # --- attacks ---------------------------------------------------------------
 ATTACK_NOUNS = (

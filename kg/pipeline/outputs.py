@@ -13,7 +13,7 @@ own, and then switches one symbolic link::
         current -> generations/gen-000007       the one link a build switches
         generations/gen-000006/                 the previous set (kept for readers)
         generations/gen-000007/                 the current set
-        cache/                                  per-article extractions (kg.cache)
+        cache/                                  per-article extractions (kg.pipeline.cache)
         tmp/                                    spill files of the build running now
         leases/                                 generations held by a running reader
         lock                                    held by the build running now

@@ -38,9 +38,12 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from kg.extract import budget
-from kg.extract import lexicon as lx
-from kg.extract.records import (
+from kg.lang.ar.dates import DateSpan
+from kg.lang.ar.normalize import fold, strip_definite
+from kg.lang.ar.numbers import NumberSpan
+from kg.pipeline.extract import budget
+from kg.pipeline.extract import lexicon as lx
+from kg.pipeline.extract.records import (
     CasualtyReport,
     DateInfo,
     EntityRef,
@@ -50,11 +53,8 @@ from kg.extract.records import (
     Responsibility,
     RoleFiller,
 )
-from kg.nlp.tokens import DocTokens, Sentence, doc_tokens
-from kg.onto.gazetteer import Gazetteer
-from kg.text.dates import DateSpan
-from kg.text.normalize import fold, strip_definite
-from kg.text.numbers import NumberSpan
+from kg.pipeline.nlp.tokens import DocTokens, Sentence, doc_tokens
+from kg.vocab.gazetteer import Gazetteer
 
 K = lx.keys
 ATTACK_NOUN = K(lx.ATTACK_NOUNS)
@@ -1089,7 +1089,7 @@ def extract_events(
     """Events of one article, in text order, with sentence-level evidence.
 
     ``deadline`` (a ``time.monotonic()`` value): raise
-    :class:`~kg.extract.budget.ArticleTimeout` once it has passed (checked per sentence).
+    :class:`~kg.pipeline.extract.budget.ArticleTimeout` once it has passed (checked per sentence).
     """
     tk = doc_tokens(doc)
     st = _State(events=[])

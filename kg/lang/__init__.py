@@ -1,0 +1,1 @@
+"""Language data and language-specific text handling: one folder per language (``ar``)."""
