@@ -223,7 +223,7 @@ def test_messages_are_one_line_even_at_80_columns(hostile):
     lines = [ln for ln in hostile["proc"].stderr.splitlines() if ln.strip()]
     if not all(ln.startswith("kg: ") for ln in lines):
         pytest.xfail(
-            "reported to the lead: kg/cli.py err_console wraps messages at 80 columns (use soft_wrap)"
+            "reported to the lead: kg/cli/common.py err_console wraps messages at 80 columns (use soft_wrap)"
         )
     assert len(lines) == len(EXPECTED_PROBLEMS)
 

@@ -268,19 +268,20 @@ def test_progress_bar_only_on_a_terminal(mixed_corpus, tmp_path):
     from typer.testing import CliRunner
 
     import kg.cli as cli
+    import kg.cli.build as cli_build
 
     result = CliRunner().invoke(cli.app, ["build", str(mixed_corpus), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "articles/s" not in result.output and "articles/s" not in result.stderr
 
-    progress = cli._build_progress(enabled=True)
+    progress = cli_build.BuildProgress(enabled=True)
     with progress:
         progress.start(3)
         for name in ("a", "b", "c"):
             progress.advance(name)
         progress.phase("merging events")
     assert progress.bar.tasks[0].completed == 3
-    off = cli._build_progress(enabled=False)
+    off = cli_build.BuildProgress(enabled=False)
     with off:
         off.start(3)
         off.advance("a")

@@ -1,8 +1,4 @@
-"""The `kg` command line: thin typer commands over the library.
-
-Every command turns kg's errors into one line on stderr and an exit code:
-0 everything worked, 1 done but some inputs failed (named), 2 nothing done.
-"""
+"""`kg build`: a folder of articles to the graph and tables, with a progress bar and a summary."""
 
 from __future__ import annotations
 
@@ -11,35 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from kg.cli.common import EXIT_FAIL, EXIT_PARTIAL, err_console, fail, out_console
 from kg.errors import KgError
 
-app = typer.Typer(
-    help="kg: Arabic conflict news → a knowledge graph of who attacked what, with what, when, "
-    "who says so, and what came of it.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out_console = Console()
-err_console = Console(stderr=True)
 
-EXIT_OK, EXIT_PARTIAL, EXIT_FAIL = 0, 1, 2
-
-
-@app.callback()
-def _main() -> None:
-    """kg: Arabic conflict news → a knowledge graph (run a command with --help for its options)."""
-
-
-def fail(message: str, code: int = EXIT_FAIL) -> typer.Exit:
-    err_console.print(f"kg: error: {message}", markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-@app.command()
 def build(
     corpus: Annotated[
         Path, typer.Argument(help="Folder of article files (+ optional manifest.csv).")
@@ -99,7 +72,7 @@ def build(
     if scheduler and engine != "dask":
         raise fail("--scheduler needs --engine dask")
     try:
-        with _build_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        with BuildProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
             result = run_build(
                 corpus,
                 out,
@@ -130,7 +103,7 @@ def build(
         raise typer.Exit(EXIT_PARTIAL)
 
 
-class _build_progress:
+class BuildProgress:
     """A rich progress bar on stderr (articles, articles/s, time left), or nothing at all."""
 
     def __init__(self, enabled: bool):
@@ -157,7 +130,7 @@ class _build_progress:
                 transient=True,
             )
 
-    def __enter__(self) -> _build_progress:
+    def __enter__(self) -> BuildProgress:
         if self.bar is not None:
             self.bar.start()
         return self
@@ -213,22 +186,6 @@ def _print_summary(result) -> None:
         c.print(f"  {path}", markup=False, highlight=False)
 
 
-def _register_commands() -> None:
-    """Commands defined in other modules add themselves to ``app`` (one module per verb group)."""
-    import importlib
-    import importlib.util
-
-    for name in ("kg.cli_query", "kg.cli_chains", "kg.cli_tools"):
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(app)
-
-
-_register_commands()
-
-
-def main() -> None:  # pragma: no cover - console entry
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()
+def register(app: typer.Typer) -> None:
+    """Add `kg build` to the kg app."""
+    app.command()(build)

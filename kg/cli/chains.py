@@ -15,7 +15,7 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text | json")]
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    from kg.cli import fail
+    from kg.cli.common import fail
 
     return fail(str(exc))
 
@@ -41,7 +41,7 @@ def export(
         write_graph(g, out, fmt)
     except KgError as exc:
         raise _fail(exc) from None
-    from kg.cli import out_console
+    from kg.cli.common import out_console
 
     out_console.print(
         f"Wrote the {view} view ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges) to {out}",
@@ -99,7 +99,7 @@ def chains(
     if fmt == "json":
         _print_json(chains_to_json(result))
     else:
-        from kg.cli import out_console
+        from kg.cli.common import out_console
 
         render_chains(result, out_console)
 
@@ -129,7 +129,7 @@ def path(
     if fmt == "json":
         _print_json(paths_to_json(result))
     else:
-        from kg.cli import out_console
+        from kg.cli.common import out_console
 
         render_paths(result, out_console)
     if result.length is None:
@@ -167,7 +167,7 @@ def viz(
             written.append(write_timeline(view, timeline).path)
     except KgError as exc:
         raise _fail(exc) from None
-    from kg.cli import out_console
+    from kg.cli.common import out_console
 
     for p in written:
         out_console.print(f"Wrote {p}", markup=False, highlight=False)

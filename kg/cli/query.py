@@ -253,7 +253,7 @@ def serve_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests.")] = False,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
-    from kg.cli import err_console, out_console
+    from kg.cli.common import err_console, out_console
     from kg.errors import KgError
     from kg.serve import ServeConfig, serve
 
@@ -347,7 +347,7 @@ def push_command(
     ] = 60.0,
 ) -> None:
     """Upload every named graph (articles and ontology) to a store; each PUT replaces that graph."""
-    from kg.cli import out_console
+    from kg.cli.common import out_console
     from kg.errors import KgError
     from kg.store import PushError, push
 
