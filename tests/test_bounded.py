@@ -202,10 +202,10 @@ def test_sentence_ends_in_linear_time(mark):
 @settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(st.sampled_from(list('.!?؟"”’»)], ،\nxب')), max_size=60))
 def test_sentence_ends_are_the_same(text):
-    from kg.pipeline.nlp.pipeline import _SENT_END
+    from kg.lang.ar import SENTENCE_END
 
     old = [(m.span(), m.group(1)) for m in _OLD_SENT_END.finditer(text)]
-    new = [(m.span(), m.group(1)) for m in _SENT_END.finditer(text)]
+    new = [(m.span(), m.group(1)) for m in SENTENCE_END.finditer(text)]
     assert old == new
 
 

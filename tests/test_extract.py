@@ -9,6 +9,7 @@ import pytest
 
 from kg.pipeline.corpus import Article, read_article, read_manifest
 from kg.pipeline.extract.article import extract_article
+from kg.pipeline.extract.events import place_contains
 from kg.pipeline.merge import merge_events
 from kg.vocab.gazetteer import load_gazetteer
 
@@ -35,7 +36,7 @@ def _article(
 
 def _events(nlp, gaz, text: str, published=dt.date(2021, 3, 10)):
     x = extract_article(nlp, gaz, _article(text, published))
-    return merge_events(list(x.events), gaz.contains)
+    return merge_events(list(x.events), place_contains(gaz))
 
 
 def _slugs(event, role: str) -> set[str]:
@@ -53,7 +54,7 @@ def _one(events, category: str = "attack"):
 
 def test_besmaya_two_sentences_are_one_event_dated_late_monday(nlp, gaz, seeds_dir):
     a = read_article(seeds_dir / "000_eb657ab30861df45.txt", dt.date(2020, 3, 17))
-    events = merge_events(list(extract_article(nlp, gaz, a).events), gaz.contains)
+    events = merge_events(list(extract_article(nlp, gaz, a).events), place_contains(gaz))
     besmaya = [e for e in events if "camp-besmaya" in _slugs(e, "location")]
     assert len(besmaya) == 1
     ev = besmaya[0]
@@ -74,7 +75,7 @@ def test_aggregate_is_not_an_event_and_its_attribution_goes_nowhere(nlp, gaz):
 
 def test_taji_dual_attacks_with_ordinals_and_casualties(nlp, gaz, seeds_dir):
     a = read_article(seeds_dir / "004_774cba9940d3942d.txt", dt.date(2020, 3, 17))
-    events = merge_events(list(extract_article(nlp, gaz, a).events), gaz.contains)
+    events = merge_events(list(extract_article(nlp, gaz, a).events), place_contains(gaz))
     taji = sorted(
         (e for e in events if "camp-taji" in _slugs(e, "location")),
         key=lambda e: e.date.value if e.date else "",
@@ -92,7 +93,7 @@ def test_taji_dual_attacks_with_ordinals_and_casualties(nlp, gaz, seeds_dir):
 
 def test_kirkuk_attack_causes_the_airport_strike(nlp, gaz, seeds_dir):
     a = read_article(seeds_dir / "000_eb657ab30861df45.txt", dt.date(2020, 3, 17))
-    events = merge_events(list(extract_article(nlp, gaz, a).events), gaz.contains)
+    events = merge_events(list(extract_article(nlp, gaz, a).events), place_contains(gaz))
     kirkuk = next(e for e in events if e.category == "attack" and "kirkuk" in _slugs(e, "location"))
     assert kirkuk.date.value == "2019-12-28" and kirkuk.killed == 1  # "قتل مقاول أميركي"
     airport = next(e for e in events if "baghdad-airport" in _slugs(e, "location"))
@@ -102,7 +103,7 @@ def test_kirkuk_attack_causes_the_airport_strike(nlp, gaz, seeds_dir):
 
 def test_blame_is_recorded_as_attribution_not_attacker(nlp, gaz, seeds_dir):
     a = read_article(seeds_dir / "003_7c3ce2b50505d2e6.txt", None)
-    events = merge_events(list(extract_article(nlp, gaz, a).events), gaz.contains)
+    events = merge_events(list(extract_article(nlp, gaz, a).events), place_contains(gaz))
     kirkuk = next(e for e in events if e.category == "attack" and "kirkuk" in _slugs(e, "location"))
     assert not kirkuk.fillers("attacker")
     attributions = [r for r in kirkuk.responsibility if r.kind == "attribution"]
@@ -143,7 +144,7 @@ def test_two_states_withdrawing_are_two_events(nlp, gaz):
 def unseen(nlp, gaz, root):
     folder = root / "tests" / "data" / "unseen"
     a = read_article(folder / "a1.txt", read_manifest(folder)["a1.txt"])
-    return merge_events(list(extract_article(nlp, gaz, a).events), gaz.contains)
+    return merge_events(list(extract_article(nlp, gaz, a).events), place_contains(gaz))
 
 
 def test_unseen_rocket_attack_no_claim_and_pentagon_blame(unseen):
@@ -230,7 +231,7 @@ def test_seed_accuracy_stays_at_the_level_reached(seed_build, root):
 def unseen_b(nlp, gaz, root):
     folder = root / "tests" / "data" / "unseen"
     a = read_article(folder / "b1.txt", read_manifest(folder)["b1.txt"])
-    return merge_events(list(extract_article(nlp, gaz, a).events), gaz.contains)
+    return merge_events(list(extract_article(nlp, gaz, a).events), place_contains(gaz))
 
 
 def test_unseen_mortar_attack_claimed_in_a_later_sentence(unseen_b):

@@ -296,11 +296,11 @@ def test_file_vanishing_mid_build(tmp_path, monkeypatch):
         (c / name).write_text(ARTICLE.replace("عين الأسد", name[0] + " الأسد"), encoding="utf-8")
     read = kg.pipeline.corpus.read_article
 
-    def read_and_delete_the_next(path, published=None):
+    def read_and_delete_the_next(path, published=None, language=None):
         # the folder was listed already; b.txt goes away while a.txt is being read
         if path.name == "a.txt":
             (path.parent / "b.txt").unlink()
-        return read(path, published)
+        return read(path, published, language)
 
     monkeypatch.setattr(kg.pipeline.corpus, "read_article", read_and_delete_the_next)
     result = CliRunner().invoke(app, ["build", str(c), "--out", str(tmp_path / "out"), "-q"])

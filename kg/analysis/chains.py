@@ -33,8 +33,8 @@ from typing import Any
 
 import networkx as nx
 
+import kg.lang as kglang
 from kg.errors import KgError
-from kg.lang.ar.normalize import fold, strip_definite
 from kg.vocab.kinds import ROLES, roles_of
 
 RETALIATION = roles_of("event")[0].name
@@ -248,9 +248,12 @@ def event_record(view: nx.MultiDiGraph, eid: str, **extra: Any) -> ChainEvent:
 # --------------------------------------------------------------------------- names and dates
 
 
+_AR = kglang.get("ar")  # the labels compared here are the graph's Arabic (and English) ones
+
+
 def _key(text: str) -> str:
-    words = re.split(r"[\s\-_]+", fold(text).strip())
-    return " ".join(strip_definite(w) for w in words if w)
+    words = re.split(r"[\s\-_]+", _AR.fold(text).strip())
+    return " ".join(_AR.strip_definite(w) for w in words if w)
 
 
 def _names(view: nx.MultiDiGraph, node: str) -> list[str]:
@@ -267,7 +270,7 @@ def _names(view: nx.MultiDiGraph, node: str) -> list[str]:
 def resolve(view: nx.MultiDiGraph, text: str, kinds: Iterable[str] | None = None) -> list[str]:
     """The nodes that ``text`` names: an IRI, a slug or event hash, an English or Arabic label.
 
-    Arabic is compared folded (kg.lang.ar.normalize.fold) and without the article
+    Arabic is compared folded (``kg.lang.get("ar").fold``) and without the article
     ال; English case-insensitively. An exact name wins; otherwise a name that
     contains ``text`` must be unique. Raises ChainError when nothing or too much matches.
     """

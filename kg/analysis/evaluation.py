@@ -24,8 +24,8 @@ the type to agree gives the "category+type" figures.
 **Entity references.** A gold reference is a slug, or alternatives ``a|b``
 (either is correct). A predicted entity ``{iri, label_ar, ...}`` matches a
 slug when its IRI ends with ``/entity/<slug>`` or when its Arabic label equals
-the gold entity's Arabic label (``ar``, or any ``ar_alt``) after
-:func:`kg.lang.ar.normalize.fold` and dropping a leading ال on each word.
+the gold entity's Arabic label (``ar``, or any ``ar_alt``) after Arabic folding
+(``kg.lang.get("ar").fold``) and dropping a leading ال on each word.
 
 **Roles** are compared over matched pairs. A list role is correct when every
 gold reference is matched by some predicted entity and every predicted entity
@@ -46,8 +46,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import kg.lang as kglang
 from kg.errors import InputError
-from kg.lang.ar.normalize import fold, strip_definite
 from kg.pipeline.corpus import article_id_for, read_article
 from kg.vocab.kinds import ENTITY_VALUED
 from kg.vocab.kinds import ROLES as KIND_ROLES
@@ -208,9 +208,12 @@ def load_gold(path: Path) -> dict[str, Any]:
     return gold
 
 
+_AR = kglang.get("ar")  # gold labels and predicted label_ar are Arabic
+
+
 def label_key(label: str) -> str:
     """Folded label with a leading ال dropped from each word (entity label matching)."""
-    return " ".join(strip_definite(w) for w in fold(label).split())
+    return " ".join(_AR.strip_definite(w) for w in _AR.fold(label).split())
 
 
 def locate_quote(text: str, quote: str, article: str) -> tuple[tuple[int, int], ...]:

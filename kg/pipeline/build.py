@@ -32,11 +32,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import kg.lang as kglang
 from kg.errors import KgError, OntologyError
 from kg.pipeline.cache import ExtractionCache, dumps, fingerprint, from_dict
 from kg.pipeline.corpus import Article, Problem, iter_corpus, list_articles
 from kg.pipeline.dumps import DumpWriter, load_ontology_quads, write_atomic
 from kg.pipeline.extract.article import extract_article
+from kg.pipeline.extract.events import place_contains
 from kg.pipeline.extract.records import ArticleExtraction
 from kg.pipeline.merge import Event, merge_events
 from kg.pipeline.nlp.pipeline import build_pipeline
@@ -97,9 +99,10 @@ class VersionMismatch(OntologyError):
 
 
 @functools.lru_cache(maxsize=2)
-def _pipeline(ontology_dir: str | None):
-    """The gazetteer and spaCy pipeline of this process (built once per process)."""
-    return load_gazetteer(ontology_dir), build_pipeline(ontology_dir)
+def _pipeline(ontology_dir: str | None, language: str = kglang.DEFAULT):
+    """The gazetteer and the spaCy pipeline of a language in this process (built once per
+    process)."""
+    return load_gazetteer(ontology_dir), build_pipeline(ontology_dir, language)
 
 
 def extract_chunk(
@@ -131,8 +134,10 @@ def extract_chunk(
                 "a worker's kg code or ontology differs from this build's (fingerprint "
                 f"{mine[:12]} ≠ {expected_fingerprint[:12]}): install the same kg and ontology on the workers"
             )
-    gaz, nlp = _pipeline(ontology_dir)
-    outcomes = [_extract_one(nlp, gaz, a, seconds) for a in articles]
+    outcomes: list[Outcome] = []
+    for a in articles:  # each article in its language (the corpus reader set it)
+        gaz, nlp = _pipeline(ontology_dir, a.language)
+        outcomes.append(_extract_one(nlp, gaz, a, seconds))
     if as_json:
         return [dumps(x) if isinstance(x, ArticleExtraction) else x for x in outcomes]
     return outcomes
@@ -277,9 +282,19 @@ def extract_corpus(
     jobs: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
+    language: str | None = None,
 ) -> tuple[list[ArticleExtraction], list[Problem]]:
-    """Read and extract every article (in file-name order); problems are collected, not raised."""
-    done = _extract(corpus, ontology_dir, on_article, jobs=jobs, engine=engine, scheduler=scheduler)
+    """Read and extract every article (in file-name order) in ``language`` (a kg.lang code;
+    default Arabic); problems are collected, not raised."""
+    done = _extract(
+        corpus,
+        ontology_dir,
+        on_article,
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
+        language=language,
+    )
     return done.extractions, done.problems
 
 
@@ -293,6 +308,7 @@ def _extract(
     scheduler: str | None = None,
     cache: ExtractionCache | None = None,
     full: bool = False,
+    language: str | None = None,
 ) -> _Extracted:
     """Articles the cache holds are taken from it (unless ``full``); the others are
     extracted by the engine, stored in the cache, and everything is put back in order."""
@@ -309,7 +325,7 @@ def _extract(
 
     def batches() -> Iterator[Batch]:
         batch: Batch = []
-        for item in iter_corpus(corpus):
+        for item in iter_corpus(corpus, language):
             slots.append(item if isinstance(item, Problem) else None)
             if isinstance(item, Problem):
                 on_article(item.file_name)
@@ -364,6 +380,7 @@ def build(
     force: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
+    language: str | None = None,
 ) -> BuildResult:
     """Build the graph and tables of a corpus folder into ``out``.
 
@@ -374,6 +391,9 @@ def build(
     the cache). ``force``: write into a non-empty folder that is not kg's (see
     :mod:`kg.pipeline.outputs`). ``on_start(total)``, ``on_article(file_name)`` and
     ``on_phase(name)`` report progress. Every combination writes the same bytes.
+    ``language``: the language the articles are read in, a kg.lang code (default
+    ``kg.lang.DEFAULT``, Arabic); a language only registered in this process (not a
+    folder of kg/lang) needs ``jobs=1`` and the local engine.
 
     The outputs are replaced as one set (a new generation, then one link switched),
     and only when at least one article was read: a corpus with nothing readable
@@ -381,6 +401,7 @@ def build(
     """
     out = Path(out)
     onto = Path(ontology_dir) if ontology_dir else default_ontology_dir()
+    lang = kglang.get(language)  # an unknown language stops the build before any work
     on_phase = on_phase or _noop
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -404,6 +425,7 @@ def build(
             scheduler=scheduler,
             cache=store,
             full=full,
+            language=lang.code,
         )
         extractions, problems = done.extractions, done.problems
         timings["extract"], t = time.perf_counter() - t, time.perf_counter()
@@ -415,7 +437,8 @@ def build(
         on_phase("merging events")
         # the gazetteer's containment lets an event keep its most specific places
         events = merge_events(
-            [e for x in extractions for e in x.events], load_gazetteer(str(onto)).contains
+            [e for x in extractions for e in x.events],
+            place_contains(load_gazetteer(str(onto)), lang),
         )
         timings["merge"], t = time.perf_counter() - t, time.perf_counter()
 
@@ -459,12 +482,13 @@ def _write_generation(
 ):
     """Every output file of one build into ``folder`` (a generation not yet switched to)."""
     graphs = [str(graph_iri(x.article_id)) for x in extractions] + [str(ONTOLOGY_GRAPH)]
+    languages = {x.article_id: x.language for x in extractions}
     with DumpWriter(workdir, graphs) as dumps:
         dumps.add_ox(load_ontology_quads(onto, str(ONTOLOGY_GRAPH)))
         for x in extractions:
             dumps.add(corpus_quads([x], []))
         for i in range(0, len(events), EVENT_CHUNK):
-            dumps.add(corpus_quads([], events[i : i + EVENT_CHUNK]))
+            dumps.add(corpus_quads([], events[i : i + EVENT_CHUNK], languages))
         timings["quads"] = time.perf_counter() - t
         stats = dumps.write(folder)
     timings["dumps"], t = time.perf_counter() - t, time.perf_counter()

@@ -9,8 +9,8 @@ keeps each article's :class:`~kg.pipeline.extract.records.ArticleExtraction` as 
   files (``*.ttl`` of the ontology folder) and the source files of the modules
   extraction runs (``kg/pipeline/extract``, ``kg/pipeline/nlp``, ``kg/lang``, ``kg/vocab``,
   ``kg/pipeline/corpus.py``);
-- the article: its file name, publication date, encoding and the SHA-256 of its
-  text as read.
+- the article: its file name, publication date, encoding, the language it is read in
+  and the SHA-256 of its text as read.
 
 A re-run extracts only articles whose key has no entry; a change of code or
 ontology changes every key. Entries are plain data (frozen dataclasses written
@@ -81,7 +81,14 @@ def fingerprint(ontology_dir: Path | str) -> str:
 def article_key(article: Article, build_fingerprint: str) -> str:
     """The cache key of one article under one build fingerprint."""
     published = article.published.isoformat() if article.published else ""
-    parts = (build_fingerprint, article.file_name, published, article.encoding, article.sha256)
+    parts = (
+        build_fingerprint,
+        article.file_name,
+        published,
+        article.encoding,
+        article.language,
+        article.sha256,
+    )
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -211,7 +218,11 @@ class ExtractionCache:
             x = from_dict(ArticleExtraction, envelope["extraction"], memo)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
-        if x.article != article.file_name or x.sha256 != article.sha256:
+        if (
+            x.article != article.file_name
+            or x.sha256 != article.sha256
+            or x.language != article.language
+        ):
             return None
         return x
 

@@ -3,7 +3,9 @@
 Reading is the only step that touches the article files. It decodes bytes with
 an explicit, reported choice of encoding, turns HTML pages into text, and
 marks web boilerplate (comment forms, "back to top" buttons) so the extractor
-skips it. The text it returns is the text every character offset in the graph
+skips it. What it knows of the articles' language (its letters, its legacy
+encoding, its page furniture) comes from the language (kg.lang) the corpus is
+read in. The text it returns is the text every character offset in the graph
 refers to; it is never modified afterwards.
 """
 
@@ -25,17 +27,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import kg.lang as kglang
 from kg.errors import InputError
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
 MANIFEST = "manifest.csv"
-ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-# Lines that are page furniture, not reporting (comment forms, navigation).
-BOILERPLATE = re.compile(
-    r"^\s*(اترك تعليق|لن يتم نشر عنوان بريدك|الحقول الإلزامية|زر الذهاب إلى الأعلى|إغلاق\s*$"
-    r"|شارك(?:ها)? على|اقرأ أيضا|اقرأ أيضاً|تابعونا|جميع الحقوق محفوظة|مواضيع ذات صلة"
-    r"|Share|Comments?|Leave a (?:comment|reply))",
-)
 MAX_BYTES = 50 * 1024 * 1024
 """Default size limit of one article file (bytes); ``KG_MAX_BYTES`` overrides it."""
 MAX_BYTES_ENV = "KG_MAX_BYTES"
@@ -84,6 +80,8 @@ class Article:
     encoding: str
     skip_spans: tuple[tuple[int, int], ...] = field(default=())
     """Character spans of boilerplate that extraction ignores."""
+    language: str = kglang.DEFAULT
+    """The code of the language the article is read in (kg.lang)."""
 
     def in_boilerplate(self, start: int, end: int) -> bool:
         starts = self._skip_starts
@@ -194,28 +192,26 @@ def read_manifest(folder: Path) -> dict[str, dt.date | None]:
     return dates
 
 
-# A word of three or more Arabic letters in UTF-8 (each letter two bytes, D8-DB then a
-# continuation byte). Windows-1256 Arabic practically never has three such pairs in a
-# row (D8-DB are ط ظ ع غ there, and 80-BF mostly punctuation and rare letters).
-_UTF8_ARABIC_WORD = re.compile(rb"(?:[\xD8-\xDB][\x80-\xBF]){3,}")
-
-
-def _mixed_encodings(data: bytes) -> tuple[int, int] | None:
-    """(offset of the first UTF-8 Arabic word, offset of the first byte that is not UTF-8)
-    when a file holds Arabic in UTF-8 and Arabic in Windows-1256, else None.
+def _mixed_encodings(data: bytes, lang: kglang.Language) -> tuple[int, int] | None:
+    """(offset of the first UTF-8 word of the language, offset of the first byte that is
+    not UTF-8) when a file holds the language in UTF-8 and in its legacy encoding (for
+    Arabic: Windows-1256), else None.
 
     Read whole as Windows-1256, such a file was accepted as Arabic-looking mojibake (the
     UTF-8 half becomes "ط§ظ„..."); read as UTF-8, the other half is not UTF-8. Mixed
-    means: at least three Arabic words in UTF-8, and at least ten Arabic letters among
-    the bytes that are not UTF-8, read as Windows-1256.
+    means: at least three words of the language in UTF-8 (``lang.utf8_letters``), and at
+    least ten letters of the language among the bytes that are not UTF-8, read in the
+    legacy encoding.
     """
-    words = _UTF8_ARABIC_WORD.finditer(data)
+    if lang.utf8_letters is None or lang.legacy_encoding is None:
+        return None
+    words = lang.utf8_letters.finditer(data)
     first = next(words, None)
     if first is None or sum(1 for _ in itertools.islice(words, 2)) < 2:
         return None
     lenient = data.decode("utf-8", errors="surrogateescape")
     bad = bytes(ord(c) - 0xDC00 for c in lenient if 0xDC80 <= ord(c) <= 0xDCFF)
-    if len(ARABIC_LETTER.findall(bad.decode("cp1256", errors="replace"))) < 10:
+    if len(lang.letter.findall(bad.decode(lang.legacy_encoding, errors="replace"))) < 10:
         return None
     try:
         data.decode("utf-8")
@@ -224,13 +220,17 @@ def _mixed_encodings(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def decode(data: bytes, file_name: str) -> tuple[str, str]:
+def decode(
+    data: bytes, file_name: str, language: str | kglang.Language | None = None
+) -> tuple[str, str]:
     """Decode article bytes; returns (text, encoding). Never guesses silently.
 
     UTF-8 (with or without BOM) and UTF-16 with a BOM are taken as they are.
-    Windows-1256 is accepted only when UTF-8 fails and the result is mostly
-    Arabic letters; the encoding is recorded on the article and in the graph.
+    The language's legacy encoding (Windows-1256 for Arabic) is accepted only when
+    UTF-8 fails and the result is mostly letters of the language; the encoding is
+    recorded on the article and in the graph.
     """
+    lang = kglang.get(language)
     if not data.strip():
         raise InputError(f"{file_name}: empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -250,33 +250,34 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), enc
     except UnicodeDecodeError as utf8_error:
-        mixed = _mixed_encodings(data)
+        mixed = _mixed_encodings(data, lang)
+        legacy = (lang.legacy_encoding or "").capitalize()
         if mixed is not None:
             raise InputError(
-                f"{file_name}: mixed encodings: Arabic in UTF-8 (from offset {mixed[0]}) and "
-                f"Arabic in Windows-1256 (from offset {mixed[1]}); not guessed: convert the "
-                "whole file to UTF-8"
+                f"{file_name}: mixed encodings: {lang.name} in UTF-8 (from offset {mixed[0]}) "
+                f"and {lang.name} in {legacy} (from offset {mixed[1]}); not guessed: convert "
+                "the whole file to UTF-8"
             ) from utf8_error
         # Damaged UTF-8 (a flipped byte, a file cut mid-character) is not Windows-1256:
         # read as Windows-1256 it would be Arabic-looking mojibake, accepted silently.
         lenient = data.decode("utf-8", errors="replace")
         bad = lenient.count("\ufffd")
-        if len(ARABIC_LETTER.findall(lenient)) > 4 * bad:
+        if len(lang.letter.findall(lenient)) > 4 * bad:
             raise InputError(
                 f"{file_name}: UTF-8 with {bad} undecodable byte sequence(s), the first at offset "
                 f"{utf8_error.start} (damaged or truncated file; not guessed)"
             ) from utf8_error
         try:
-            text = data.decode("cp1256")
+            text = data.decode(lang.legacy_encoding) if lang.legacy_encoding else ""
         except UnicodeDecodeError:
             text = ""
         letters = [c for c in text if c.isalpha()]
-        arabic = sum(1 for c in letters if ARABIC_LETTER.match(c))
-        if letters and arabic / len(letters) > 0.6:
-            return text, "windows-1256"
+        native = sum(1 for c in letters if lang.letter.match(c))
+        if letters and native / len(letters) > 0.6:
+            return text, lang.legacy_encoding
         raise InputError(
             f"{file_name}: not UTF-8 (undecodable byte at offset {utf8_error.start}) "
-            "and not Windows-1256 Arabic"
+            + (f"and not {legacy} {lang.name}" if legacy else f"and not {lang.name} text")
         ) from utf8_error
 
 
@@ -344,12 +345,16 @@ def html_to_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def boilerplate_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of lines that are page furniture; the tail after a comment form is skipped whole."""
+def boilerplate_spans(
+    text: str, language: str | kglang.Language | None = None
+) -> tuple[tuple[int, int], ...]:
+    """Spans of lines that are page furniture (the language's ``boilerplate``); the tail
+    after a comment form is skipped whole."""
+    boilerplate = kglang.get(language).boilerplate
     spans: list[tuple[int, int]] = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        if BOILERPLATE.match(line):
+        if boilerplate.match(line):
             spans.append((pos, pos + len(line)))
         pos += len(line)
     return tuple(spans)
@@ -406,21 +411,26 @@ def read_bytes_limited(path: Path, limit: int | None = None) -> bytes:
     return data
 
 
-def read_article(path: Path, published: dt.date | None = None) -> Article:
-    """Read one article file; raises InputError naming the file on any problem."""
+def read_article(
+    path: Path, published: dt.date | None = None, language: str | kglang.Language | None = None
+) -> Article:
+    """Read one article file in a language (default: kg.lang's); raises InputError naming
+    the file on any problem, a text with too few letters of the language among them."""
     name = path.name
+    lang = kglang.get(language)
     data = read_bytes_limited(path)
-    text, encoding = decode(data, name)
+    text, encoding = decode(data, name, lang)
     if path.suffix.lower() in (".html", ".htm") or HTML_HINT.search(text[:5000]):
         text = html_to_text(text)
         encoding += "+html"
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{name}: no text after removing markup")
-    arabic = len(ARABIC_LETTER.findall(text))
-    if arabic < 20:
+    letters = len(lang.letter.findall(text))
+    if letters < lang.min_letters:
         raise InputError(
-            f"{name}: no Arabic text ({arabic} Arabic letters); kg reads Arabic articles"
+            f"{name}: no {lang.name} text ({letters} {lang.name} letters); "
+            f"kg reads {lang.name} articles"
         )
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Article(
@@ -430,7 +440,8 @@ def read_article(path: Path, published: dt.date | None = None) -> Article:
         sha256=digest,
         published=published,
         encoding=encoding,
-        skip_spans=boilerplate_spans(text),
+        skip_spans=boilerplate_spans(text, lang),
+        language=lang.code,
     )
 
 
@@ -499,8 +510,12 @@ def _undecodable_name(name: str) -> bool:
         return True
 
 
-def iter_corpus(folder: Path) -> Iterator[Article | Problem]:
-    """Yield an Article or a Problem for every article file of the folder, in name order."""
+def iter_corpus(
+    folder: Path, language: str | kglang.Language | None = None
+) -> Iterator[Article | Problem]:
+    """Yield an Article or a Problem for every article file of the folder, in name order,
+    read in ``language`` (a code for kg.lang.get; default: Arabic)."""
+    lang = kglang.get(language)
     files = list_articles(folder)
     manifest = read_manifest(folder)
     max_bytes()  # a bad KG_MAX_BYTES stops the build before any file is read
@@ -515,7 +530,7 @@ def iter_corpus(folder: Path) -> Iterator[Article | Problem]:
             yield Problem(path.name, "file name is not valid UTF-8; rename the file")
             continue
         try:
-            article = read_article(path, manifest.get(path.name))
+            article = read_article(path, manifest.get(path.name), lang)
         except InputError as exc:
             yield Problem(path.name, str(exc).removeprefix(f"{path.name}: "))
             continue

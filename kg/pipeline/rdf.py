@@ -6,16 +6,21 @@ Each article has its named graph; what an article says about an event (its
 roles, claims, casualty figures, evidence) goes into that article's graph, so
 a researcher can ask "according to which article" and an article can be
 dropped and rebuilt on its own.
+
+Text from an article (its title, sentences, quotes, date expressions, the labels of
+entities found in it) is tagged with the article's language (``ArticleExtraction.language``,
+a kg.lang code); an article whose language is not given is in kg.lang's default.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+import kg.lang as kglang
 from kg.pipeline.extract.records import ArticleExtraction, DateInfo, EntityRef, Evidence, Mention
 from kg.pipeline.merge import Event
 from kg.vocab.kinds import PRECISIONS, RESPONSIBILITY_KINDS, ROLES, STATUSES, roles_of
@@ -56,34 +61,36 @@ def _nn(value: int) -> Literal:
     return Literal(value, datatype=XSD.nonNegativeInteger)
 
 
-def evidence_quads(ev: Evidence, g: URIRef) -> Iterator[Quad]:
+def evidence_quads(ev: Evidence, g: URIRef, lang: str = kglang.DEFAULT) -> Iterator[Quad]:
     e = evidence_iri(ev)
     yield e, RDF.type, KGO.Evidence, g
     yield e, KGO.inArticle, article_iri(ev.article_id), g
-    yield e, KGO.sentence, Literal(ev.sentence, lang="ar"), g
+    yield e, KGO.sentence, Literal(ev.sentence, lang=lang), g
     yield e, KGO.startOffset, _nn(ev.start), g
     yield e, KGO.endOffset, _nn(ev.end), g
     yield e, PROV.wasDerivedFrom, article_iri(ev.article_id), g
 
 
-def entity_quads(ref: EntityRef, g: URIRef) -> Iterator[Quad]:
-    """Triples for an entity the gazetteer does not know (gazetteer ones live in the ontology graph)."""
+def entity_quads(ref: EntityRef, g: URIRef, lang: str = kglang.DEFAULT) -> Iterator[Quad]:
+    """Triples for an entity the gazetteer does not know (gazetteer ones live in the ontology
+    graph); its label is in ``lang``, the language of the article that names it."""
     if ref.in_gazetteer:
         return
     s = URIRef(ref.iri)
     yield s, RDF.type, getattr(KGO, ref.cls), g
-    yield s, SKOS.prefLabel, Literal(ref.label_ar, lang="ar"), g
-    yield s, RDFS.label, Literal(ref.label_ar, lang="ar"), g
+    yield s, SKOS.prefLabel, Literal(ref.label_ar, lang=lang), g
+    yield s, RDFS.label, Literal(ref.label_ar, lang=lang), g
     yield s, KGO.inGazetteer, Literal(False), g
 
 
 def article_quads(x: ArticleExtraction) -> Iterator[Quad]:
     g = graph_iri(x.article_id)
     a = article_iri(x.article_id)
+    lang = x.language
     yield a, RDF.type, KGO.Article, g
     yield a, KGO.fileName, Literal(x.article), g
     yield a, KGO.sha256, Literal(x.sha256), g
-    yield a, DCTERMS.title, Literal(x.title, lang="ar"), g
+    yield a, DCTERMS.title, Literal(x.title, lang=lang), g
     if x.published:
         yield a, KGO.published, Literal(x.published, datatype=XSD.date), g
     for m in x.mentions:
@@ -93,9 +100,9 @@ def article_quads(x: ArticleExtraction) -> Iterator[Quad]:
         yield mi, KGO.inArticle, a, g
         yield mi, KGO.startOffset, _nn(m.start), g
         yield mi, KGO.endOffset, _nn(m.end), g
-        yield mi, KGO.quote, Literal(m.text, lang="ar"), g
+        yield mi, KGO.quote, Literal(m.text, lang=lang), g
         yield mi, KGO.extractedBy, Literal(m.rule), g
-        yield from entity_quads(m.entity, g)
+        yield from entity_quads(m.entity, g, lang)
 
 
 def date_quads(s: URIRef, d: DateInfo, g: URIRef) -> Iterator[Quad]:
@@ -109,8 +116,16 @@ def date_quads(s: URIRef, d: DateInfo, g: URIRef) -> Iterator[Quad]:
         yield s, KGO.latestDate, Literal(d.latest, datatype=XSD.date), g
 
 
-def event_quads(ev: Event) -> Iterator[Quad]:
-    """An event: summary triples in each source article's graph, roles where they were read."""
+def event_quads(ev: Event, languages: Mapping[str, str] | None = None) -> Iterator[Quad]:
+    """An event: summary triples in each source article's graph, roles where they were read.
+
+    ``languages``: article id → language code of the articles that report it (an
+    article not in it is in kg.lang's default language)."""
+    langs = languages or {}
+
+    def lang(article_id: str) -> str:
+        return langs.get(article_id, kglang.DEFAULT)
+
     s = URIRef(ev.iri)
     articles = sorted({src.article_id for src in ev.sources})
     for aid in articles:
@@ -132,14 +147,14 @@ def event_quads(ev: Event) -> Iterator[Quad]:
                 yield (
                     s,
                     KGO.dateExpression,
-                    Literal(ev.date.expression, lang="ar"),
+                    Literal(ev.date.expression, lang=lang(src.article_id)),
                     graph_iri(src.article_id),
                 )
                 break
     for src in ev.sources:
         g = graph_iri(src.article_id)
         yield s, KGO.hasEvidence, evidence_iri(src), g
-        yield from evidence_quads(src, g)
+        yield from evidence_quads(src, g, lang(src.article_id))
         yield evidence_iri(src), KGO.extractedBy, Literal(src.rule), g
     for r in ev.roles:
         g = graph_iri(r.evidence.article_id)
@@ -155,7 +170,7 @@ def event_quads(ev: Event) -> Iterator[Quad]:
         yield ra, KGO.filler, ent, g
         yield ra, KGO.hasEvidence, evidence_iri(r.evidence), g
         yield ra, KGO.extractedBy, Literal(r.evidence.rule), g
-        yield from entity_quads(r.entity, g)
+        yield from entity_quads(r.entity, g, lang(r.evidence.article_id))
     for rs in ev.responsibility:
         g = graph_iri(rs.evidence.article_id)
         c = KGR[
@@ -163,16 +178,17 @@ def event_quads(ev: Event) -> Iterator[Quad]:
         ]
         yield c, RDF.type, RESP_CLASS[rs.kind], g
         yield c, KGO.aboutEvent, s, g
+        tag = lang(rs.evidence.article_id)
         if rs.party is not None:
             yield c, KGO.responsibleParty, URIRef(rs.party.iri), g
-            yield from entity_quads(rs.party, g)
+            yield from entity_quads(rs.party, g, tag)
         for b in rs.by:
             yield c, KGO.accordingTo, URIRef(b.iri), g
-            yield from entity_quads(b, g)
+            yield from entity_quads(b, g, tag)
         if rs.kind == "attribution" and not rs.by:
             yield c, KGO.accuserUnnamed, Literal(True), g  # blamed, but the text names no accuser
         yield c, KGO.hasEvidence, evidence_iri(rs.evidence), g
-        yield from evidence_quads(rs.evidence, g)
+        yield from evidence_quads(rs.evidence, g, tag)
     for cr in ev.casualties:
         g = graph_iri(cr.evidence.article_id)
         c = KGR[f"casualties/{_h(ev.iri, cr.evidence.article_id, cr.evidence.start)}"]
@@ -183,14 +199,23 @@ def event_quads(ev: Event) -> Iterator[Quad]:
         if cr.wounded is not None:
             yield c, KGO.wounded, _nn(cr.wounded), g
         yield c, KGO.hasEvidence, evidence_iri(cr.evidence), g
-        yield from evidence_quads(cr.evidence, g)
+        yield from evidence_quads(cr.evidence, g, lang(cr.evidence.article_id))
 
 
-def corpus_quads(extractions: Iterable[ArticleExtraction], events: Iterable[Event]) -> set[Quad]:
-    """All data quads of a corpus (without the ontology graph), as a set."""
+def corpus_quads(
+    extractions: Iterable[ArticleExtraction],
+    events: Iterable[Event],
+    languages: Mapping[str, str] | None = None,
+) -> set[Quad]:
+    """All data quads of a corpus (without the ontology graph), as a set.
+
+    The events' text is tagged with the language of the article it comes from: that of
+    the extractions given, else ``languages`` (article id → code), else kg.lang's default."""
+    extractions = list(extractions)
+    langs = {**(languages or {}), **{x.article_id: x.language for x in extractions}}
     quads: set[Quad] = set()
     for x in extractions:
         quads.update(article_quads(x))
     for ev in events:
-        quads.update(event_quads(ev))
+        quads.update(event_quads(ev, langs))
     return quads

@@ -29,6 +29,8 @@ ENTITY_CLASSES = (
     "Weapon",
 )
 RELATIONS = ("partOf", "backedBy", "locatedIn", "stationedAt", "leaderOf", "spokespersonOf")
+Namesake = tuple[str, tuple[str, ...]]
+"""(language tag, prefixes): how a language names a province after its city."""
 
 
 def default_ontology_dir() -> Path:
@@ -52,6 +54,18 @@ class GazEntity:
     implies_attack_type: str | None = None
     demonyms_ar: tuple[str, ...] = field(default=())
     relations: tuple[tuple[str, str], ...] = field(default=())
+    labels_by_language: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    """(language tag, labels: preferred first, then alternative) for every language."""
+    demonyms_by_language: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    def labels(self, language: str) -> tuple[str, ...]:
+        """The labels in one language (preferred first): what the matcher of a build in
+        that language compiles (``labels("ar") == labels_ar``)."""
+        return next((ls for tag, ls in self.labels_by_language if tag == language), ())
+
+    def demonyms(self, language: str) -> tuple[str, ...]:
+        """The nationality adjectives in one language ("أميركي" for the United States)."""
+        return next((ds for tag, ds in self.demonyms_by_language if tag == language), ())
 
 
 @dataclass(frozen=True)
@@ -65,14 +79,16 @@ class Gazetteer:
             return []
         return [o for r, o in entity.relations if r == relation]
 
-    def contains(self, outer: str, inner: str) -> bool:
+    def contains(self, outer: str, inner: str, namesake: Namesake | None = None) -> bool:
         """``inner`` is (transitively) located in ``outer``.
 
-        A bare city name in news ("أربيل", "كركوك") often means its province: the city
-        named like its province ("محافظة أربيل") contains what the province contains.
+        A bare city name in news ("أربيل", "كركوك") often means its province: with
+        ``namesake`` (a language tag and the words that language puts before a province's
+        name, from kg.lang), the city named like its province ("محافظة أربيل") contains
+        what the province contains.
         """
-        province = self._namesake_province(outer)
-        if province is not None and province != inner and self.contains(province, inner):
+        province = self._namesake_province(outer, namesake) if namesake else None
+        if province is not None and province != inner and self.contains(province, inner, namesake):
             return True
         seen, todo = set(), [inner]
         while todo:
@@ -84,13 +100,15 @@ class Gazetteer:
                     todo.append(parent)
         return False
 
-    def _namesake_province(self, iri: str) -> str | None:
+    def _namesake_province(self, iri: str, namesake: Namesake) -> str | None:
         entity = self.by_iri.get(iri)
         if entity is None or entity.cls != "Place":
             return None
+        language, prefixes = namesake
+        names = [prefix + name for name in entity.labels(language)[:1] for prefix in prefixes]
         for parent in self.related(iri, "locatedIn"):
             p = self.by_iri.get(parent)
-            if p is not None and any(label == "محافظة " + entity.label_ar for label in p.labels_ar):
+            if p is not None and any(label in names for label in p.labels(language)):
                 return parent
         return None
 
@@ -109,6 +127,19 @@ class Gazetteer:
 def _lang(graph: Graph, s: URIRef, p: URIRef, lang: str) -> list[str]:
     return sorted(
         str(o) for o in graph.objects(s, p) if isinstance(o, Literal) and o.language == lang
+    )
+
+
+def _by_language(graph: Graph, s: URIRef, *properties: URIRef) -> tuple:
+    """(tag, values) for every language of the literals of ``properties`` (in that order,
+    each property's values sorted, repeats dropped), tags sorted."""
+    tags = sorted(
+        {o.language for p in properties for o in graph.objects(s, p) if isinstance(o, Literal)}
+        - {None}
+    )
+    return tuple(
+        (tag, tuple(dict.fromkeys(v for p in properties for v in _lang(graph, s, p, tag))))
+        for tag in tags
     )
 
 
@@ -153,6 +184,8 @@ def parse_gazetteer(graph: Graph) -> Gazetteer:
                 implies_attack_type=str(implies)[len(KGO) :] if implies else None,
                 demonyms_ar=tuple(demonyms),
                 relations=relations,
+                labels_by_language=_by_language(graph, s, SKOS.prefLabel, SKOS.altLabel),
+                demonyms_by_language=_by_language(graph, s, URIRef(KGO + "demonym")),
             )
         )
     return Gazetteer(entities=tuple(entities), by_iri={e.iri: e for e in entities})

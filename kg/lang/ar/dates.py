@@ -45,28 +45,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kg.lang import DateSpan
 from kg.lang.ar.normalize import extend_over_marks, fold, fold_with_map
 
 __all__ = ["DateSpan", "find_dateline", "find_dates"]
-
-
-@dataclass(frozen=True)
-class DateSpan:
-    """A date expression; ``text == original[start:end]``.
-
-    ``value`` is ISO at ``precision`` ("2020-03-17", "2020-04", "2014"), None
-    for a week or when unresolved. ``earliest``/``latest`` bound the interval.
-    ``relative`` is True when the expression needs the publication date.
-    """
-
-    start: int
-    end: int
-    text: str
-    value: str | None
-    precision: str | None
-    earliest: dt.date | None
-    latest: dt.date | None
-    relative: bool
 
 
 # --------------------------------------------------------------------------

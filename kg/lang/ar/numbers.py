@@ -39,25 +39,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from kg.lang import NumberSpan
 from kg.lang.ar.normalize import PROCLITICS, Folded, extend_over_marks, fold, fold_with_map
 
 __all__ = ["NumberSpan", "find_numbers", "parse_number"]
-
-
-@dataclass(frozen=True)
-class NumberSpan:
-    """A number found in the text; ``text[start:end]`` in the original text.
-
-    ``kind`` is "digits", "words", "dual" or "ordinal". ``approximate`` is set
-    when an approximator (نحو، حوالي، أكثر من …) precedes it; the approximator
-    is included in the span because it is part of the evidence.
-    """
-
-    start: int
-    end: int
-    value: int
-    kind: str
-    approximate: bool
 
 
 def _f(words: Iterable[str]) -> tuple[str, ...]:

@@ -7,51 +7,52 @@ from dataclasses import replace
 
 from spacy.language import Language
 
-from kg.lang.ar.dates import find_dateline, find_dates
-from kg.lang.ar.normalize import fold, strip_definite
-from kg.lang.ar.numbers import find_numbers
+import kg.lang as kglang
 from kg.pipeline.corpus import Article
 from kg.pipeline.extract import budget
 from kg.pipeline.extract.events import ArticleContext, extract_events
 from kg.pipeline.extract.mentions import extract_mentions
 from kg.pipeline.extract.records import ArticleExtraction, EntityRef, EventRecord, Evidence, Mention
+from kg.pipeline.nlp.pipeline import pipeline_language
 from kg.pipeline.nlp.tokens import doc_tokens
 from kg.vocab.gazetteer import Gazetteer
 
 
-def demonym_index(gaz: Gazetteer) -> dict[str, EntityRef]:
-    """NORM key of a nationality adjective → its state (built once per gazetteer).
+def demonym_index(gaz: Gazetteer, language: kglang.Language | None = None) -> dict[str, EntityRef]:
+    """NORM key of a nationality adjective (in the language) → its state (built once per
+    gazetteer and language).
 
     The same gazetteer serves every article of a build; rebuilding the index per
     article cost more than some rules. Callers only read the dict.
     """
-    cached = _demonyms.get(id(gaz))
-    if cached is not None and cached[0] is gaz:
-        return cached[1]
-    index = _demonym_index(gaz)
+    lang = kglang.get(language)
+    cached = _demonyms.get((id(gaz), lang.code))
+    if cached is not None and cached[0] is gaz and cached[1] is lang:
+        return cached[2]
+    index = _demonym_index(gaz, lang)
     _demonyms.clear()  # one gazetteer per build: keep only the latest
-    _demonyms[id(gaz)] = (gaz, index)
+    _demonyms[(id(gaz), lang.code)] = (gaz, lang, index)
     return index
 
 
-_demonyms: dict[int, tuple[Gazetteer, dict[str, EntityRef]]] = {}
+_demonyms: dict[tuple[int, str], tuple[Gazetteer, kglang.Language, dict[str, EntityRef]]] = {}
 
 
-def _demonym_index(gaz: Gazetteer) -> dict[str, EntityRef]:
+def _demonym_index(gaz: Gazetteer, lang: kglang.Language) -> dict[str, EntityRef]:
     out: dict[str, EntityRef] = {}
     for e in gaz.entities:
-        for d in e.demonyms_ar:
-            out[strip_definite(fold(d))] = EntityRef(e.iri, e.cls, e.label_ar, e.label_en, True)
+        for d in e.demonyms(lang.code):
+            key = lang.strip_definite(lang.fold(d))
+            out[key] = EntityRef(e.iri, e.cls, e.label_ar, e.label_en, True)
     return out
 
 
 PART_CHARS = 100_000
 """Longest text extracted in one piece: a longer article (real news is under 50,000
 characters) is read in parts of whole paragraphs (see :func:`text_parts`)."""
-_SENTENCE_END = re.compile(r"[.!?؟][\"”’»)\]]*\s")
 
 
-def _cut(text: str, start: int, limit: int) -> int:
+def _cut(text: str, start: int, limit: int, part_end: re.Pattern[str]) -> int:
     """Where a part that starts at ``start`` ends: at most ``limit``, and after a blank
     line, a line break, a sentence end, or a space in the second half if there is one."""
     low = start + (limit - start) // 2
@@ -60,7 +61,7 @@ def _cut(text: str, start: int, limit: int) -> int:
         if k != -1:
             return k + len(sep)
     last = None
-    for m in _SENTENCE_END.finditer(text, low, limit):
+    for m in part_end.finditer(text, low, limit):
         last = m
     if last is not None:
         return last.end()
@@ -70,11 +71,13 @@ def _cut(text: str, start: int, limit: int) -> int:
     return limit
 
 
-def text_parts(text: str, size: int | None = None) -> list[tuple[int, int]]:
+def text_parts(
+    text: str, size: int | None = None, language: str | kglang.Language | None = None
+) -> list[tuple[int, int]]:
     """(start, end) of the parts of ``text`` that are extracted one by one: one part
     when the text has at most ``size`` characters (default :data:`PART_CHARS`), else
-    parts of at most ``size`` characters that end at a paragraph, a line, a sentence or
-    a space where possible.
+    parts of at most ``size`` characters that end at a paragraph, a line, a sentence (the
+    language's ``part_end``) or a space where possible.
 
     The parts cover the text exactly; offsets found in a part are shifted back to the
     text, so they still slice it. A sentence or a line never spans two parts (a part
@@ -83,10 +86,11 @@ def text_parts(text: str, size: int | None = None) -> list[tuple[int, int]]:
     withdrawal described again) is not related across parts.
     """
     size = PART_CHARS if size is None else size
+    part_end = kglang.get(language).part_end
     parts = []
     start = 0
     while len(text) - start > size:
-        end = _cut(text, start, start + size)
+        end = _cut(text, start, start + size, part_end)
         parts.append((start, end))
         start = end
     parts.append((start, len(text)))
@@ -98,21 +102,28 @@ def extract_article(
 ) -> ArticleExtraction:
     """Mentions and events of one article (the publication date falls back to a dateline).
 
-    An article longer than :data:`PART_CHARS` is extracted in parts (:func:`text_parts`):
+    The article is read in its language (``article.language``), which must be the one
+    ``nlp`` was built for (:func:`kg.pipeline.nlp.pipeline.build_pipeline`). An article longer than :data:`PART_CHARS` is extracted in parts (:func:`text_parts`):
     time and memory grow linearly with its length. ``deadline`` (a ``time.monotonic()``
     value): raise :class:`~kg.pipeline.extract.budget.ArticleTimeout` when it passes (checked
     between parts, pipeline steps and sentences).
     """
-    published = article.published or find_dateline(article.text)
+    lang = kglang.get(article.language)
+    if pipeline_language(nlp) is not lang:
+        raise ValueError(
+            f"{article.file_name}: an article in {lang.code!r} given to a pipeline for "
+            f"{pipeline_language(nlp).code!r}"
+        )
+    published = article.published or lang.find_dateline(article.text)
     mentions: list[Mention] = []
     events: list[EventRecord] = []
     sentences = 0
     made = 0  # events made in the parts before (boilerplate ones included): the ids' base
-    for start, end in text_parts(article.text):
+    for start, end in text_parts(article.text, language=lang):
         budget.check(deadline)
         text = article.text if (start, end) == (0, len(article.text)) else article.text[start:end]
         part_mentions, part_events, count, n_sent = _extract_part(
-            nlp, gaz, article, text, start, published, deadline
+            nlp, gaz, article, text, start, published, deadline, lang
         )
         if start or made:
             part_mentions = [_shift_mention(m, start) for m in part_mentions]
@@ -132,6 +143,7 @@ def extract_article(
         mentions=tuple(mentions),
         events=tuple(events),
         sentence_count=sentences,
+        language=lang.code,
     )
 
 
@@ -143,6 +155,7 @@ def _extract_part(
     offset: int,
     published,
     deadline: float | None,
+    lang: kglang.Language,
 ) -> tuple[list[Mention], list[EventRecord], int, int]:
     """Mentions and events of the part ``text`` that starts at ``offset`` (their offsets
     in ``text``; boilerplate left out), the number of events made, the sentences."""
@@ -166,10 +179,10 @@ def _extract_part(
         text=text,
         published=published,
         mentions=tuple(mentions),
-        numbers=tuple(find_numbers(text)),
-        dates=tuple(find_dates(text, published)),
+        numbers=tuple(lang.find_numbers(text)),
+        dates=tuple(lang.find_dates(text, published)),
         gazetteer=gaz,
-        demonyms=demonym_index(gaz),
+        demonyms=demonym_index(gaz, lang),
     )
     made = extract_events(ctx, doc, deadline=deadline)
     events = [

@@ -24,7 +24,9 @@ The rules read a sentence as a researcher would:
    casualties, retaliation links, and "الصاروخان/القصف" in the next sentence
    continuing the same event.
 
-Each record keeps the sentence and the rule that produced it.
+Each record keeps the sentence and the rule that produced it. The words are the
+doc's language's (``doc_tokens(doc).lang``, kg.lang): the rules read its lexicon by
+name, compiled once per language (:class:`Words`); the examples above are Arabic.
 """
 
 from __future__ import annotations
@@ -38,11 +40,9 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from kg.lang.ar.dates import DateSpan
-from kg.lang.ar.normalize import fold, strip_definite
-from kg.lang.ar.numbers import NumberSpan
+import kg.lang as kglang
+from kg.lang import DateSpan, NumberSpan
 from kg.pipeline.extract import budget
-from kg.pipeline.extract import lexicon as lx
 from kg.pipeline.extract.records import (
     CasualtyReport,
     DateInfo,
@@ -56,65 +56,89 @@ from kg.pipeline.extract.records import (
 from kg.pipeline.nlp.tokens import DocTokens, Sentence, doc_tokens
 from kg.vocab.gazetteer import Gazetteer
 
-K = lx.keys
-ATTACK_NOUN = K(lx.ATTACK_NOUNS)
-ATTACK_PLURAL = K(lx.ATTACK_PLURALS)
-ATTACK_VERB = K(lx.ATTACK_VERBS)
-WEAK_VERB = K(lx.WEAK_ATTACK_VERBS)
-DISRUPT = K(lx.DISRUPTION)
-WITHDRAW = K(lx.WITHDRAWAL_WORDS)
-HANDOVER = K(lx.HANDOVER_WORDS)
-PLANNED = K(lx.PLANNED_MARKERS)
-KILLED = K(lx.KILLED_WORDS)
-WOUNDED = K(lx.WOUNDED_WORDS)
-PERSON_NOUN = K(lx.PERSON_NOUNS)
-PERSON_PLURAL = K(lx.PERSON_PLURALS)
-CLAIM = K(lx.CLAIM_WORDS)
-ATTRIB = K(lx.ATTRIBUTION_WORDS)
-NEG = K(lx.NEGATION)
-ASSASSINATION = K(lx.ASSASSINATION)
-TARGET_CUES = K(lx.TARGET_CUES)
-TARGET_HEADS = K(lx.TARGET_HEADS)
-LOC_PREPS = K(lx.LOCATION_PREPS)
-STRIKE_SUBJECT_VERBS = K(lx.STRIKE_SUBJECT_VERBS)
-RELATIVE_AGENT = K(lx.RELATIVE_AGENT)
-REPORTING = K(lx.REPORTING_VERBS)
-DEADLINE = K(lx.DEADLINE_WORDS)
-DIRECTIONS = K("جنوب شمال شرق غرب جنوبي شمالي غربي شرقي".split())
-NEAR = K("قرب بالقرب مقربة".split())
-STATIONED = K(
-    "تضم يضم تستضيف يستضيف يتمركز تتمركز توجد يوجد تنتشر ينتشر المتمركزة المتواجدة المنتشرة".split()
-)
-BEHIND_VERBS = K("يقف تقف وقفت وقف يقفون".split())
-SELF_NAME_WORDS = K("نفسها نفسه يدعى تدعى يسمى تسمى".split())
-STORES = K("مخازن مخزن ذخيرة ذخائر مستودعات مستودع معدة".split())
-LEADERS = K("بقيادة قيادة تقوده يقوده".split())
-BELONGS = K("تابعة تابع التابعة التابع".split())
-LEAVE_VERBS = K("مغادرة غادر غادرت يغادر تغادر ستغادر سيغادر يغادرون".split())
-LEADS = K(
-    "بقيادة قيادة تقوده يقوده الموالية موالية الموالي المدعومة مدعومة المدعوم التابع التابعة".split()
-)
-STRIKE_NOUNS = K("غارة غارات ضربة ضربات قصف".split())
-AIR_WORDS = K("جوية جوي جويا طيار طائرة طيران".split())
-AIR_RAIDS = K(["غارة", "غارات", "غارتين"])
-AIR_RAID_WORDS = K(["غارة", "غارات", "غارتين", "طيران"])
-AIR_ADJECTIVES = K(["جوية", "جوي", "جويا"])
-THAT = K(["ان", "أن"])
-NEW_EVENT_ADJ = K("انتقامي انتقامية جديد جديدة آخر أخرى".split())
-REFERENCE_PREV = K("على رد ردا رداً انتقاما عقب بعد".split())
-SPEECH_NOUNS = K("بيان بيانا تصريح تصريحات مقابلة".split())
-AGREEMENT = K("اتفاق الاتفاق توصلت توصل حوار".split())
-
 ACTOR_CLASSES = {"State", "ArmedGroup", "MilitaryForce", "Coalition", "Person", "Organisation"}
 ARMED_ACTORS = {"State", "ArmedGroup", "MilitaryForce", "Coalition"}
 LOCATION_CLASSES = {"MilitaryBase", "Place", "State"}
-CLAUSE_BREAKS = ("في حين", "بينما", "فيما", "كان سببا", "وكان سببا", "وأعقب ذلك", "أعقب ذلك")
-ORDINAL_WORDS = {"اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3}
 REFERENCE_MARK = "+reference"
-UNDERGO = K("تعرض تعرضت تتعرض يتعرض تشهد يشهد شهدت يقع تقع وقع وقعت تكون يكون".split())
-CONNECTIVES = K(lx.CONNECTIVES)
-_BREAKS = tuple(fold(b) for b in CLAUSE_BREAKS)
 SPECIFIC_ATTACK_TYPES = ("IEDAttack", "DroneAttack", "RocketAttack", "AirStrike")
+
+
+class Words:
+    """The lexicon as the event rules read it, compiled once per language (:func:`word_table`).
+
+    The word lists become NORM keys (folded, the definite article removed); phrases are
+    folded where the rules search folded text; the NORMs, word shapes and marks the
+    rules compare as written are taken as they are. Every name is the lexicon's (see
+    kg/lang/ar/lexicon.py for what each list is for).
+    """
+
+    def __init__(self, lang: kglang.Language):
+        lx = lang.lexicon
+        K = lang.keys
+        self.lang, self.lx = lang, lx
+        self.fold, self.strip_definite = lang.fold, lang.strip_definite
+        # NORM keys of the word lists
+        self.ATTACK_NOUN = K(lx.ATTACK_NOUNS)
+        self.ATTACK_PLURAL = K(lx.ATTACK_PLURALS)
+        self.ATTACK_VERB = K(lx.ATTACK_VERBS)
+        self.WEAK_VERB = K(lx.WEAK_ATTACK_VERBS)
+        self.DISRUPT = K(lx.DISRUPTION)
+        self.WITHDRAW = K(lx.WITHDRAWAL_WORDS)
+        self.HANDOVER = K(lx.HANDOVER_WORDS)
+        self.PLANNED = K(lx.PLANNED_MARKERS)
+        self.KILLED = K(lx.KILLED_WORDS)
+        self.WOUNDED = K(lx.WOUNDED_WORDS)
+        self.PERSON_NOUN = K(lx.PERSON_NOUNS)
+        self.PERSON_PLURAL = K(lx.PERSON_PLURALS)
+        self.CLAIM = K(lx.CLAIM_WORDS)
+        self.ATTRIB = K(lx.ATTRIBUTION_WORDS)
+        self.NEG = K(lx.NEGATION)
+        self.ASSASSINATION = K(lx.ASSASSINATION)
+        self.TARGET_CUES = K(lx.TARGET_CUES)
+        self.TARGET_HEADS = K(lx.TARGET_HEADS)
+        self.LOC_PREPS = K(lx.LOCATION_PREPS)
+        self.STRIKE_SUBJECT_VERBS = K(lx.STRIKE_SUBJECT_VERBS)
+        self.RELATIVE_AGENT = K(lx.RELATIVE_AGENT)
+        self.REPORTING = K(lx.REPORTING_VERBS)
+        self.DEADLINE = K(lx.DEADLINE_WORDS)
+        self.DIRECTIONS = K(lx.DIRECTIONS)
+        self.NEAR = K(lx.NEAR_WORDS)
+        self.STATIONED = K(lx.STATIONED_WORDS)
+        self.BEHIND_VERBS = K(lx.BEHIND_VERBS)
+        self.SELF_NAME_WORDS = K(lx.SELF_NAME_WORDS)
+        self.STORES = K(lx.STORE_WORDS)
+        self.LEADERS = K(lx.LEADER_WORDS)
+        self.BELONGS = K(lx.BELONGS_WORDS)
+        self.LEAVE_VERBS = K(lx.LEAVE_VERBS)
+        self.LEADS = K(lx.LED_OR_BACKED_WORDS)
+        self.STRIKE_NOUNS = K(lx.STRIKE_NOUNS)
+        self.AIR_WORDS = K(lx.AIR_WORDS)
+        self.AIR_RAIDS = K(lx.AIR_RAIDS)
+        self.AIR_RAID_WORDS = K(lx.AIR_RAID_WORDS)
+        self.AIR_ADJECTIVES = K(lx.AIR_ADJECTIVES)
+        self.THAT = K(lx.THAT)
+        self.NEW_EVENT_ADJ = K(lx.NEW_EVENT_ADJECTIVES)
+        self.REFERENCE_PREV = K(lx.REFERENCE_PREV_WORDS)
+        self.SPEECH_NOUNS = K(lx.SPEECH_NOUNS)
+        self.AGREEMENT = K(lx.AGREEMENT_WORDS)
+        self.UNDERGO = K(lx.UNDERGO_VERBS)
+        self.CONNECTIVES = K(lx.CONNECTIVES)
+        self.BASE_PLURALS = K(lx.BASE_PLURALS)
+        self.BASE_CUE_KEYS = K(lx.BASE_CUES)
+        self.RESPONSIBILITY = lang.strip_definite(lang.fold(lx.RESPONSIBILITY))
+        # folded phrases
+        self.BREAKS = tuple(lang.fold(b) for b in lx.CLAUSE_BREAKS)
+        # NORMs and folded words compared as written
+        self.ORDINAL_WORDS = lx.ORDINAL_WORDS
+        self.REPLY_WORDS = frozenset(lx.REPLY_WORDS)
+        # the gazetteer's namesake rule in this language ("محافظة أربيل" is أربيل's province)
+        self.NAMESAKE = (lang.code, tuple(lx.PROVINCE_PREFIXES))
+
+
+@functools.lru_cache(maxsize=8)
+def word_table(lang: kglang.Language) -> Words:
+    """The :class:`Words` of a language (constant data compiled from its lexicon)."""
+    return Words(lang)
 
 
 @dataclass(frozen=True)
@@ -163,15 +187,16 @@ class Clause:
         return tk.span_text(self.start, self.end)
 
 
-def _phrase_in(text: str, phrases: Sequence[str]) -> bool:
+def _phrase_in(W: Words, text: str, phrases: Sequence[str]) -> bool:
     """A phrase occurs as whole words (a proclitic و/ف/ب/ل may stand before it)."""
-    return _phrase_regex(tuple(phrases)).search(fold(text)) is not None
+    return _phrase_regex(W, tuple(phrases)).search(W.fold(text)) is not None
 
 
 @functools.lru_cache(maxsize=64)
-def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(r"(?<![\w])[وفبل]?(?:" + alternatives + r")(?![\w])")
+def _phrase_regex(W: Words, phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(W.fold(p)) for p in sorted(phrases, key=len, reverse=True))
+    proclitics = W.lx.PHRASE_PROCLITICS
+    return re.compile(r"(?<![\w])[" + proclitics + r"]?(?:" + alternatives + r")(?![\w])")
 
 
 def _mentions_in(ctx: ArticleContext, start: int, end: int) -> list[Mention]:
@@ -189,30 +214,45 @@ def _mentions_in(ctx: ArticleContext, start: int, end: int) -> list[Mention]:
     return out
 
 
+def _starts_definite(W: Words, folded: str) -> bool:
+    """A folded word starts with the definite article (never, in a language whose lexicon
+    has no article prefix)."""
+    article = W.lx.DEFINITE_ARTICLE
+    return bool(article) and folded.startswith(article)
+
+
+def _definite_after_proclitics(W: Words, word: str) -> bool:
+    """ "والقوات", "بالهجمات": the word is definite once its proclitic letters are stripped."""
+    return _starts_definite(W, W.fold(word).lstrip(W.lx.PHRASE_PROCLITICS))
+
+
 def _prev_words(tk: DocTokens, i: int, n: int, floor: int = 0) -> list[str]:
     return tk.norm[max(floor, i - n) : i]
 
 
 def _has_proclitic(tk: DocTokens, i: int, letters: str) -> bool:
     """Token i starts with one of the proclitic letters that its NORM dropped."""
-    raw = fold(tk.text[i])
+    lang = tk.lang
+    raw = lang.fold(tk.text[i])
     norm = tk.norm[i]
-    return bool(raw) and raw[0] in letters and not strip_definite(raw) == norm and raw != norm
+    return bool(raw) and raw[0] in letters and not lang.strip_definite(raw) == norm and raw != norm
 
 
 def _ordinal_after(tk: DocTokens, i: int, end: int) -> int | None:
     """ "الهجوم الأول" → 1 when token i is هجوم followed by an ordinal."""
-    if tk.norm[i] in ("هجوم", "قصف", "ضربه") and i + 1 < end:
-        return ORDINAL_WORDS.get(tk.norm[i + 1])
+    W = word_table(tk.lang)
+    if tk.norm[i] in W.lx.ORDINAL_NOUNS and i + 1 < end:
+        return W.ORDINAL_WORDS.get(tk.norm[i + 1])
     return None
 
 
 def _is_reference(tk: DocTokens, i: int, floor: int) -> bool:
     """ "رد … على الهجوم الأول", "ردا على الهجوم": a mention of an earlier attack."""
+    W = word_table(tk.lang)
     prev = _prev_words(tk, i, 2, floor)
     return bool(prev) and (
-        prev[-1] in REFERENCE_PREV
-        or any(w in REFERENCE_PREV for w in prev[-2:])
+        prev[-1] in W.REFERENCE_PREV
+        or any(w in W.REFERENCE_PREV for w in prev[-2:])
         and _ordinal_after(tk, i, len(tk.norm)) is not None
     )
 
@@ -224,17 +264,20 @@ def reference_tokens(tk: DocTokens, clause: Clause) -> set[int]:
     """Tokens of phrases that refer to an attack already known: "على الهجوم الأول للتاجي",
     "ردا على الهجمات الصاروخية التي استهدفت …" (the noun, its ordinal, adjectives and the
     place after it, and a relative clause hanging on it)."""
+    W = word_table(tk.lang)
     out: set[int] = set()
     norm = tk.norm
     for i in range(clause.start, clause.end):
         n = norm[i]
-        if not (n in ATTACK_NOUN or n in ATTACK_PLURAL) or not _is_reference(tk, i, clause.start):
+        if not (n in W.ATTACK_NOUN or n in W.ATTACK_PLURAL) or not _is_reference(
+            tk, i, clause.start
+        ):
             continue
         k = i
         out.add(k)
         k += 1
-        while k < clause.end and k - i <= 3 and norm[k] not in ("علي", "ضد", "،", ",", "."):
-            if norm[k] in ("تي", "ذي"):  # "التي/الذي": a relative clause follows
+        while k < clause.end and k - i <= 3 and norm[k] not in W.lx.REFERENCE_ENDS:
+            if norm[k] in W.lx.RELATIVES:  # "التي/الذي": a relative clause follows
                 out.update(range(k, min(clause.end, k + 3)))
                 break
             out.add(k)
@@ -244,16 +287,21 @@ def reference_tokens(tk: DocTokens, clause: Clause) -> set[int]:
 
 def attack_triggers(tk: DocTokens, clause: Clause, weapons: list[Mention]) -> list[int]:
     """Token indices of attack triggers in a clause (strong ones, or weak + weapon)."""
+    W = word_table(tk.lang)
     norms = tk.norm[clause.start : clause.end]
-    has_noun = any(n in ATTACK_NOUN for n in norms)
+    has_noun = any(n in W.ATTACK_NOUN for n in norms)
     refs = reference_tokens(tk, clause)
     out = []
     for i, n in enumerate(norms, clause.start):
         if i in refs:
             continue
-        if n in ATTACK_NOUN or (n in ATTACK_VERB and n not in WEAK_VERB) or n in ATTACK_PLURAL:
+        if (
+            n in W.ATTACK_NOUN
+            or (n in W.ATTACK_VERB and n not in W.WEAK_VERB)
+            or n in W.ATTACK_PLURAL
+        ):
             out.append(i)
-        elif n in WEAK_VERB and (weapons or has_noun):
+        elif n in W.WEAK_VERB and (weapons or has_noun):
             out.append(i)
     return [i for i in out if not is_negated(tk, i, clause.start)]
 
@@ -265,12 +313,13 @@ def is_negated(tk: DocTokens, i: int, floor: int = 0) -> bool:
     that governs it ("لم تتعرض لهجمات"); "لم يسفر هجوم … عن إصابات" negates the
     outcome, not the attack.
     """
+    W = word_table(tk.lang)
     prev = _prev_words(tk, i, 3, floor)
-    if prev and prev[-1] in NEG:
+    if prev and prev[-1] in W.NEG:
         return True
-    if len(prev) >= 2 and prev[-2] in NEG and prev[-1] in UNDERGO:
+    if len(prev) >= 2 and prev[-2] in W.NEG and prev[-1] in W.UNDERGO:
         return True
-    return len(prev) >= 3 and prev[-3] in NEG and prev[-2] in THAT
+    return len(prev) >= 3 and prev[-3] in W.NEG and prev[-2] in W.THAT
 
 
 def _number_before(ctx: ArticleContext, tk: DocTokens, i: int) -> NumberSpan | None:
@@ -284,6 +333,7 @@ def _number_before(ctx: ArticleContext, tk: DocTokens, i: int) -> NumberSpan | N
 
 def _demonym_attacker(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[EntityRef]:
     """ "غارة أميركية", "القصف الأميركي", "بطائرة أمريكية من دون طيار": the state carried it out."""
+    W = word_table(tk.lang)
     out = []
     for i in range(clause.start, clause.end):
         ref = ctx.demonyms.get(tk.norm[i])
@@ -293,12 +343,13 @@ def _demonym_attacker(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> lis
         if not prev:
             continue
         if (
-            prev[-1] in STRIKE_NOUNS
-            or prev[-1] in ATTACK_NOUN
-            or prev[-1] == "طيران"
-            or (prev[-1] in AIR_WORDS and _has_proclitic(tk, i - 1, "ب"))  # "بطائرة أمريكية"
+            prev[-1] in W.STRIKE_NOUNS
+            or prev[-1] in W.ATTACK_NOUN
+            or prev[-1] == W.lx.AVIATION
+            or (prev[-1] in W.AIR_WORDS and _has_proclitic(tk, i - 1, W.lx.PROCLITIC_WITH))
+            # "بطائرة أمريكية"
             or (
-                len(prev) == 2 and prev[-1] in AIR_WORDS and prev[-2] in STRIKE_NOUNS
+                len(prev) == 2 and prev[-1] in W.AIR_WORDS and prev[-2] in W.STRIKE_NOUNS
             )  # "غارة جوية أميركية"
         ):
             out.append(ref)
@@ -307,25 +358,26 @@ def _demonym_attacker(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> lis
 
 def is_aggregate(ctx: ArticleContext, tk: DocTokens, clause: Clause, triggers: list[int]) -> bool:
     """A campaign statistic, not an event: '24 هجوماً', 'نحو 50 هجوما', 'هجمات' with no specifics."""
+    W = word_table(tk.lang)
     for i in triggers:
         num = _number_before(ctx, tk, i)
         if num is not None and num.value >= 3:
             return True
     norm = tk.norm
-    nouns = [i for i in triggers if norm[i] in ATTACK_NOUN]
-    plurals = [i for i in range(clause.start, clause.end) if norm[i] in ATTACK_PLURAL]
+    nouns = [i for i in triggers if norm[i] in W.ATTACK_NOUN]
+    plurals = [i for i in range(clause.start, clause.end) if norm[i] in W.ATTACK_PLURAL]
     if nouns or not plurals:
         return False
     # Only plural nouns (and maybe verbs): strikes by a named actor or on a date are one
     # strike event ("وردت واشنطن بضربات", "غارات جوية أمريكية"); "هجمات" in general is a series.
-    if not any(norm[i] in STRIKE_NOUNS for i in plurals):
+    if not any(norm[i] in W.STRIKE_NOUNS for i in plurals):
         return True
     start_char, end_char = clause.chars(tk)
     has_date = any(
         d.precision in ("day", "month") and start_char <= d.start < end_char for d in ctx.dates
     )
     has_actor = bool(_demonym_attacker(ctx, tk, clause)) or any(
-        norm[k] in STRIKE_SUBJECT_VERBS for k in range(clause.start, clause.end)
+        norm[k] in W.STRIKE_SUBJECT_VERBS for k in range(clause.start, clause.end)
     )
     return not (has_date or has_actor)
 
@@ -335,11 +387,12 @@ def is_aggregate(ctx: ArticleContext, tk: DocTokens, clause: Clause, triggers: l
 
 def split_clauses(tk: DocTokens, sent: Sentence) -> list[Clause]:
     """Clauses of a sentence that may each report their own event."""
+    W = word_table(tk.lang)
     cuts = [sent.start]
     folded = tk.folded
     for i in range(sent.start + 1, sent.end):
         two = folded[i] + (" " + folded[i + 1] if i + 1 < sent.end else "")
-        if two.startswith(_BREAKS):
+        if two.startswith(W.BREAKS):
             cuts.append(i)
     cuts = sorted(set(cuts))
     clauses = []
@@ -370,35 +423,38 @@ def _state_of(gaz: Gazetteer, ref: EntityRef) -> EntityRef:
 
 def _coordinated(tk: DocTokens, text: str, m: Mention, prev_m: Mention | None) -> bool:
     """ "القيارة وكركوك", "صلاح الدين وبابل": joined to the mention just before by و or a comma."""
+    W = word_table(tk.lang)
     if prev_m is None:
         return False
     t = tk.token_at(m.start)
     between = text[prev_m.end : m.start]
-    return (_has_proclitic(tk, t, "و") and len(between.split()) <= 1) or between.strip() in (
-        "،",
-        ",",
-        "، و",
-        "و",
-    )
+    return (
+        _has_proclitic(tk, t, W.lx.PROCLITIC_AND) and len(between.split()) <= 1
+    ) or between.strip() in W.lx.COORDINATORS
 
 
 def _purpose(tk: DocTokens, t: int, floor: int) -> bool:
     """A target cue written as "لاستهداف"/"لمهاجمة" (in order to attack) just before token t."""
+    W = word_table(tk.lang)
     for k in range(max(floor, t - 3), t):
-        if tk.norm[k] in TARGET_CUES and _has_proclitic(tk, k, "ل"):
+        if tk.norm[k] in W.TARGET_CUES and _has_proclitic(tk, k, W.lx.PROCLITIC_TO):
             return True
     return False
 
 
 def _verb_after(tk: DocTokens, m: Mention, clause: Clause) -> bool:
+    W = word_table(tk.lang)
     span = tk.doc.char_span(m.start, m.end, alignment_mode="expand")
-    return span is not None and span.end < clause.end and tk.norm[span.end] in STRIKE_SUBJECT_VERBS
+    return (
+        span is not None and span.end < clause.end and tk.norm[span.end] in W.STRIKE_SUBJECT_VERBS
+    )
 
 
 def attack_roles(
     ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence
 ) -> list[RoleFiller]:
     """Targets, locations, weapons and (factual) attackers of an attack clause."""
+    W = word_table(tk.lang)
     ms = _mentions_in(ctx, *clause.chars(tk))
     attackers: list[EntityRef] = []
     targets: list[EntityRef] = []
@@ -411,11 +467,13 @@ def attack_roles(
         for m in ms
         if m.entity.cls == "Weapon"
         and tk.token_at(m.start) not in refs
-        and not any(w in STORES for w in _prev_words(tk, tk.token_at(m.start), 3, clause.start))
+        and not any(w in W.STORES for w in _prev_words(tk, tk.token_at(m.start), 3, clause.start))
     ]
     norms = tk.norm[clause.start : clause.end]
-    blame = bool(set(norms) & (ATTRIB | CLAIM))
-    killing = [i for i, n in enumerate(norms, clause.start) if n in KILLED or n in ASSASSINATION]
+    blame = bool(set(norms) & (W.ATTRIB | W.CLAIM))
+    killing = [
+        i for i, n in enumerate(norms, clause.start) if n in W.KILLED or n in W.ASSASSINATION
+    ]
     prev_m: Mention | None = None
     prev_roles: tuple[str, ...] = ()
     for m in ms:
@@ -431,14 +489,14 @@ def attack_roles(
             and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES)
         ):
             roles = prev_roles
-        elif any(w in LEADS for w in prev[-2:]):
+        elif any(w in W.LEADS for w in prev[-2:]):
             roles = ()
         elif (
             e.cls in ARMED_ACTORS
             and not blame
             and (
-                (prev and prev[-1] in STRIKE_SUBJECT_VERBS)
-                or any(w in RELATIVE_AGENT for w in prev[-2:])
+                (prev and prev[-1] in W.STRIKE_SUBJECT_VERBS)
+                or any(w in W.RELATIVE_AGENT for w in prev[-2:])
                 or _verb_after(tk, m, clause)  # SVO: "أن الجيش الأميركي نفذ ضربات"
             )
         ):
@@ -446,36 +504,36 @@ def attack_roles(
         elif e.cls == "Person":
             if any(k < t and t - k <= 10 for k in killing):
                 roles = ("target",)
-        elif e.cls in ("Place", "State") and any(w in NEAR for w in prev[-2:]):
+        elif e.cls in ("Place", "State") and any(w in W.NEAR for w in prev[-2:]):
             roles = ("reference",)  # "قاعدة عسكرية قرب بغداد": near it, not in it
         elif e.cls == "MilitaryBase":
-            if any(w in NEAR for w in prev):
+            if any(w in W.NEAR for w in prev):
                 roles = ("reference",)  # "قرب مطار بغداد": where, if nothing else is named
-            elif prev and prev[-1] == "من":
+            elif prev and prev[-1] == W.lx.PREP_FROM:
                 roles = ()
             else:
                 roles = ("target", "location")
-        elif e.cls in ("Place", "State") and prev and prev[-1] in ("علي", "ضد"):
+        elif e.cls in ("Place", "State") and prev and prev[-1] in W.lx.AGAINST:
             roles = ("target", "location")
-        elif e.cls in ("Place", "MilitaryBase") and prev and prev[-1] in ATTACK_NOUN:
+        elif e.cls in ("Place", "MilitaryBase") and prev and prev[-1] in W.ATTACK_NOUN:
             roles = ("location",)  # "هجوم أربيل", "هجوم التاجي"
-        elif e.cls in LOCATION_CLASSES and any(w in DIRECTIONS for w in prev[-2:]):
+        elif e.cls in LOCATION_CLASSES and any(w in W.DIRECTIONS for w in prev[-2:]):
             roles = ("reference",)  # "100 كم جنوب بغداد": a reference point
-        elif e.cls in ("Place", "State") and prev and prev[-1] in LOC_PREPS:
+        elif e.cls in ("Place", "State") and prev and prev[-1] in W.LOC_PREPS:
             roles = ("location",)
-        elif any(w in SELF_NAME_WORDS or w in CLAIM for w in prev):
+        elif any(w in W.SELF_NAME_WORDS or w in W.CLAIM for w in prev):
             roles = ()  # "تبنت مجموعة تطلق على نفسها X": the claimant, not the target
-        elif any(w in STATIONED for w in prev):
+        elif any(w in W.STATIONED for w in prev):
             roles = ()  # "القاعدة التي تضم قوات أميركية": who is there, not what was struck
         elif _purpose(tk, t, clause.start):
             roles = ()  # "معدة لاستهداف قواعد الولايات المتحدة": an intended target, not this one
         elif e.cls in ARMED_ACTORS and (
-            any(w in TARGET_CUES for w in prev) or any(w in TARGET_HEADS for w in prev)
+            any(w in W.TARGET_CUES for w in prev) or any(w in W.TARGET_HEADS for w in prev)
         ):
             roles = ("target",)
-        elif e.cls in LOCATION_CLASSES and any(w in DIRECTIONS for w in prev[-2:]):
+        elif e.cls in LOCATION_CLASSES and any(w in W.DIRECTIONS for w in prev[-2:]):
             roles = ("reference",)
-        elif e.cls in LOCATION_CLASSES and any(w in LOC_PREPS for w in prev):
+        elif e.cls in LOCATION_CLASSES and any(w in W.LOC_PREPS for w in prev):
             roles = ("location",)
         for role in roles:
             if role == "attacker":
@@ -491,7 +549,10 @@ def attack_roles(
     attackers = [a for a in dict.fromkeys(attackers) if a not in targets]
     out = [RoleFiller("attacker", a, ev) for a in attackers]
     out += [RoleFiller("target", tg, ev) for tg in dict.fromkeys(targets)]
-    out += [RoleFiller("location", loc, ev) for loc in most_specific(ctx.gazetteer, locations)]
+    out += [
+        RoleFiller("location", loc, ev)
+        for loc in most_specific(ctx.gazetteer, locations, W.NAMESAKE)
+    ]
     if not locations and references:
         # only a reference point is named ("قرب بغداد"): keep it, marked, so that a report
         # naming the place itself wins when reports are merged
@@ -499,7 +560,7 @@ def attack_roles(
             RoleFiller("location", references[0], replace(ev, rule=ev.rule + REFERENCE_MARK))
         )
     out += [RoleFiller("weapon", w, ev) for w in dict.fromkeys(weapons)]
-    if not weapons and _air_words(norms):
+    if not weapons and _air_words(W, norms):
         # "رد الطيران الأميركي … بقصف", "ضربات جوية": the means is an air strike, said in words
         # that are not a weapon name; the gazetteer's weapon for air strikes fills the role
         air = _weapon_for(ctx.gazetteer, "AirStrike")
@@ -508,9 +569,9 @@ def attack_roles(
     return out
 
 
-def _air_words(norms: list[str]) -> bool:
-    return any(n in AIR_RAID_WORDS for n in norms) or (
-        any(n in STRIKE_NOUNS for n in norms) and any(n in AIR_ADJECTIVES for n in norms)
+def _air_words(W: Words, norms: list[str]) -> bool:
+    return any(n in W.AIR_RAID_WORDS for n in norms) or (
+        any(n in W.STRIKE_NOUNS for n in norms) and any(n in W.AIR_ADJECTIVES for n in norms)
     )
 
 
@@ -521,12 +582,23 @@ def _weapon_for(gaz: Gazetteer, attack_type: str) -> EntityRef | None:
     return None
 
 
-def most_specific(gaz: Gazetteer, located: list[tuple[EntityRef, int]]) -> list[EntityRef]:
+def place_contains(gaz: Gazetteer, language: str | kglang.Language | None = None):
+    """``contains(outer_iri, inner_iri)`` as the rules and the merge use it: the gazetteer's
+    containment, with the language's namesake rule (a bare "أربيل" is also its province)."""
+    return functools.partial(gaz.contains, namesake=word_table(kglang.get(language)).NAMESAKE)
+
+
+def most_specific(
+    gaz: Gazetteer,
+    located: list[tuple[EntityRef, int]],
+    namesake: tuple[str, tuple[str, ...]] | None = None,
+) -> list[EntityRef]:
     """The places of an event, without the ones named only to situate another.
 
     A state goes when a place inside one is named; a province or city goes when
     it is named right after a place it contains ("قاعدة بلد في محافظة صلاح الدين");
-    separate sites of one strike wave all stay.
+    separate sites of one strike wave all stay. ``namesake``: the language's rule for
+    provinces named after their city (see :meth:`Gazetteer.contains`).
     """
     if not located:
         return []
@@ -534,7 +606,7 @@ def most_specific(gaz: Gazetteer, located: list[tuple[EntityRef, int]]) -> list[
         located = [(loc, pos) for loc, pos in located if loc.cls != "State"]
 
     def contains(outer: EntityRef, inner: EntityRef) -> bool:
-        return gaz.contains(outer.iri, inner.iri)
+        return gaz.contains(outer.iri, inner.iri, namesake)
 
     # the places named up to 30 characters before each one, found by a binary search in
     # their positions (testing every pair was quadratic in a clause naming many places)
@@ -554,7 +626,7 @@ def most_specific(gaz: Gazetteer, located: list[tuple[EntityRef, int]]) -> list[
     return out
 
 
-def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) -> str:
+def attack_type(W: Words, roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) -> str:
     implied = []
     for r in roles:
         if r.role == "weapon":
@@ -564,8 +636,8 @@ def attack_type(roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) 
     for t in SPECIFIC_ATTACK_TYPES:
         if t in implied:
             return t
-    if any(n in AIR_RAIDS for n in norms) or (
-        any(n in STRIKE_NOUNS for n in norms) and any(n in AIR_WORDS for n in norms)
+    if any(n in W.AIR_RAIDS for n in norms) or (
+        any(n in W.STRIKE_NOUNS for n in norms) and any(n in W.AIR_WORDS for n in norms)
     ):
         return "AirStrike"
     return implied[0] if implied else "Attack"
@@ -588,6 +660,7 @@ def clause_date(
     مسؤول الثلاثاء", "رحبت … الخميس"); for a plan, the deadline ("بحلول نهاية
     أبريل"); then the most precise, then the nearest to the trigger.
     """
+    W = word_table(tk.lang)
     start_char, end_char = clause.chars(tk)
     rank = {"day": 0, "month": 1, "week": 2, "year": 3, None: 4}
     cands = []
@@ -596,19 +669,21 @@ def clause_date(
             continue
         t = tk.token_at(d.start)
         prev = _prev_words(tk, t, 5, clause.start)
-        if prev[-2:] and "منذ" in prev[-2:]:
+        if prev[-2:] and W.lx.PREP_SINCE in prev[-2:]:
             continue
-        if any(w in AGREEMENT for w in prev[-4:]):
+        if any(w in W.AGREEMENT for w in prev[-4:]):
             continue  # "عقب الاتفاق الذي توصلت إليه بغداد وواشنطن الشهر الماضي": the agreement's date
         other = (
-            WITHDRAW | HANDOVER
+            W.WITHDRAW | W.HANDOVER
             if category == "attack"
-            else ATTACK_NOUN | ATTACK_VERB | ATTACK_PLURAL
+            else W.ATTACK_NOUN | W.ATTACK_VERB | W.ATTACK_PLURAL
         )
         if any(w in other for w in prev[-3:]):
             continue  # "الهجمات التي استهدفت الأسبوع الماضي" in a withdrawal sentence dates the attacks
-        said = any(w in REPORTING or w in SPEECH_NOUNS for w in prev)
-        deadline = any(w in DEADLINE for w in prev[-2:]) or fold(d.text).startswith("بحلول")
+        said = any(w in W.REPORTING or w in W.SPEECH_NOUNS for w in prev)
+        deadline = any(w in W.DEADLINE for w in prev[-2:]) or W.fold(d.text).startswith(
+            W.lx.BY_DEADLINE
+        )
         cands.append(
             (
                 not (planned and deadline),
@@ -643,14 +718,15 @@ def casualties(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> tuple[int 
     A bare plural ("عسكريين", "آخرين") is an unknown number: the sum is unknown.
     "من دون تسجيل إصابات" is 0 killed and 0 wounded.
     """
+    W = word_table(tk.lang)
     text = clause.text(tk)
-    if _phrase_in(text, lx.NO_CASUALTY_PHRASES):
+    if _phrase_in(W, text, W.lx.NO_CASUALTY_PHRASES):
         return 0, 0
     killed = wounded = None
     toks = range(clause.start, clause.end)
     for idx, i in enumerate(toks):
         n = tk.norm[i]
-        kind = "k" if n in KILLED else "w" if n in WOUNDED else None
+        kind = "k" if n in W.KILLED else "w" if n in W.WOUNDED else None
         if kind is None:
             continue
         total, known = _count_after(ctx, tk, toks, idx + 1)
@@ -679,6 +755,7 @@ def _count_after(
     ctx: ArticleContext, tk: DocTokens, toks: Sequence[int], j: int
 ) -> tuple[int | None, bool]:
     """(total, known) of the people counted from token toks[j] on."""
+    W = word_table(tk.lang)
     total = 0
     seen = False
     n = len(toks)
@@ -692,7 +769,9 @@ def _count_after(
             while j < n and idx[toks[j]] < num.end:
                 j += 1
             j = _skip_noun_phrase(ctx, tk, toks, j)
-        elif norm[i] in PERSON_NOUN or (seen and _has_proclitic(tk, i, "و") and _is_adj(norm[i])):
+        elif norm[i] in W.PERSON_NOUN or (
+            seen and _has_proclitic(tk, i, W.lx.PROCLITIC_AND) and _is_adj(W, norm[i])
+        ):
             total += 1
             seen = True
             j = _skip_noun_phrase(ctx, tk, toks, j + 1)
@@ -701,7 +780,9 @@ def _count_after(
                 while j < n and idx[toks[j]] < nxt.end:
                     j += 1
         elif (
-            norm[i] in PERSON_PLURAL and j + 1 < n and _number_at(ctx, tk, toks[j + 1]) is not None
+            norm[i] in W.PERSON_PLURAL
+            and j + 1 < n
+            and _number_at(ctx, tk, toks[j + 1]) is not None
         ):
             num = _number_at(ctx, tk, toks[j + 1])  # "متعاقدين اثنين", "جنود ثلاثة"
             total += num.value
@@ -710,24 +791,16 @@ def _count_after(
             while j < n and idx[toks[j]] < num.end:
                 j += 1
             j = _skip_noun_phrase(ctx, tk, toks, j)
-        elif norm[i] in PERSON_PLURAL or norm[i] in (
-            "اخرين",
-            "اخرون",
-            "عدد",
-            "عشرات",
-            "العشرات",
-        ):
+        elif norm[i] in W.PERSON_PLURAL or norm[i] in W.lx.UNCOUNTED:
             return None, False
         else:
             break
-        while j < n and (
-            norm[toks[j]] in ("و", "اضافه", "الي", "،", ",") or tk.text[toks[j]] in ("،", ",")
-        ):
+        while j < n and (norm[toks[j]] in W.lx.COUNT_JOINERS or tk.text[toks[j]] in W.lx.COMMAS):
             j += 1
         if j < n and not (
-            _has_proclitic(tk, toks[j], "و")
+            _has_proclitic(tk, toks[j], W.lx.PROCLITIC_AND)
             or _number_at(ctx, tk, toks[j])
-            or norm[toks[j]] in PERSON_NOUN
+            or norm[toks[j]] in W.PERSON_NOUN
         ):
             break
     return (total, True) if seen else (None, False)
@@ -735,21 +808,22 @@ def _count_after(
 
 def _skip_noun_phrase(ctx: ArticleContext, tk: DocTokens, toks: Sequence[int], j: int) -> int:
     """Skip the counted noun, its adjectives and "من عناصر التحالف"."""
+    W = word_table(tk.lang)
     n = len(toks)
     norm = tk.norm
     while j < n and (
-        norm[toks[j]] in PERSON_NOUN
-        or norm[toks[j]] in PERSON_PLURAL
-        or (_is_adj(norm[toks[j]]) and not _has_proclitic(tk, toks[j], "و"))
+        norm[toks[j]] in W.PERSON_NOUN
+        or norm[toks[j]] in W.PERSON_PLURAL
+        or (_is_adj(W, norm[toks[j]]) and not _has_proclitic(tk, toks[j], W.lx.PROCLITIC_AND))
     ):
         j += 1
-    if j < n and norm[toks[j]] == "من":
+    if j < n and norm[toks[j]] == W.lx.PREP_FROM:
         j += 1
         while j < n and (
-            norm[toks[j]] in PERSON_PLURAL
-            or norm[toks[j]] in PERSON_NOUN
+            norm[toks[j]] in W.PERSON_PLURAL
+            or norm[toks[j]] in W.PERSON_NOUN
             or _owner(ctx, tk.idx[toks[j]])
-            or _is_adj(norm[toks[j]])
+            or _is_adj(W, norm[toks[j]])
         ):
             j += 1
     while j < n and _owner(ctx, tk.idx[toks[j]]):
@@ -757,9 +831,9 @@ def _skip_noun_phrase(ctx: ArticleContext, tk: DocTokens, toks: Sequence[int], j
     return j
 
 
-def _is_adj(n: str) -> bool:
+def _is_adj(W: Words, n: str) -> bool:
     """A NORM that reads as a nisba adjective ("عراقيين", "أمريكي")."""
-    return len(n) > 3 and n.endswith(("يين", "يون", "يه", "ي", "يان")) and n not in PERSON_NOUN
+    return len(n) > 3 and n.endswith(W.lx.NISBA_ENDINGS) and n not in W.PERSON_NOUN
 
 
 def _owner(ctx: ArticleContext, char: int) -> bool:
@@ -775,8 +849,9 @@ def responsibility(
     ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence
 ) -> list[Responsibility]:
     """Claims, attributions (with who blames) and 'nobody claimed it' in a clause."""
+    W = word_table(tk.lang)
     out: list[Responsibility] = []
-    if _phrase_in(clause.text(tk), lx.NO_CLAIM_PHRASES):
+    if _phrase_in(W, clause.text(tk), W.lx.NO_CLAIM_PHRASES):
         out.append(Responsibility("noclaim", None, (), ev))
     ms = [
         m
@@ -786,14 +861,14 @@ def responsibility(
     norm = tk.norm
     for i in range(clause.start, clause.end):
         n = norm[i]
-        if n in CLAIM:
+        if n in W.CLAIM:
             window = tk.span_text(max(clause.start, i - 3), i + 1)
-            if is_negated(tk, i, clause.start) or _phrase_in(window, lx.NO_CLAIM_PHRASES):
+            if is_negated(tk, i, clause.start) or _phrase_in(W, window, W.lx.NO_CLAIM_PHRASES):
                 continue
             subj = [m for m in ms if abs(m.start - tk.idx[i]) < 40 and m.entity.cls == "ArmedGroup"]
             if subj:
                 out.append(Responsibility("claim", subj[0].entity, (), ev))
-        elif n == "وراء" and i > clause.start and norm[i - 1] in BEHIND_VERBS:
+        elif n == W.lx.BEHIND and i > clause.start and norm[i - 1] in W.BEHIND_VERBS:
             # "قالت وزارة الدفاع إن فصيلاً يدعى X يقف وراء الهجوم": X blamed by the speaker
             before = [m for m in ms if m.end <= tk.idx[i]]
             groups = [m for m in before if m.entity.cls == "ArmedGroup"]
@@ -809,18 +884,18 @@ def responsibility(
                         "attribution", groups[-1].entity, tuple(m.entity for m in speakers[:1]), ev
                     )
                 )
-        elif n in ATTRIB and n != strip_definite(fold("المسؤولية")):
+        elif n in W.ATTRIB and n != W.RESPONSIBILITY:
             after = [m for m in ms if m.start > tk.idx[i]]
             before = [m for m in ms if m.end <= tk.idx[i]]
-            if n.startswith(("حمل", "يحمل", "تحمل")):
+            if n.startswith(W.lx.HOLD_STEMS):
                 # "حمّلت كتائب حزب الله المسؤولية": the party is the object; the accuser unnamed.
                 # Without "المسؤولية" it is another verb ("تحمل نفس الاسم": bears the name).
-                resp_word = strip_definite(fold("المسؤولية"))
+                resp_word = W.RESPONSIBILITY
                 if not any(norm[k] == resp_word for k in range(i + 1, min(clause.end, i + 8))):
                     continue
                 if after:
                     out.append(Responsibility("attribution", after[0].entity, (), ev))
-            elif n.startswith(("اتهم", "تتهم", "يتهم")):
+            elif n.startswith(W.lx.ACCUSE_STEMS):
                 # "اتهمت كتائب حزب الله الولايات المتحدة بمهاجمة": accuser, then accused
                 if len(after) >= 2:
                     out.append(
@@ -835,7 +910,9 @@ def responsibility(
                 party = None
                 for m in after:
                     t = tk.token_at(m.start)
-                    if _has_proclitic(tk, t, "ل") or _prev_words(tk, t, 1) == ["الي"]:
+                    if _has_proclitic(tk, t, W.lx.PROCLITIC_TO) or _prev_words(tk, t, 1) == [
+                        W.lx.PREP_TO
+                    ]:
                         party = m.entity
                         break
                 if party is None and after:
@@ -855,35 +932,38 @@ def withdrawal_type(
     ctx: ArticleContext, tk: DocTokens, clause: Clause
 ) -> tuple[str, list[int]] | None:
     """The withdrawal type and trigger tokens of a clause, or None."""
-    folded = fold(clause.text(tk))
-    redeploy = any(fold(p) in folded for p in lx.REDEPLOY_PHRASES)
+    W = word_table(tk.lang)
+    folded = W.fold(clause.text(tk))
+    redeploy = any(W.fold(p) in folded for p in W.lx.REDEPLOY_PHRASES)
     norm = tk.norm
     trig = [
-        i for i in range(clause.start, clause.end) if norm[i] in WITHDRAW or norm[i] in HANDOVER
+        i for i in range(clause.start, clause.end) if norm[i] in W.WITHDRAW or norm[i] in W.HANDOVER
     ]
     if not trig and not redeploy:
         return None
-    if redeploy and not any(norm[i] in HANDOVER for i in trig):
-        return "Redeployment", trig or [_phrase_start(tk, clause, lx.REDEPLOY_PHRASES)]
-    if any(norm[i] in HANDOVER for i in trig):
+    if redeploy and not any(norm[i] in W.HANDOVER for i in trig):
+        return "Redeployment", trig or [_phrase_start(tk, clause, W.lx.REDEPLOY_PHRASES)]
+    if any(norm[i] in W.HANDOVER for i in trig):
         ms = _mentions_in(ctx, *clause.chars(tk))
         if any(m.entity.cls == "MilitaryBase" for m in ms):
             return "BaseHandover", trig
-        if all(norm[i] in HANDOVER for i in trig):
+        if all(norm[i] in W.HANDOVER for i in trig):
             return None  # handing over equipment or a file is not a withdrawal
     return "Withdrawal", trig
 
 
 def _has_enclitic(tk: DocTokens, i: int) -> bool:
     """Token i ends in a pronoun suffix that its NORM dropped (سلمتها → سلمت)."""
-    raw = fold(tk.text[i])
+    lang = tk.lang
+    raw = lang.fold(tk.text[i])
     norm = tk.norm[i]
-    return raw != norm and raw.endswith(("ها", "هم", "هما", "ه")) and not raw.endswith(norm)
+    return raw != norm and raw.endswith(lang.lexicon.DROPPED_SUFFIXES) and not raw.endswith(norm)
 
 
 def _phrase_start(tk: DocTokens, clause: Clause, phrases: Sequence[str]) -> int:
     """Token index where the first of the phrases begins in the clause."""
-    firsts = {strip_definite(fold(p.split()[0])) for p in phrases}
+    W = word_table(tk.lang)
+    firsts = {W.strip_definite(W.fold(p.split()[0])) for p in phrases}
     for i in range(clause.start, clause.end):
         if tk.norm[i] in firsts:
             return i
@@ -893,6 +973,7 @@ def _phrase_start(tk: DocTokens, clause: Clause, phrases: Sequence[str]) -> int:
 def withdrawal_subclauses(tk: DocTokens, clause: Clause, trig: list[int]) -> list[Clause]:
     """ "أعلنت فرنسا سحب قواتها، بعد أيام من سحب بريطانيا …، وانسحاب القوات الأميركية من القائم":
     each later trigger after a comma or و starts its own withdrawal."""
+    W = word_table(tk.lang)
     cuts = [clause.start]
     text = tk.text
     for i in trig[1:]:
@@ -901,11 +982,13 @@ def withdrawal_subclauses(tk: DocTokens, clause: Clause, trig: list[int]) -> lis
         k = i
         while (
             k > cuts[-1] + 2
-            and text[k - 1] not in ("،", ",", "؛")
-            and not _has_proclitic(tk, k, "و")
+            and text[k - 1] not in W.lx.CLAUSE_PUNCTUATION
+            and not _has_proclitic(tk, k, W.lx.PROCLITIC_AND)
         ):
             k -= 1
-        if k > cuts[-1] + 2 and (text[k - 1] in ("،", ",", "؛") or _has_proclitic(tk, k, "و")):
+        if k > cuts[-1] + 2 and (
+            text[k - 1] in W.lx.CLAUSE_PUNCTUATION or _has_proclitic(tk, k, W.lx.PROCLITIC_AND)
+        ):
             cuts.append(k)
     cuts.append(clause.end)
     return [
@@ -917,11 +1000,12 @@ def withdrawal_subclauses(tk: DocTokens, clause: Clause, trig: list[int]) -> lis
 
 def _in_destination(tk: DocTokens, t: int, floor: int) -> bool:
     """Token t lies in an "إلى …" phrase that has not been closed by a comma or a verb-like word."""
+    W = word_table(tk.lang)
     for k in range(t - 1, max(floor, t - 6) - 1, -1):
         n = tk.norm[k]
-        if tk.text[k] in ("،", ",", "؛", ".") or n == "من":
+        if tk.text[k] in W.lx.DESTINATION_ENDS or n == W.lx.PREP_FROM:
             return False
-        if n == "الي" and k < t - 1:
+        if n == W.lx.PREP_TO and k < t - 1:
             return True
     return False
 
@@ -937,6 +1021,7 @@ def withdrawal_roles(
     force, coalition or state named as the one that moves (not the one
     "leading" it: بقيادة/تقوده).
     """
+    W = word_table(tk.lang)
     ms = [
         m for m in _mentions_in(ctx, *clause.chars(tk)) if m.entity.cls not in ("Weapon", "Person")
     ]
@@ -946,7 +1031,7 @@ def withdrawal_roles(
     dests: list[EntityRef] = []
     ins: list[EntityRef] = []
     buckets = {"actor": actors, "recipient": recipients, "from": froms, "dest": dests, "in": ins}
-    handover_tokens = {i for i in trig if tk.norm[i] in HANDOVER}
+    handover_tokens = {i for i in trig if tk.norm[i] in W.HANDOVER}
     prev_m: Mention | None = None
     prev_role: str | None = None
     for m in ms:
@@ -959,8 +1044,8 @@ def withdrawal_roles(
                 dests.append(e)
             prev_m, prev_role = m, None
             continue
-        lam = _has_proclitic(tk, t, "ل") and m.rule != "anaphora:base"
-        to = "الي" in prev[-1:] or lam
+        lam = _has_proclitic(tk, t, W.lx.PROCLITIC_TO) and m.rule != "anaphora:base"
+        to = W.lx.PREP_TO in prev[-1:] or lam
         role: str | None
         if (
             _coordinated(tk, ctx.text, m, prev_m)
@@ -968,17 +1053,19 @@ def withdrawal_roles(
             and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES)
         ):
             role = prev_role
-        elif any(w in LEADERS or w in CONNECTIVES for w in prev):  # "بقيادة X", "بالإضافة إلى X"
+        elif any(
+            w in W.LEADERS or w in W.CONNECTIVES for w in prev
+        ):  # "بقيادة X", "بالإضافة إلى X"
             role = None
-        elif any(w in BELONGS for w in prev[-2:]) and e.cls in (
+        elif any(w in W.BELONGS for w in prev[-2:]) and e.cls in (
             "Coalition",
             "MilitaryForce",
             "State",
         ):
             role = "actor"  # "قوة تابعة للتحالف": the coalition's force moves
         elif e.cls in LOCATION_CLASSES and (
-            prev[-1:] == ["من"]
-            or (prev[-2:-1] == ["من"] and prev[-1] in BASE_PLURALS | BASE_CUE_KEYS)
+            prev[-1:] == [W.lx.PREP_FROM]
+            or (prev[-2:-1] == [W.lx.PREP_FROM] and prev[-1] in W.BASE_PLURALS | W.BASE_CUE_KEYS)
         ):
             role = "from"
         elif e.cls in ("State", "MilitaryForce", "Coalition") and t - 1 in set(trig):
@@ -988,13 +1075,15 @@ def withdrawal_roles(
         ):
             role = "recipient"
         elif to and e.cls in LOCATION_CLASSES:
-            leaving = any(tk.norm[i] in LEAVE_VERBS for i in trig)  # "مغادرة … للقائم": leaving it
+            leaving = any(
+                tk.norm[i] in W.LEAVE_VERBS for i in trig
+            )  # "مغادرة … للقائم": leaving it
             role = "from" if lam and (leaving or e.cls == "State") and not dests else "dest"
         elif e.cls == "MilitaryBase" and (
             t - 1 in handover_tokens or t - 2 in handover_tokens or m.rule == "anaphora:base"
         ):
             role = "from"
-        elif e.cls in LOCATION_CLASSES and any(w in LOC_PREPS for w in prev):
+        elif e.cls in LOCATION_CLASSES and any(w in W.LOC_PREPS for w in prev):
             role = "in"
         elif e.cls in ("Coalition", "MilitaryForce", "State", "Organisation"):
             role = "actor"
@@ -1009,7 +1098,7 @@ def withdrawal_roles(
     if not froms and not actors:
         return []  # "سرعة الانسحاب" in Iraq: no one named moving, nowhere named left
     froms = list(dict.fromkeys(froms or ins))
-    locs = most_specific(ctx.gazetteer, [(f, 0) for f in froms])
+    locs = most_specific(ctx.gazetteer, [(f, 0) for f in froms], W.NAMESAKE)
     if not locs and not (actors and dests):
         return []  # talk of withdrawal in general: no concrete movement
     tail = [RoleFiller("recipient", r, ev) for r in list(dict.fromkeys(recipients))[:1]]
@@ -1034,39 +1123,38 @@ def withdrawal_roles(
     return out
 
 
-BASE_PLURALS = K("قواعد قاعدتين قاعدتي قاعدتان قاعدتا".split())
-BASE_CUE_KEYS = K(lx.BASE_CUES)
-
-
 def _counted_bases(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> bool:
     """ "3 قواعد", "ثلاث قواعد", "قاعدتين أخريين": withdrawals from a counted set of bases."""
+    W = word_table(tk.lang)
     norm = tk.norm
     for i in range(clause.start, clause.end):
         n = norm[i]
-        if n not in BASE_PLURALS:
+        if n not in W.BASE_PLURALS:
             continue
         if (
-            n.startswith("قاعدت")
+            n.startswith(W.lx.BASE_DUAL_STEM)
             and i + 1 < clause.end
-            and norm[i + 1].startswith(("اخري", "عسكريت"))
+            and norm[i + 1].startswith(W.lx.BASE_DUAL_NEXT)
         ):
             return True
-        if n == "قواعد" and (
-            _number_before(ctx, tk, i) is not None or "عدد" in _prev_words(tk, i, 4, clause.start)
+        if n == W.lx.BASES and (
+            _number_before(ctx, tk, i) is not None
+            or W.lx.NUMBER in _prev_words(tk, i, 4, clause.start)
         ):
             return True
     return False
 
 
 def status_of(tk: DocTokens, clause: Clause, category: str, trig: list[int] | None = None) -> str:
+    W = word_table(tk.lang)
     norms = set(tk.norm[clause.start : clause.end])
     if category == "attack":
-        return "disrupted" if norms & DISRUPT else "done"
+        return "disrupted" if norms & W.DISRUPT else "done"
     # a plan marker governs the withdrawal word it stands before ("من المقرر سحب",
     # "اتفق … على انسحاب", "ستغادر"); one elsewhere in the clause speaks of something else
     i = (trig or [clause.start])[0]
     window = tk.norm[max(clause.start, i - 5) : i + 1]
-    return "planned" if any(w in PLANNED for w in window) else "done"
+    return "planned" if any(w in W.PLANNED for w in window) else "done"
 
 
 # --------------------------------------------------------------------------- main
@@ -1132,7 +1220,8 @@ def extract_events(
 
 def _clause_events(ctx, tk: DocTokens, clause, ev_base, st, sent_events) -> bool:
     """Record the attack or withdrawal events of one clause; True if it is an aggregate."""
-    if _phrase_in(clause.text(tk), lx.NOT_EVENT_PHRASES):
+    W = word_table(tk.lang)
+    if _phrase_in(W, clause.text(tk), W.lx.NOT_EVENT_PHRASES):
         return False
     weapons = [m for m in _mentions_in(ctx, *clause.chars(tk)) if m.entity.cls == "Weapon"]
     trig = attack_triggers(tk, clause, weapons)
@@ -1153,9 +1242,10 @@ def _clause_events(ctx, tk: DocTokens, clause, ev_base, st, sent_events) -> bool
 def _attack_events(
     ctx, tk: DocTokens, clause, trig, ev_base, st: _State, sent_events: list[int]
 ) -> None:
+    W = word_table(tk.lang)
     ev = replace(ev_base, rule="attack:" + tk.norm[trig[0]])
     roles = attack_roles(ctx, tk, clause, ev)
-    etype = attack_type(roles, ctx, tk.norm[clause.start : clause.end])
+    etype = attack_type(W, roles, ctx, tk.norm[clause.start : clause.end])
     date = clause_date(ctx, tk, clause, trig[0])
     killed, wounded = casualties(ctx, tk, clause)
     cas = (
@@ -1186,12 +1276,12 @@ def _attack_events(
     dual = any(
         n.kind == "dual" and tk.idx[i] <= n.start < tk.end[i]
         for i in trig
-        if tk.norm[i] in ATTACK_NOUN
+        if tk.norm[i] in W.ATTACK_NOUN
         for n in ctx.numbers
     )
     span_start, span_end = clause.chars(tk)
     dual = dual or any(
-        n.kind == "dual" and span_start <= n.start < span_end and _dual_target(ctx, n)
+        n.kind == "dual" and span_start <= n.start < span_end and _dual_target(W, ctx, n)
         for n in ctx.numbers
     )
     count = 2 if dual else 1
@@ -1223,24 +1313,25 @@ def _attack_events(
         sent_events.append(i)
 
 
-def _dual_target(ctx: ArticleContext, n: NumberSpan) -> bool:
+def _dual_target(W: Words, ctx: ArticleContext, n: NumberSpan) -> bool:
     """ "استهداف رتلين": two targets struck by one verb are two attacks."""
-    word = fold(ctx.text[n.start : n.end]).split()[-1]
-    return any(word.startswith(h) for h in ("رتل", "رتلي", "قافلت", "موكب"))
+    word = W.fold(ctx.text[n.start : n.end]).split()[-1]
+    return any(word.startswith(h) for h in W.lx.DUAL_TARGET_STEMS)
 
 
 def _withdrawal_events(
     ctx, tk: DocTokens, clause, wd, ev_base, st: _State, sent_events: list[int]
 ) -> None:
+    W = word_table(tk.lang)
     wtype, trig = wd
-    if _counted_bases(ctx, tk, clause) or _phrase_in(clause.text(tk), lx.WITHDRAWAL_NOT_EVENT):
+    if _counted_bases(ctx, tk, clause) or _phrase_in(W, clause.text(tk), W.lx.WITHDRAWAL_NOT_EVENT):
         return  # "الانسحاب من 3 قواعد": a programme of several withdrawals; demands and votes
     ev = replace(ev_base, rule="withdrawal:" + wtype)
     status = status_of(tk, clause, "withdrawal", trig)
     date = clause_date(ctx, tk, clause, trig[0], planned=status == "planned", category="withdrawal")
     same_as: tuple[str, ...] = ()
     first = trig[0] if trig else None
-    if first is not None and fold(tk.text[first]).lstrip("وفبل").startswith("ال"):
+    if first is not None and _definite_after_proclitics(W, tk.text[first]):
         # "وشملت القوات المنسحبة …": the withdrawal just reported, described further
         previous = [e for e in st.events if e.category == "withdrawal"]
         if previous and tk.idx[first] - previous[-1].sources[0].end < 1500:
@@ -1274,14 +1365,12 @@ def _link_retaliation(ctx, tk: DocTokens, sent, events, sent_events, last_attack
     A reference "الهجوم الأول للتاجي" also tells where that attack was: the
     place is added to the attack it names (and to its dual sibling that has none).
     """
-    text = fold(sent.text)
+    W = word_table(tk.lang)
+    text = W.fold(sent.text)
     attacks = [i for i in sent_events if events[i].category == "attack"]
     if not attacks:
         return
-    if (
-        any(fold(p) in text for p in ("سببا رئيسيا في", "سببا في", "سببا رئيسيا ل"))
-        and len(attacks) >= 2
-    ):
+    if any(W.fold(p) in text for p in W.lx.CAUSE_PHRASES) and len(attacks) >= 2:
         cause, effect = attacks[0], attacks[-1]
         events[effect] = replace(
             events[effect],
@@ -1290,13 +1379,8 @@ def _link_retaliation(ctx, tk: DocTokens, sent, events, sent_events, last_attack
             ),
         )
         return
-    words = set(text.replace("،", " ").split())
-    reply = bool(
-        words & {"ردا", "رد", "ردت", "انتقاما", "الانتقامي", "الانتقاميه", "وردت", "بدوره"}
-    ) or any(
-        fold(p) in text
-        for p in ("أعقب ذلك", "عقب ذلك", "تلا ذلك", "ردا على", "رداً على", "انتقاما ل")
-    )
+    words = set(text.replace(W.lx.COMMA, " ").split())
+    reply = bool(words & W.REPLY_WORDS) or any(W.fold(p) in text for p in W.lx.REPLY_PHRASES)
     if not reply:
         return
     answered: list[int] = []
@@ -1347,11 +1431,12 @@ def _link_retaliation(ctx, tk: DocTokens, sent, events, sent_events, last_attack
 
 
 def _replies_to_series(tk: DocTokens, sent: Sentence) -> bool:
+    W = word_table(tk.lang)
     for i in range(sent.start, sent.end):
         if (
-            tk.norm[i] in ATTACK_PLURAL
+            tk.norm[i] in W.ATTACK_PLURAL
             and _is_reference(tk, i, sent.start)
-            and not fold(tk.text[i]).lstrip("وفبل").startswith("ال")
+            and not _definite_after_proclitics(W, tk.text[i])
         ):
             return True
     return False
@@ -1374,6 +1459,7 @@ def _add_place(events: list[EventRecord], i: int, place: EntityRef, ev: Evidence
 def _continuation(tk: DocTokens, text, sent, events, attacks_here, last_attack_sentence) -> None:
     """ "واستهدف الصاروخان …", "وطال القصف الأميركي …": a definite mention of the attack
     just reported continues it (same event), unless it is "new", "another" or retaliatory."""
+    W = word_table(tk.lang)
     if len(attacks_here) != 1 or len(last_attack_sentence) != 1:
         return
     cur = events[attacks_here[0]]
@@ -1399,15 +1485,15 @@ def _continuation(tk: DocTokens, text, sent, events, attacks_here, last_attack_s
     definite = False
     norm = tk.norm
     for i in range(sent.start, sent.end):
-        raw = fold(tk.text[i])
-        core = raw.lstrip("وف")
+        raw = W.fold(tk.text[i])
+        core = raw.lstrip(W.lx.CONJUNCTIONS)
         if (
-            norm[i] in ATTACK_NOUN
-            or norm[i] in STRIKE_NOUNS
-            or norm[i].startswith(("صاروخ", "صواريخ"))
-        ) and core.startswith("ال"):
+            norm[i] in W.ATTACK_NOUN
+            or norm[i] in W.STRIKE_NOUNS
+            or norm[i].startswith(W.lx.ROCKET_STEMS)
+        ) and _starts_definite(W, core):
             nxt = norm[i + 1] if i + 1 < sent.end else ""
-            if nxt not in NEW_EVENT_ADJ and ORDINAL_WORDS.get(nxt) is None:
+            if nxt not in W.NEW_EVENT_ADJ and W.ORDINAL_WORDS.get(nxt) is None:
                 definite = True
             break
     if not definite:

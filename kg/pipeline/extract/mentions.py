@@ -1,52 +1,61 @@
 """Entity mentions: gazetteer matches, and entities the gazetteer does not know.
 
 An entity the gazetteer lacks still gets a node when the text clearly names
-it with an Arabic cue: "قاعدة/معسكر/مطار X", "فصيل/كتائب/سرايا/ألوية X",
-"مجموعة تطلق على نفسها X", "محافظة/مدينة X", a rank or title before a
-person's name. Its IRI is a hash of the folded label, so the same name in
-another article is the same node.
+it with a cue of the language's lexicon (in Arabic: "قاعدة/معسكر/مطار X",
+"فصيل/كتائب/سرايا/ألوية X", "مجموعة تطلق على نفسها X", "محافظة/مدينة X", a rank or
+title before a person's name). Its IRI is a hash of the folded label, so the same
+name in another article is the same node.
+
+The words come from the doc's language (``doc_tokens(doc).lang``), compiled to NORM
+keys once per language (:class:`Cues`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import re
 
 from spacy.tokens import Doc, Span
 
-from kg.lang.ar.normalize import fold, strip_definite
-from kg.pipeline.extract import lexicon as lx
+import kg.lang as kglang
 from kg.pipeline.extract.records import EntityRef, Mention
 from kg.pipeline.nlp.tokens import DocTokens, doc_tokens
 from kg.vocab.gazetteer import ENTITY_NS, Gazetteer
 
-# Words that end a name after a cue (prepositions, relatives, adjectives of place/kind).
-STOP = lx.keys(
-    (
-        "في من على إلى الى عن مع ضد قرب بعد قبل خلال التي الذي الذين التابعة التابع التابعين "
-        "او أو ثم حيث كما وقد قد بين نحو حوالي منذ عند لدى داخل خارج أمام عبر تحت فوق إن أن "
-        "العسكرية العسكري الجوية الجوي الأميركية الأمريكية الأميركي الأمريكي العراقية العراقي "
-        "الدولي الدولية الكبرى الرئيسية الرئيسي المشتركة الواقعة القريبة المجاورة جنوب شمال شرق "
-        "غرب جنوبي شمالي غربي شرقي وسط جنوبا شمالا غربا شرقا هناك هذه هذا تلك ذلك أخرى آخر "
-        "الأخرى الأولى الثانية الثالثة كل جميع بعض عدة عدد أيضا أيضاً الموالية الموالي المدعومة "
-        "المدعوم المسلحة المسلح التي الشيعية الإيرانية السورية الكويتية البريطانية الحدودية "
-        "الإرهابي الإرهابية الخاصة الرسمي الرسمية الذي والتي مسلحة مسلحين مجهولين مجهولة "
-        "قواعد القوات قوات عناصر مواقع الإسلامية نفسها نفسه اسم تطلق يطلق"
-    ).split()
-)
-CUE_CLASS = {
-    **{k: "MilitaryBase" for k in lx.keys(lx.BASE_CUES)},
-    **{k: "ArmedGroup" for k in lx.keys(lx.GROUP_CUES)},
-    **{k: "Place" for k in lx.keys(lx.PLACE_CUES)},
-}
-TITLE_KEYS = lx.keys(lx.PERSON_TITLES)
-LEXICON_KEYS = lx.keys(lx.LEXICON_WORDS)
-_ARABIC_WORD = re.compile(r"^[\u0621-\u064A\u0671-\u06D3\u0640\u064B-\u065F]+$")
+
+class Cues:
+    """The lexicon's cue words as the mention rules read them: NORM keys compiled once
+    per language (:func:`cues`), and the marks they compare as written."""
+
+    def __init__(self, lang: kglang.Language):
+        lx = lang.lexicon
+        keys = lang.keys
+        self.lang = lang
+        self.lx = lx
+        # words that end a name after a cue (prepositions, relatives, adjectives of place/kind)
+        self.STOP = keys(lx.NAME_STOP_WORDS)
+        self.CUE_CLASS = {
+            **{k: "MilitaryBase" for k in keys(lx.BASE_CUES)},
+            **{k: "ArmedGroup" for k in keys(lx.GROUP_CUES)},
+            **{k: "Place" for k in keys(lx.PLACE_CUES)},
+        }
+        self.TITLE_KEYS = keys(lx.PERSON_TITLES)
+        self.LEXICON_KEYS = keys(lx.LEXICON_WORDS)
+        self.ANAPHOR_KEYS = keys(lx.BASE_ANAPHORS)
+        self.SELF_NAMED_KEYS = _self_named_keys(lang)
 
 
-def new_entity_iri(cls: str, label_ar: str) -> str:
-    """IRI of an entity the gazetteer does not know: class + hash of the folded label."""
-    key = " ".join(strip_definite(w) for w in fold(label_ar).split())
+@functools.lru_cache(maxsize=8)
+def cues(lang: kglang.Language) -> Cues:
+    """The :class:`Cues` of a language (constant data compiled from its lexicon)."""
+    return Cues(lang)
+
+
+def new_entity_iri(cls: str, label: str, language: kglang.Language | None = None) -> str:
+    """IRI of an entity the gazetteer does not know: class + hash of the folded label
+    (folded by the language it was read in)."""
+    lang = kglang.get(language)
+    key = " ".join(lang.strip_definite(w) for w in lang.fold(label).split())
     return f"{ENTITY_NS}{cls.lower()}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
@@ -71,29 +80,32 @@ def gazetteer_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) 
     return out
 
 
-def _is_name_word(tk: DocTokens, i: int) -> bool:
+def _is_name_word(tk: DocTokens, i: int, c: Cues) -> bool:
     """Token i can be part of a name: not a function word, not a trigger, not a
     word with a pronoun suffix ("استعادتها", "بلده"), not a definite plural in -ات
     ("العمليات"), not an imperfect verb ("تستعيدها")."""
+    lx = c.lx
     text, norm = tk.text[i], tk.norm[i]
-    folded = fold(text)
+    folded = c.lang.fold(text)
+    article = lx.DEFINITE_ARTICLE
     return (
-        bool(_ARABIC_WORD.match(text))
-        and norm not in STOP
-        and norm not in LEXICON_KEYS
+        bool(lx.NAME_WORD.match(text))
+        and norm not in c.STOP
+        and norm not in c.LEXICON_KEYS
         and len(norm) >= 2
-        and not folded.endswith(("ها", "هم", "هما", "كم"))
-        and not (folded.startswith("ال") and folded.endswith("ات"))
+        and not folded.endswith(lx.NAME_BREAKING_SUFFIXES)
+        and not (article and folded.startswith(article) and folded.endswith(lx.FEMININE_PLURAL))
     )
 
 
 def _strip_proclitic_text(tk: DocTokens, i: int) -> int:
     """How many leading characters of token i are a proclitic (by its NORM)."""
-    folded = fold(tk.text[i])
+    lang = tk.lang
+    folded = lang.fold(tk.text[i])
     norm = tk.norm[i]
     for cut in range(0, min(4, len(folded))):
         rest = folded[cut:]
-        if strip_definite(rest) == norm or rest == norm:
+        if lang.strip_definite(rest) == norm or rest == norm:
             return cut
     return 0
 
@@ -105,19 +117,23 @@ def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> li
     """Entities named by a cue word and not already matched by the gazetteer."""
     out: list[Mention] = []
     tk = doc_tokens(doc)
+    c = cues(tk.lang)
+    folded_ta, ta = c.lx.FOLDED_TA_MARBUTA, c.lx.TA_MARBUTA
     text, words, norms, folded = tk.doc_text, tk.text, tk.norm, tk.folded
     i = 0
     n = len(words)
     while i < n:
         norm = norms[i]
-        cls = CUE_CLASS.get(norm) if folded[i][-1:] != "ه" or words[i].endswith("ة") else None
+        cls = (
+            c.CUE_CLASS.get(norm) if folded[i][-1:] != folded_ta or words[i].endswith(ta) else None
+        )
         rule = "cue:" + (cls or "")
         start_name = i + 1
-        self_named = _self_named_at(norms, i)
+        self_named = _self_named_at(norms, i, c)
         if self_named:
             cls, rule = "ArmedGroup", "cue:self-named"
             start_name = i + self_named
-        elif norm in TITLE_KEYS and i + 2 < n:
+        elif norm in c.TITLE_KEYS and i + 2 < n:
             cls, rule = "Person", "cue:title"
         if (
             not cls
@@ -138,7 +154,7 @@ def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> li
         else:
             k = j
             limit = 2 if cls in ("Person", "Place", "MilitaryBase") else 4
-            while k < n and k - j < limit and k not in taken and _is_name_word(tk, k):
+            while k < n and k - j < limit and k not in taken and _is_name_word(tk, k, c):
                 k += 1
             name = (j, k) if k > j else None
         if name is None or any(t in taken for t in range(*name)) or _adjective_only(tk, name, cls):
@@ -164,7 +180,7 @@ def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> li
         else:
             label_name = name_text
             start_char, surface = tk.idx[name_start], name_text
-        ref = EntityRef(new_entity_iri(cls, label_name), cls, label_name, None, False)
+        ref = EntityRef(new_entity_iri(cls, label_name, c.lang), cls, label_name, None, False)
         out.append(Mention(article, article_id, start_char, end_char, surface, ref, rule))
         taken.update(range(span_start, name_end))
         i = name_end
@@ -176,28 +192,34 @@ def _adjective_only(tk: DocTokens, name: tuple[int, int], cls: str) -> bool:
     start, end = name
     if cls not in ("MilitaryBase", "Place") or end - start != 1:
         return False
-    return not _definite(tk, start) and fold(tk.text[start]).endswith("ه")
+    lang = tk.lang
+    return not _definite(tk, start) and lang.fold(tk.text[start]).endswith(
+        lang.lexicon.FOLDED_TA_MARBUTA
+    )
 
 
 def _definite(tk: DocTokens, i: int) -> bool:
-    """Token i carries the definite article (after any proclitic)."""
-    folded = fold(tk.text[i])
+    """Token i carries the definite article (after any proclitic); never, in a language
+    whose lexicon has no article prefix (``DEFINITE_ARTICLE = ""``)."""
+    lang = tk.lang
+    lx = lang.lexicon
+    article, li, li_definite = lx.DEFINITE_ARTICLE, lx.PROCLITIC_TO, lx.LI_DEFINITE
+    if not article:
+        return False
+    folded = lang.fold(tk.text[i])
     norm = tk.norm[i]
     for cut in range(0, 3):
         rest = folded[cut:]
-        if rest.startswith("ال") and strip_definite(rest) == norm:
+        if rest.startswith(article) and lang.strip_definite(rest) == norm:
             return True
         if (
-            rest.startswith("ل")
+            rest.startswith(li)
             and cut > 0
-            and folded.startswith("لل", cut - 1)
+            and folded.startswith(li_definite, cut - 1)
             and rest[1:] == norm
         ):
             return True
     return False
-
-
-ANAPHOR_KEYS = lx.keys(["قاعدة", "معسكر", "مطار"])
 
 
 def anaphora_mentions(
@@ -207,10 +229,11 @@ def anaphora_mentions(
     out: list[Mention] = []
     bases = sorted((m for m in earlier if m.entity.cls == "MilitaryBase"), key=lambda m: m.start)
     tk = doc_tokens(doc)
+    anaphors = cues(tk.lang).ANAPHOR_KEYS
     sents = tk.sents
     n = len(tk.norm)
     for i, norm in enumerate(tk.norm):
-        if i in taken or norm not in ANAPHOR_KEYS or not _definite(tk, i):
+        if i in taken or norm not in anaphors or not _definite(tk, i):
             continue
         if i + 1 < n and i + 1 in taken:
             continue
@@ -238,23 +261,20 @@ def anaphora_mentions(
     return out
 
 
-def _self_named_at(norms: list[str], i: int) -> int:
+def _self_named_at(norms: list[str], i: int, c: Cues) -> int:
     """Length of a "… تطلق على نفسها (اسم)" cue starting at token i, or 0."""
-    for words in _SELF_NAMED_KEYS.get(norms[i], ()):
+    for words in c.SELF_NAMED_KEYS.get(norms[i], ()):
         if i + len(words) <= len(norms) and all(norms[i + k] == w for k, w in enumerate(words)):
             return len(words)
     return 0
 
 
-def _self_named_keys() -> dict[str, list[tuple[str, ...]]]:
+def _self_named_keys(lang: kglang.Language) -> dict[str, list[tuple[str, ...]]]:
     out: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in lx.SELF_NAMED:  # longest first, so "تطلق على نفسها اسم" wins
-        words = tuple(strip_definite(fold(w)) for w in phrase.split())
+    for phrase in lang.lexicon.SELF_NAMED:  # longest first, so "تطلق على نفسها اسم" wins
+        words = tuple(lang.strip_definite(lang.fold(w)) for w in phrase.split())
         out.setdefault(words[0], []).append(words)
     return {k: sorted(v, key=len, reverse=True) for k, v in out.items()}
-
-
-_SELF_NAMED_KEYS = _self_named_keys()  # constant data compiled from the lexicon
 
 
 def extract_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) -> list[Mention]:

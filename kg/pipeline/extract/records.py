@@ -112,3 +112,6 @@ class ArticleExtraction:
     mentions: tuple[Mention, ...]
     events: tuple[EventRecord, ...]
     sentence_count: int
+    language: str
+    """The code of the language the article was read in (kg.lang): the tag of its
+    literals in the graph."""

@@ -1,19 +1,22 @@
-"""The spaCy pipeline for Arabic news: tokenizer fixes, sentences, NORM, gazetteer.
+"""The spaCy pipeline for news in one language: tokenizer fixes, sentences, NORM, gazetteer.
 
-spaCy's Arabic language splits no proclitic and leaves punctuation glued after
-quotes and tanwin; it has no NORM getter. This module adds what matching
-needs, as ordinary spaCy components built on request (nothing happens at
-import time):
+The language (a :class:`kg.lang.Language`, Arabic by default) says which spaCy
+language class to start from, what its tokenizer must also split, where its
+sentences end, how its words fold and which clitics NORM may strip. spaCy's Arabic
+language splits no proclitic and leaves punctuation glued after quotes and
+tanwin; it has no NORM getter. This module adds what matching needs, as ordinary
+spaCy components built on request (nothing happens at import time):
 
-- ``kg_sentences``: sentence starts from line breaks and Arabic/Latin end
-  punctuation (headlines have no full stop; seed 004 separates with ".,").
+- ``kg_sentences``: sentence starts from line breaks and the language's end
+  punctuation (headlines have no full stop; seed 004 separates with ".,"); it also
+  records the doc's language for the rules (``doc.user_data``).
 - ``kg_norm``: every token's NORM is its folded form with the definite article
   removed, and a proclitic (و ف ب ل ك لل بال …) removed only when what remains
   is a word the gazetteer or the trigger lexicon knows. Blind stripping damages
   names (واشنطن, بغداد, كركوك); this keeps them whole.
 - ``kg_gazetteer``: a PhraseMatcher on NORM compiled from the gazetteer's
-  Arabic labels; matches become ``doc.spans["gazetteer"]`` with the entity IRI
-  as ``kb_id``.
+  labels in the language; matches become ``doc.spans["gazetteer"]`` with the
+  entity IRI as ``kb_id``.
 """
 
 from __future__ import annotations
@@ -30,31 +33,30 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-from kg.lang.ar.normalize import clitic_variants, enclitic_variants, fold, strip_definite
-from kg.pipeline.nlp.tokens import doc_text
+import kg.lang as kglang
+from kg.pipeline.nlp.tokens import LANGUAGE_KEY, doc_text
 from kg.vocab.gazetteer import Gazetteer, load_gazetteer
 
-# Sentence ends: . ! ? ؟ (optionally followed by closing quotes/brackets), or a line break.
-# The lookbehind lets an end start only where a run of end marks starts: a run not
-# followed by space can end no sentence from any of its positions, and trying each one
-# made "." × 20,000 + "x" take 11 s (the matches are the same).
-_SENT_END = re.compile(r"""(?<![.!?؟])([.!?؟]+["”’»)\]]*)(?=[\s,،]|$)|\n+""")
 _QUOTES = r"""["“”«»„‟'‘’]"""
 
 
-def segment_sentences(text: str) -> list[tuple[int, int]]:
+def segment_sentences(
+    text: str, language: str | kglang.Language | None = None
+) -> list[tuple[int, int]]:
     """Sentence spans (start, end) over the original text, without surrounding space.
 
-    Splits at line breaks and at end punctuation followed by space or a comma
-    (seed 004 joins its sentences with ".,"). Numbers like 3.5 do not split.
+    Splits at line breaks and at the language's end punctuation (its
+    ``sentence_end``) followed by space or a comma (seed 004 joins its sentences
+    with ".,"). Numbers like 3.5 do not split.
     """
+    lang = kglang.get(language)
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _SENT_END.finditer(text):
+    for m in lang.sentence_end.finditer(text):
         end = m.end() if m.group(1) else m.start()
-        _add_long_span(text, start, end, spans)
+        _add_long_span(text, start, end, spans, lang.sentence_trim)
         start = m.end()
-    _add_long_span(text, start, len(text), spans)
+    _add_long_span(text, start, len(text), spans, lang.sentence_trim)
     return spans
 
 
@@ -64,7 +66,9 @@ sentences of at most this many characters: the rules relate the words of a sente
 pairwise, so their time grows with the square of a sentence's length."""
 
 
-def _add_long_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+def _add_long_span(
+    text: str, start: int, end: int, spans: list[tuple[int, int]], trim: str | None = None
+) -> None:
     while end - start > MAX_SENTENCE_CHARS:
         limit = start + MAX_SENTENCE_CHARS
         cut = next(
@@ -75,13 +79,19 @@ def _add_long_span(text: str, start: int, end: int, spans: list[tuple[int, int]]
             ),
             limit,
         )
-        _add_span(text, start, cut, spans)
+        _add_span(text, start, cut, spans, trim)
         start = cut
-    _add_span(text, start, end, spans)
+    _add_span(text, start, end, spans, trim)
 
 
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and (text[start].isspace() or text[start] in ",،"):
+def _add_span(
+    text: str, start: int, end: int, spans: list[tuple[int, int]], trim: str | None = None
+) -> None:
+    """Add text[start:end] as a sentence, without space (and ``trim``, default: the
+    default language's ``sentence_trim``) around it, if it holds a letter or digit."""
+    if trim is None:
+        trim = kglang.get().sentence_trim
+    while start < end and (text[start].isspace() or text[start] in trim):
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -89,16 +99,17 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
         spans.append((start, end))
 
 
-def _customise_tokenizer(nlp: Language) -> None:
-    """Split glued punctuation and tatweel-joined proclitics (بـ"قوات → بـ " قوات).
+def _customise_tokenizer(nlp: Language, lang: kglang.Language) -> None:
+    """Split glued punctuation and quote marks, and what the language adds (for Arabic:
+    tatweel-joined proclitics, بـ"قوات → بـ " قوات).
 
     The tokenizer is also made linear in the length of a text (see
     :class:`BoundedTokenizer` and :func:`tail_suffix_search`); the tokens of ordinary
     text are the ones spaCy gives.
     """
-    prefixes = [r"[وفبلك]ـ+", _QUOTES, r"[(\[]"] + list(nlp.Defaults.prefixes or [])
-    suffixes = [r"[.,،؛:!؟?]+", _QUOTES, r"[)\]]"] + list(nlp.Defaults.suffixes or [])
-    infixes = [r"(?<=[\u0600-\u06FF])[\"“”«»](?=[\u0600-\u06FF])", r"(?<=\w)[/](?=\w)"]
+    prefixes = [*lang.token_prefixes, _QUOTES, r"[(\[]"] + list(nlp.Defaults.prefixes or [])
+    suffixes = [*lang.token_suffixes, _QUOTES, r"[)\]]"] + list(nlp.Defaults.suffixes or [])
+    infixes = [*lang.token_infixes, r"(?<=\w)[/](?=\w)"]
     infixes += list(nlp.Defaults.infixes or [])
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     nlp.tokenizer.suffix_search = tail_suffix_search(suffixes)
@@ -255,16 +266,31 @@ class BoundedTokenizer:
         return getattr(self.tokenizer, name)
 
 
-@Language.component("kg_sentences")
-def kg_sentences(doc: Doc) -> Doc:
-    """Mark sentence starts from :func:`segment_sentences` (character spans → tokens).
+class SentenceComponent:
+    """Mark sentence starts from :func:`segment_sentences` (character spans → tokens),
+    and record the doc's language (``doc.user_data[LANGUAGE_KEY]``) for the rules.
 
     All starts are written in one ``from_array`` call: setting ``is_sent_start`` token
     by token re-checks the whole document each time (quadratic on long articles).
     """
+
+    def __init__(self, language: kglang.Language):
+        self.lang = language
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data[LANGUAGE_KEY] = self.lang.code
+        return _mark_sentences(doc, self.lang)
+
+
+@Language.factory("kg_sentences", default_config={"language": None})
+def make_sentences(nlp: Language, name: str, language: str | None) -> SentenceComponent:
+    return SentenceComponent(kglang.get(language))
+
+
+def _mark_sentences(doc: Doc, lang: kglang.Language) -> Doc:
     if not len(doc):
         return doc
-    starts = sorted(s for s, _ in segment_sentences(doc_text(doc)))
+    starts = sorted(s for s, _ in segment_sentences(doc_text(doc), lang))
     # token offsets and lengths as plain ints: Token objects cost more than the test
     offsets, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
     values = numpy.full(len(doc), -1, dtype="int64")  # -1: not a start
@@ -286,10 +312,12 @@ def kg_sentences(doc: Doc) -> Doc:
     return doc
 
 
-def norm_key(word: str, known: frozenset[str]) -> str:
+def norm_key(word: str, known: frozenset[str], language: kglang.Language | None = None) -> str:
     """The matching key of one token: folded, proclitic stripped only onto a known word."""
-    folded = fold(word).strip("ـ")
-    variants = clitic_variants(folded)
+    lang = kglang.get(language)
+    strip_definite, enclitic_variants = lang.strip_definite, lang.enclitic_variants
+    folded = lang.fold(word)
+    variants = lang.clitic_variants(folded)
     for variant in variants:
         key = strip_definite(variant)
         if variant in known or key in known:
@@ -310,8 +338,9 @@ class NormComponent:
     word (by ORTH hash, as the NORM hash) and written in one ``from_array`` call.
     """
 
-    def __init__(self, known: frozenset[str]):
+    def __init__(self, known: frozenset[str], language: kglang.Language | None = None):
         self.known = known
+        self.lang = kglang.get(language)
         self._vocab = None
         self._norms: dict[int, int] = {}  # ORTH hash → NORM hash, for self._vocab
 
@@ -326,14 +355,15 @@ class NormComponent:
         for orth in doc.to_array(ORTH).tolist():
             norm = norms.get(orth)
             if norm is None:
-                norm = norms[orth] = strings.add(norm_key(strings[orth], self.known))
+                norm = norms[orth] = strings.add(norm_key(strings[orth], self.known, self.lang))
             values.append(norm)
         doc.from_array([NORM], numpy.array(values, dtype="uint64").reshape(-1, 1))
         return doc
 
 
 class GazetteerComponent:
-    """PhraseMatcher on NORM over every Arabic label of the gazetteer.
+    """PhraseMatcher on NORM over every label of the gazetteer in the language (of the
+    NORM component).
 
     Overlapping matches resolve to the longest (so "واشنطن بوست" is the
     newspaper, not Washington), then the earliest.
@@ -342,17 +372,21 @@ class GazetteerComponent:
     def __init__(self, nlp: Language, gazetteer: Gazetteer, norm: NormComponent):
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.gazetteer = gazetteer
+        self.lang = lang = norm.lang
+        self.transparent = re.compile(
+            r"^(?:" + "|".join([_QUOTES + "+", *lang.transparent_tokens]) + r")$"
+        )
         by_key: dict[str, list[Doc]] = {}
         # one-word labels by NORM and definiteness: "سورية" (Syria) is not "السورية" (Syrian)
         self.single: dict[tuple[str, str], set[bool]] = {}
         for entity in gazetteer.entities:
-            for label in entity.labels_ar:
+            for label in entity.labels(lang.code):
                 pattern = norm(nlp.make_doc(label))
                 if len(pattern):
                     by_key.setdefault(entity.iri, []).append(pattern)
                 if len(pattern) == 1 and entity.cls != "Weapon":  # "الصاروخية" is still rockets
                     self.single.setdefault((entity.iri, pattern[0].norm_), set()).add(
-                        _definite_surface(label)
+                        _definite_surface(lang, label)
                     )
         for iri in sorted(by_key):
             self.matcher.add(iri, by_key[iri])
@@ -363,7 +397,7 @@ class GazetteerComponent:
         strings = doc.vocab.strings
         attrs = doc.to_array([ORTH, NORM, SENT_START])
         texts = [strings[orth] for orth in attrs[:, 0].tolist()]
-        keep = [i for i, text in enumerate(texts) if not _TRANSPARENT.match(text)]
+        keep = [i for i, text in enumerate(texts) if not self.transparent.match(text)]
         view = Doc(doc.vocab, words=[texts[i] for i in keep])
         if keep:
             view.from_array([NORM], attrs[keep, 1].reshape(-1, 1))
@@ -379,7 +413,7 @@ class GazetteerComponent:
                 forms = self.single.get((iri, doc[first].norm_))
                 if (
                     forms is not None
-                    and _definite_surface(doc[first].text, doc[first].norm_) not in forms
+                    and _definite_surface(self.lang, doc[first].text, doc[first].norm_) not in forms
                 ):
                     continue
             spans.append(Span(doc, first, last + 1, label=entity.cls, kb_id=iri))
@@ -387,16 +421,17 @@ class GazetteerComponent:
         return doc
 
 
-_TRANSPARENT = re.compile(r"""^(?:["“”«»„‟'‘’]+|[وفبلك]ـ+)$""")
-
-
-def _definite_surface(word: str, norm: str | None = None) -> bool:
-    """The word carries the definite article (after a proclitic: والقائم, للقائم)."""
-    f = fold(word).strip("ـ")
+def _definite_surface(lang: kglang.Language, word: str, norm: str | None = None) -> bool:
+    """The word carries the definite article (after a proclitic: والقائم, للقائم); never,
+    in a language whose lexicon has no article prefix (``DEFINITE_ARTICLE = ""``)."""
+    article = lang.lexicon.DEFINITE_ARTICLE
+    if not article:
+        return False
+    f = lang.fold(word)
     if norm is None:
-        return f.startswith("ال")
-    return f.startswith("ال") or any(
-        v.startswith("ال") and strip_definite(v) == norm for v in clitic_variants(f)
+        return f.startswith(article)
+    return f.startswith(article) or any(
+        v.startswith(article) and lang.strip_definite(v) == norm for v in lang.clitic_variants(f)
     )
 
 
@@ -411,11 +446,21 @@ def _longest_first(spans: Iterable[Span]) -> list[Span]:
     return sorted(chosen, key=lambda s: s.start)
 
 
-def known_words(nlp: Language, gazetteer: Gazetteer, extra_words: Iterable[str]) -> frozenset[str]:
+def known_words(
+    nlp: Language,
+    gazetteer: Gazetteer,
+    extra_words: Iterable[str],
+    language: kglang.Language | None = None,
+) -> frozenset[str]:
     """Folded words a proclitic may be stripped onto: label words and lexicon words."""
+    lang = kglang.get(language)
+    fold, strip_definite, clitic_variants = lang.fold, lang.strip_definite, lang.clitic_variants
     known: set[str] = set()
     words = [
-        tok.text for e in gazetteer.entities for label in e.labels_ar for tok in nlp.make_doc(label)
+        tok.text
+        for e in gazetteer.entities
+        for label in e.labels(lang.code)
+        for tok in nlp.make_doc(label)
     ]
     for word in [*words, *extra_words]:
         f = fold(word)
@@ -429,12 +474,13 @@ def known_words(nlp: Language, gazetteer: Gazetteer, extra_words: Iterable[str])
     return frozenset(known - glued)
 
 
-@Language.factory("kg_norm", default_config={"ontology_dir": None})
-def make_norm(nlp: Language, name: str, ontology_dir: str | None) -> NormComponent:
-    from kg.pipeline.extract.lexicon import LEXICON_WORDS
-
+@Language.factory("kg_norm", default_config={"ontology_dir": None, "language": None})
+def make_norm(
+    nlp: Language, name: str, ontology_dir: str | None, language: str | None
+) -> NormComponent:
+    lang = kglang.get(language)
     gazetteer = load_gazetteer(ontology_dir)
-    return NormComponent(known_words(nlp, gazetteer, LEXICON_WORDS))
+    return NormComponent(known_words(nlp, gazetteer, lang.lexicon.LEXICON_WORDS, lang), lang)
 
 
 @Language.factory("kg_gazetteer", default_config={"ontology_dir": None})
@@ -443,15 +489,24 @@ def make_gazetteer(nlp: Language, name: str, ontology_dir: str | None) -> Gazett
     return GazetteerComponent(nlp, load_gazetteer(ontology_dir), norm)
 
 
-def build_pipeline(ontology_dir: str | None = None) -> Language:
-    """A blank Arabic pipeline with kg's tokenizer fixes and components.
+def build_pipeline(ontology_dir: str | None = None, language: str | None = None) -> Language:
+    """A blank pipeline of the language (``kg.lang.get(language)``: Arabic by default)
+    with kg's tokenizer fixes and components.
 
     ``ontology_dir`` is the folder holding gazetteer.ttl (default: the
-    repository's ontology/).
+    repository's ontology/). The language's code is kept in ``nlp.meta["kg_language"]``
+    (see :func:`pipeline_language`).
     """
-    nlp = spacy.blank("ar")
-    _customise_tokenizer(nlp)
-    nlp.add_pipe("kg_sentences")
-    nlp.add_pipe("kg_norm", config={"ontology_dir": ontology_dir})
+    lang = kglang.get(language)
+    nlp = spacy.blank(lang.spacy_lang)
+    nlp.meta["kg_language"] = lang.code
+    _customise_tokenizer(nlp, lang)
+    nlp.add_pipe("kg_sentences", config={"language": lang.code})
+    nlp.add_pipe("kg_norm", config={"ontology_dir": ontology_dir, "language": lang.code})
     nlp.add_pipe("kg_gazetteer", config={"ontology_dir": ontology_dir})
     return nlp
+
+
+def pipeline_language(nlp: Language) -> kglang.Language:
+    """The language a pipeline of :func:`build_pipeline` reads."""
+    return kglang.get(nlp.meta.get("kg_language"))

@@ -8,7 +8,9 @@ that. :func:`doc_tokens` reads everything once (one ``to_array`` call) and keeps
 the table in the doc's ``user_data``, so every rule of one article shares it.
 
 The table is a snapshot: it is valid for a doc the pipeline has finished with,
-which is all the extraction rules ever see (they never change a doc).
+which is all the extraction rules ever see (they never change a doc). It also
+carries the doc's language (``lang``, a :class:`kg.lang.Language`), which the
+pipeline records on the doc: the rules read their words through it.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from typing import NamedTuple
 from spacy.attrs import IDX, LENGTH, NORM, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
-from kg.lang.ar.normalize import fold
+import kg.lang as kglang
 
 _KEY = "kg.tokens"
-_TEXT_KEY = "kg.lang.ar"
+_TEXT_KEY = "kg.text"
+LANGUAGE_KEY = "kg.language"
+"""``doc.user_data[LANGUAGE_KEY]``: the code of the language the doc was read in (set by
+the pipeline's first component; a doc without it is in :data:`kg.lang.DEFAULT`)."""
 
 
 def doc_text(doc: Doc) -> str:
@@ -63,7 +68,7 @@ class Sentence(NamedTuple):
 class DocTokens:
     """Per-token text, NORM, start and end offsets, and the sentences of one doc.
 
-    ``norm[i] == doc[i].norm_``, ``text[i] == doc[i].text``, ``idx[i] == doc[i].idx``,
+    ``lang`` is the doc's language; ``norm[i] == doc[i].norm_``, ``text[i] == doc[i].text``, ``idx[i] == doc[i].idx``,
     ``end[i] == doc[i].idx + len(doc[i].text)``; ``sents`` are the doc's sentences
     (as ``doc.sents`` gives them, read from the SENT_START column; an empty doc raises
     spaCy's error, as ``doc.sents`` does) and ``sent_of[i]`` is the number of the
@@ -72,6 +77,7 @@ class DocTokens:
 
     __slots__ = (
         "_doc",
+        "lang",
         "text",
         "norm",
         "idx",
@@ -87,6 +93,7 @@ class DocTokens:
         strings = doc.vocab.strings
         # a weak reference: the doc keeps the table, the table must not keep the doc alive
         self._doc = weakref.ref(doc)
+        self.lang: kglang.Language = kglang.get(doc.user_data.get(LANGUAGE_KEY))
         self.doc_text: str = doc_text(doc)
         n = len(doc)
         if n:
@@ -117,8 +124,9 @@ class DocTokens:
 
     @property
     def folded(self) -> list[str]:
-        """``fold(text[i])`` of every token (computed on first use)."""
+        """``lang.fold(text[i])`` of every token (computed on first use)."""
         if self._folded is None:
+            fold = self.lang.fold
             self._folded = [fold(t) for t in self.text]
         return self._folded
 

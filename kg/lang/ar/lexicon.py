@@ -1,0 +1,448 @@
+"""Arabic trigger and cue words, and the few letters and marks the rules compare: data, not code.
+
+Each list holds surface forms as Arabic news writes them, without proclitics
+(و ف ب ل ك) and without the definite article: the NORM of a token already has
+those removed (see kg.pipeline.nlp.pipeline). Forms are folded before use, so hamza,
+ta marbuta and alif maqsura variants need not be listed. Lists marked "NORMs" are
+compared as they are to a token's NORM (so they are written folded: ضربه, الي);
+lists marked "folded" are compared to folded surface text. The rules in
+kg.pipeline.extract read these names through the language (``kg.lang.get("ar").lexicon``);
+adding a form here extends every rule that uses it. docs/LANGUAGES.md says which names
+another language's lexicon provides.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- attacks ---------------------------------------------------------------
+ATTACK_NOUNS = (
+    "اغتيال هجوم هجوما هجومان هجومين هجمة هجمتين هجمتان اعتداء اعتداءين استهداف قصف قصفا غارة "
+    "غارتين غارتان ضربة ضربتين ضربتان تفجير انفجار اعتداءً"
+).split()
+ATTACK_PLURALS = "هجمات هجومات اعتداءات غارات ضربات تفجيرات".split()
+ATTACK_VERBS = (
+    "استهدف استهدفت استهدفا استهدفتا استهدفوا يستهدف تستهدف يستهدفان تستهدفان مستهدفا مستهدفة "
+    "مستهدفين هاجم هاجمت هاجموا يهاجم تهاجم قصف قصفت قصفوا يقصف تقصف شن شنت شنوا يشن تشن "
+    "شنته شنتها نفذ نفذت نفذته نفذتها ينفذ تنفذ أطلق أطلقت أطلقوا يطلق تطلق إطلاق سقط سقطت سقطا "
+    "سقطتا يسقط تسقط سقوط انفجر انفجرت انفجرتا ينفجر تنفجر طال طالت ضرب ضربت ضربوا تعرض تعرضت "
+    "تعرضتا يتعرض تتعرض تعرضا تعرضها أصاب أصابت"
+).split()
+# Verbs that alone make an attack only together with a weapon or an attack noun.
+WEAK_ATTACK_VERBS = set(
+    "نفذ نفذت نفذته نفذتها ينفذ تنفذ ضرب ضربت ضربوا أصاب أصابت تعرض تعرضت تعرضتا يتعرض تتعرض "
+    "تعرضا تعرضها أطلق أطلقت أطلقوا يطلق تطلق إطلاق سقط سقطت سقطا سقطتا يسقط تسقط سقوط طال طالت "
+    "انفجر انفجرت انفجرتا ينفجر تنفجر شن شنت شنوا يشن تشن شنته شنتها".split()
+)
+# Words that say the attack was stopped (the attack still counts, status disrupted).
+DISRUPTION = (
+    "أسقط أسقطت إسقاط اعترض اعترضت اعتراض تصدت تصدى التصدي أحبط أحبطت إحباط أبطل تفكيك فككت إفشال"
+).split()
+
+# Nouns and verbs of killing a named person (the person is the target of the attack).
+ASSASSINATION = "اغتيال اغتالت اغتال تصفية".split()
+# Words before an entity that make it the target of an attack.
+TARGET_CUES = (
+    "على ضد استهدف استهدفت استهدفا يستهدف تستهدف مستهدفة مستهدفا طال طالت هاجم هاجمت يهاجم "
+    "تهاجم قصف قصفت ضرب ضربت أصاب أصابت مهاجمة استهداف"
+).split()
+# Heads of a phrase whose owner is the target: "مواقع للحشد", "قواعد لكتائب", "رتل للتحالف".
+TARGET_HEADS = (
+    "مواقع موقع مقرات مقر قواعد قاعدة مخازن مخزن أهداف هدف رتل رتلين رتلا أرتال تابعة تابع "
+    "منشآت مرافق مصالح قافلة قوافل"
+).split()
+# Prepositions and words that put an entity where the event happened.
+LOCATION_PREPS = (
+    "في قرب بالقرب ضمن حدود داخل جنوب شمال شرق غرب جنوبي شمالي غربي شرقي محيط أطراف محافظة منطقة"
+).split()
+# Active verbs whose subject carried out a strike ("شنت الولايات المتحدة ضربات", "ردت واشنطن").
+STRIKE_SUBJECT_VERBS = (
+    "شن شنت شنوا يشن تشن نفذ نفذت ينفذ تنفذ قصف قصفت يقصف تقصف ردت رد يرد ترد هاجم هاجمت "
+    "أطلق أطلقت استهدف استهدفت ضرب ضربت"
+).split()
+# Relative clauses that name who carried it out: "الغارة التي نفذتها واشنطن".
+RELATIVE_AGENT = "شنته شنتها نفذته نفذتها أطلقها أطلقته".split()
+# Reporting verbs: a date right after "قال مسؤول الثلاثاء" is when it was said, not when it happened.
+REPORTING_VERBS = (
+    "قال قالت أعلن أعلنت أكد أكدت رحب رحبت ذكر ذكرت أفاد أفادت أوضح أوضحت أضاف أضافت نفى نفت "
+    "كشف كشفت اعتبر اعتبرت صرح صرحت أشار أشارت"
+).split()
+# Words before a date that make it a deadline ("بحلول نهاية أبريل"): the date of a planned event.
+DEADLINE_WORDS = "بحلول قبل حتى موعد".split()
+
+# Connectives whose object is neither an actor nor a place of the event ("بالإضافة إلى القائم").
+CONNECTIVES = "إضافة بالإضافة فضلا علاوة".split()
+
+# --- withdrawals -----------------------------------------------------------
+WITHDRAWAL_WORDS = (
+    "انسحاب انسحب انسحبت ينسحب تنسحب سينسحب ستنسحب منسحبة منسحبا الانسحاب سحب يسحب تسحب سيسحب "
+    "ستسحب سحبت مغادرة غادر غادرت يغادر تغادر ستغادر سيغادر يغادرون رحيل خروج إخراج"
+).split()
+HANDOVER_WORDS = "تسليم سلم سلمت يسلم تسلم ستسلم سيسلم تسلّم".split()
+REDEPLOY_PHRASES = (
+    "إعادة تمركز",
+    "إعادة التمركز",
+    "إعادة تموضع",
+    "إعادة التموضع",
+    "إعادة انتشار",
+    "إعادة الانتشار",
+    "يعيد تمركز",
+    "تعيد تمركز",
+    "يعيد التمركز",
+    "أعيد تموضع",
+    "أعيد تمركز",
+    "إعادة نشر",
+    "نقل القوات",
+    "نقل قوات",
+)
+# Words that mark a withdrawal or attack as announced, planned or intended.
+PLANNED_MARKERS = (
+    "سيتم سوف المقرر المنتظر يخطط تخطط يخططون تعتزم يعتزم ينوي تنوي النية "
+    "قرر قررت تقرر القرار اتفق اتفقت الاتفاق يجب سيقام بحلول المقبل المقبلة القادم القادمة "
+    "تتطلع ستغادر سيغادر ستنسحب سينسحب ستسلم سيسلم سيسحب ستسحب سيجري خطة المزمع"
+).split()
+# Negation of the event itself ("did not come under attack").
+NEGATION = "لم لن ليس ليست نفى نفت نافيا نفي دون".split()
+
+# --- responsibility ----------------------------------------------------------
+CLAIM_WORDS = ("تبنى تبنت تبنّت يتبنى تتبنى تبنيها تبني مسؤوليته مسؤوليتها").split()
+NO_CLAIM_PHRASES = (
+    "لم يتبنها",
+    "لم تتبنها",
+    "لم تتبنّها",
+    "لم يتبن",
+    "لم تتبن",
+    "دون أن تتبنى",
+    "بدون أن تتبنى",
+    "دون أن يتبنى",
+    "بدون أن يتبنى",
+    "لم تعلن أي جهة",
+    "لم يعلن أي طرف",
+    "لم تعلن أي جهة مسؤوليتها",
+    "لم تتبنّها أيّ جهة",
+)
+ATTRIBUTION_WORDS = (
+    "تنسب تنسبها ينسب ينسبها نسبت تُنسب اتهم اتهمت تتهم يتهم اتهام حمل حملت حمّلت يحمل تحمل "
+    "المسؤولية تلوم يلوم لامت وراء يقف تقف"
+).split()
+
+# --- casualties --------------------------------------------------------------
+KILLED_WORDS = (
+    "مقتل قتل قتلت قتلوا قتلى قتيل قتيلا قتيلين مصرع لقي حتفه لقوا حتفهم استشهاد استشهد استشهدوا"
+).split()
+WOUNDED_WORDS = "إصابة إصابات أصيب أصيبوا جرح جرحى جريح جريحين إصابته جروح".split()
+NO_CASUALTY_PHRASES = (
+    "من دون تسجيل إصابات",
+    "دون تسجيل إصابات",
+    "دون وقوع إصابات",
+    "دون إصابات",
+    "لم يسفر عن إصابات",
+    "لم تسفر عن إصابات",
+    "لا إصابات",
+    "دون وقوع خسائر بشرية",
+    "لم يسفر عن خسائر",
+)
+# Nouns that count people (a bare singular one counts 1: "قتل مقاول").
+# Nouns that count people. A bare singular one counts 1 ("قتل مقاول"); a bare plural
+# one is an unknown number ("قتلت عسكريين": how many is not said).
+PERSON_NOUNS = (
+    "جندي عنصر عسكري مقاتل شخص مدني ضابط شرطي منتسب مقاول متعاقد مستشار فرد مجندة مجند حارس "
+    "طفل امرأة موظف رجل"
+).split()
+PERSON_PLURALS = (
+    "جنود عناصر عسكريين عسكريون مقاتلين مقاتلون أشخاص مدنيين مدنيون ضباط شرطة منتسبين مقاولين "
+    "متعاقدين مستشارين أفراد حراس أطفال نساء موظفين رجال"
+).split()
+
+# --- retaliation --------------------------------------------------------------
+RETALIATION_PHRASES = (
+    "ردا على",
+    "رداً على",
+    "رد على",
+    "انتقاما ل",
+    "انتقاماً ل",
+    "انتقامي",
+    "الانتقامي",
+    "الانتقامية",
+    "ردت",
+    "رد",
+    "سببا رئيسيا في",
+    "سببا في",
+    "أعقب ذلك",
+    "عقب ذلك",
+    "تلا ذلك",
+)
+
+# --- statements that are not single events --------------------------------
+NOT_EVENT_PHRASES = (
+    "قائمة من الأهداف",
+    "تبحث",
+    "بحثت",
+    "تسعى لمهاجمة",
+    "هجمات وشيكة",
+    "عادة ما",
+    "خيارات",
+)
+# Demands, votes and debates about a withdrawal are not withdrawals.
+WITHDRAWAL_NOT_EVENT = (
+    "مطالبة",
+    "المطالبين",
+    "يطالب",
+    "تطالب",
+    "طالب",
+    "تصويت",
+    "لطرد",
+    "طرد",
+    "تصر على",
+    "ملف",
+    "سيفتح",
+    "إذا",
+    "لو",
+)
+AGGREGATE_MARKERS = "منذ نحو حوالي قرابة زهاء إجمالي موجة سلسلة تصعيد وتيرة تكرر كثيفة".split()
+
+# --- cues for entities the gazetteer does not know ----------------------------
+BASE_CUES = "قاعدة معسكر مطار مخيم ثكنة مقر".split()
+GROUP_CUES = "فصيل فصائل كتائب سرايا ألوية لواء عصائب حركة جماعة تنظيم".split()
+PLACE_CUES = "محافظة مدينة بلدة قضاء ناحية قرية منطقة حي".split()
+PERSON_TITLES = (
+    "الجنرال اللواء العميد العقيد المقدم الرائد النقيب الفريق الرئيس الوزير السفير المتحدث الناطق "
+    "القيادي الشيخ السيد"
+).split()
+SELF_NAMED = (
+    "تطلق على نفسها اسم",
+    "تطلق على نفسها",
+    "يطلق على نفسه",
+    "تسمي نفسها",
+    "تسمى",
+    "يدعى",
+    "تدعى",
+    "تعرف باسم",
+    "يعرف باسم",
+)
+
+
+# --- words the attack rules read (compiled to NORM keys) ---------------------
+# Compass directions: a place right after one is a reference point ("100 كم جنوب بغداد").
+DIRECTIONS = "جنوب شمال شرق غرب جنوبي شمالي غربي شرقي".split()
+# "Near": a place after one is near where it happened, not the place ("قرب بغداد").
+NEAR_WORDS = "قرب بالقرب مقربة".split()
+# Hosting and being stationed: "القاعدة التي تضم قوات أميركية" names who is there, not what was struck.
+STATIONED_WORDS = (
+    "تضم يضم تستضيف يستضيف يتمركز تتمركز توجد يوجد تنتشر ينتشر المتمركزة المتواجدة المنتشرة"
+).split()
+# "Stands (behind)": "فصيلاً يدعى X يقف وراء الهجوم" blames X.
+BEHIND_VERBS = "يقف تقف وقفت وقف يقفون".split()
+# Self-naming: the entity after one is a claimant's name, not a target.
+SELF_NAME_WORDS = "نفسها نفسه يدعى تدعى يسمى تسمى".split()
+# Stores: weapons named after one were stored at the target ("مخازن أسلحة"), not used.
+STORE_WORDS = "مخازن مخزن ذخيرة ذخائر مستودعات مستودع معدة".split()
+# Leading, backing and belonging: an entity after one is no role of the attack
+# ("الفصائل الموالية لإيران").
+LED_OR_BACKED_WORDS = (
+    "بقيادة قيادة تقوده يقوده الموالية موالية الموالي المدعومة مدعومة المدعوم التابع التابعة"
+).split()
+# Nouns of strikes (as opposed to attacks in general): "وردت واشنطن بضربات" is one strike event.
+STRIKE_NOUNS = "غارة غارات ضربة ضربات قصف".split()
+# Words of the air: with a strike noun, an air strike ("ضربات جوية").
+AIR_WORDS = "جوية جوي جويا طيار طائرة طيران".split()
+# Air raids: alone, an air strike.
+AIR_RAIDS = ["غارة", "غارات", "غارتين"]
+# Words that alone say the means was air power (the gazetteer's air-strike weapon fills it).
+AIR_RAID_WORDS = ["غارة", "غارات", "غارتين", "طيران"]
+# "Air" adjectives: with a strike noun, the means was air power.
+AIR_ADJECTIVES = ["جوية", "جوي", "جويا"]
+# "That": in "لم … أن" the negation still governs the trigger after it.
+THAT = ["ان", "أن"]
+# Adjectives that make a definite attack noun a new event, not a continuation ("هجوم جديد").
+NEW_EVENT_ADJECTIVES = "انتقامي انتقامية جديد جديدة آخر أخرى".split()
+# Words before an attack noun that make it a reference to an earlier attack ("ردا على الهجوم").
+REFERENCE_PREV_WORDS = "على رد ردا رداً انتقاما عقب بعد".split()
+# Nouns of speech: a date after one is when something was said.
+SPEECH_NOUNS = "بيان بيانا تصريح تصريحات مقابلة".split()
+# Agreement: a date after one is the agreement's date, not the event's.
+AGREEMENT_WORDS = "اتفاق الاتفاق توصلت توصل حوار".split()
+# Verbs of undergoing: in "لم تتعرض لهجمات" the negation governs the attack after them.
+UNDERGO_VERBS = "تعرض تعرضت تتعرض يتعرض تشهد يشهد شهدت يقع تقع وقع وقعت تكون يكون".split()
+
+# --- words the withdrawal rules read (compiled to NORM keys) -----------------
+# "Led by": an entity after one leads the force that moves; it does not move itself.
+LEADER_WORDS = "بقيادة قيادة تقوده يقوده".split()
+# "Belonging to": "قوة تابعة للتحالف", the coalition's force moves.
+BELONGS_WORDS = "تابعة تابع التابعة التابع".split()
+# Leaving: "مغادرة … للقائم" leaves al-Qaim rather than going there.
+LEAVE_VERBS = "مغادرة غادر غادرت يغادر تغادر ستغادر سيغادر يغادرون".split()
+# Plurals and duals of "base": "الانسحاب من 3 قواعد" is a programme, not one withdrawal.
+BASE_PLURALS = "قواعد قاعدتين قاعدتي قاعدتان قاعدتا".split()
+
+# --- phrases (folded when used) ----------------------------------------------
+# Phrases that start a clause reporting its own event ("… في حين أدى الهجوم الثاني …").
+CLAUSE_BREAKS = ("في حين", "بينما", "فيما", "كان سببا", "وكان سببا", "وأعقب ذلك", "أعقب ذلك")
+# Cause: "كان سببا في الغارة": the last attack of the sentence answers the first.
+CAUSE_PHRASES = ("سببا رئيسيا في", "سببا في", "سببا رئيسيا ل")
+# Reply: the attacks of the sentence answer an earlier one.
+REPLY_PHRASES = ("أعقب ذلك", "عقب ذلك", "تلا ذلك", "ردا على", "رداً على", "انتقاما ل")
+# Reply, as folded words of the sentence (compared as written: folded forms).
+REPLY_WORDS = ("ردا", "رد", "ردت", "انتقاما", "الانتقامي", "الانتقاميه", "وردت", "بدوره")
+# "Responsibility": after a verb of holding ("حمّلت X المسؤولية") an attribution.
+RESPONSIBILITY = "المسؤولية"
+# What news puts before a province's name: a city named like its province
+# ("أربيل", "محافظة أربيل") contains what the province contains.
+PROVINCE_PREFIXES = ("محافظة ",)
+
+# --- NORMs compared as they are (written folded, without the article) ---------
+# Ordinals after an attack noun: "الهجوم الثاني" describes attack number 2.
+ORDINAL_WORDS = {"اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3}
+# Attack nouns an ordinal may follow ("الهجوم الأول", "الضربة الثانية").
+ORDINAL_NOUNS = ("هجوم", "قصف", "ضربه")
+# What ends a phrase that refers to an earlier attack ("على الهجوم الأول، …").
+REFERENCE_ENDS = ("علي", "ضد", "،", ",", ".")
+# The relative pronouns التي/الذي: a relative clause hangs on the noun before them.
+RELATIVES = ("تي", "ذي")
+# "On", "against": a place or state right after one is the target.
+AGAINST = ("علي", "ضد")
+# "Aviation": "الطيران الأميركي" says who struck.
+AVIATION = "طيران"
+# "From": a base after it is where something left, not what was struck.
+PREP_FROM = "من"
+# "To" (إلى): the recipient or destination follows.
+PREP_TO = "الي"
+# "Since": a date after it is not the event's date.
+PREP_SINCE = "منذ"
+# "By" (a deadline): a date expression starting with it is a deadline ("بحلول نهاية أبريل");
+# compared to the folded expression.
+BY_DEADLINE = "بحلول"
+# "Behind" ("يقف وراء الهجوم").
+BEHIND = "وراء"
+# Starts of "held (responsible)": "حمّلت كتائب حزب الله المسؤولية".
+HOLD_STEMS = ("حمل", "يحمل", "تحمل")
+# Starts of "accused": "اتهمت X Y", the accuser, then the accused.
+ACCUSE_STEMS = ("اتهم", "تتهم", "يتهم")
+# An unknown number of people ("وآخرين", "عشرات"): the count is unknown.
+UNCOUNTED = ("اخرين", "اخرون", "عدد", "عشرات", "العشرات")
+# What joins counted items ("جنديين وبريطاني", "إضافة إلى").
+COUNT_JOINERS = ("و", "اضافه", "الي", "،", ",")
+# Endings of a nisba adjective ("عراقيين", "أمريكي"): it describes the counted noun.
+NISBA_ENDINGS = ("يين", "يون", "يه", "ي", "يان")
+# "Bases" and "number": "عدد من القواعد" is a counted set of bases.
+BASES = "قواعد"
+NUMBER = "عدد"
+# Start of a dual of "base" ("قاعدتين"), and starts of what follows it in a counted set.
+BASE_DUAL_STEM = "قاعدت"
+BASE_DUAL_NEXT = ("اخري", "عسكريت")
+
+# --- folded word shapes --------------------------------------------------------
+# Starts of the last word of a dual that names two targets: "استهداف رتلين" is two attacks.
+DUAL_TARGET_STEMS = ("رتل", "رتلي", "قافلت", "موكب")
+# Starts of "rocket(s)": "الصاروخان" in the next sentence continues the attack.
+ROCKET_STEMS = ("صاروخ", "صواريخ")
+# Pronoun suffixes that NORM drops: "سلمتها" after "انسحابها" continues the same withdrawal.
+DROPPED_SUFFIXES = ("ها", "هم", "هما", "ه")
+
+# --- letters and marks --------------------------------------------------------
+# The definite article, and ل + ال as written ("للقائم").
+DEFINITE_ARTICLE = "ال"
+LI_DEFINITE = "لل"
+# Proclitics the rules test one at a time: و (and), ب (with, by), ل (to, for).
+PROCLITIC_AND = "و"
+PROCLITIC_WITH = "ب"
+PROCLITIC_TO = "ل"
+# Proclitics that may stand before a phrase, or before the article of a word.
+PHRASE_PROCLITICS = "وفبل"
+# The conjunctions و ف, stripped before looking for the article.
+CONJUNCTIONS = "وف"
+# The Arabic comma, read as a space when looking for words of reply.
+COMMA = "،"
+# Commas.
+COMMAS = ("،", ",")
+# What joins a mention to the one before it: "القيارة، كركوك", "القيارة وكركوك".
+COORDINATORS = ("،", ",", "، و", "و")
+# Punctuation that ends a clause: a later withdrawal word after it starts its own withdrawal.
+CLAUSE_PUNCTUATION = ("،", ",", "؛")
+# Punctuation that closes an "إلى …" destination phrase.
+DESTINATION_ENDS = ("،", ",", "؛", ".")
+
+# --- names the mention rules read ----------------------------------------------
+# Words that end a name after a cue (prepositions, relatives, adjectives of place/kind).
+NAME_STOP_WORDS = (
+    "في من على إلى الى عن مع ضد قرب بعد قبل خلال التي الذي الذين التابعة التابع التابعين "
+    "او أو ثم حيث كما وقد قد بين نحو حوالي منذ عند لدى داخل خارج أمام عبر تحت فوق إن أن "
+    "العسكرية العسكري الجوية الجوي الأميركية الأمريكية الأميركي الأمريكي العراقية العراقي "
+    "الدولي الدولية الكبرى الرئيسية الرئيسي المشتركة الواقعة القريبة المجاورة جنوب شمال شرق "
+    "غرب جنوبي شمالي غربي شرقي وسط جنوبا شمالا غربا شرقا هناك هذه هذا تلك ذلك أخرى آخر "
+    "الأخرى الأولى الثانية الثالثة كل جميع بعض عدة عدد أيضا أيضاً الموالية الموالي المدعومة "
+    "المدعوم المسلحة المسلح التي الشيعية الإيرانية السورية الكويتية البريطانية الحدودية "
+    "الإرهابي الإرهابية الخاصة الرسمي الرسمية الذي والتي مسلحة مسلحين مجهولين مجهولة "
+    "قواعد القوات قوات عناصر مواقع الإسلامية نفسها نفسه اسم تطلق يطلق"
+).split()
+# A word a name may hold: Arabic letters (with harakat and tatweel) only.
+NAME_WORD = re.compile(r"^[\u0621-\u064A\u0671-\u06D3\u0640\u064B-\u065F]+$")
+# Folded pronoun suffixes that keep a word out of a name ("استعادتها").
+NAME_BREAKING_SUFFIXES = ("ها", "هم", "هما", "كم")
+# Ending of a definite plural in -ات ("العمليات"): not a name word.
+FEMININE_PLURAL = "ات"
+# Ta marbuta, and what it folds to: a cue is "قاعدة" as written (not "قاعده"), and one
+# indefinite word in ه after a feminine cue is an adjective ("قاعدة مهمة").
+TA_MARBUTA = "ة"
+FOLDED_TA_MARBUTA = "ه"
+# Cue words that, definite and unnamed ("القاعدة"), refer to the base named just before.
+BASE_ANAPHORS = ["قاعدة", "معسكر", "مطار"]
+
+# --- reading files ----------------------------------------------------------------
+# Lines that are page furniture, not reporting (comment forms, navigation): regular
+# expressions matched at the start of a line. Arabic sites carry English buttons too.
+BOILERPLATE_LINES = (
+    r"اترك تعليق",
+    r"لن يتم نشر عنوان بريدك",
+    r"الحقول الإلزامية",
+    r"زر الذهاب إلى الأعلى",
+    r"إغلاق\s*$",
+    r"شارك(?:ها)? على",
+    r"اقرأ أيضا",
+    r"اقرأ أيضاً",
+    r"تابعونا",
+    r"جميع الحقوق محفوظة",
+    r"مواضيع ذات صلة",
+    r"Share",
+    r"Comments?",
+    r"Leave a (?:comment|reply)",
+)
+
+
+def _words(*groups: tuple[str, ...] | list[str] | set[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for group in groups:
+        for phrase in group:
+            out.extend(phrase.split())
+    return tuple(dict.fromkeys(out))
+
+
+LEXICON_WORDS = _words(
+    ATTACK_NOUNS,
+    ATTACK_PLURALS,
+    ATTACK_VERBS,
+    DISRUPTION,
+    WITHDRAWAL_WORDS,
+    HANDOVER_WORDS,
+    REDEPLOY_PHRASES,
+    PLANNED_MARKERS,
+    NEGATION,
+    ASSASSINATION,
+    TARGET_CUES,
+    TARGET_HEADS,
+    LOCATION_PREPS,
+    STRIKE_SUBJECT_VERBS,
+    RELATIVE_AGENT,
+    REPORTING_VERBS,
+    DEADLINE_WORDS,
+    CONNECTIVES,
+    CLAIM_WORDS,
+    ATTRIBUTION_WORDS,
+    KILLED_WORDS,
+    WOUNDED_WORDS,
+    PERSON_NOUNS,
+    PERSON_PLURALS,
+    BASE_CUES,
+    GROUP_CUES,
+    PLACE_CUES,
+)
