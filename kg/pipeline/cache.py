@@ -33,7 +33,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-import kg
+from kg import __version__ as kg_version
 from kg.errors import OutputError
 from kg.pipeline.corpus import Article
 from kg.pipeline.extract.records import ArticleExtraction
@@ -46,7 +46,7 @@ SOURCE_PARTS = ("pipeline/corpus.py", "pipeline/nlp", "pipeline/extract", "lang"
 def _inputs(ontology_dir: Path) -> list[tuple[str, Path]]:
     """(label, path) of every file the fingerprint covers, in a fixed order."""
     files = [(f"ontology/{p.name}", p) for p in sorted(ontology_dir.glob("*.ttl"))]
-    package = Path(kg.__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # kg/
     for part in SOURCE_PARTS:
         target = package / part
         paths = sorted(target.rglob("*.py")) if target.is_dir() else [target]
@@ -59,7 +59,7 @@ def _fingerprint(signature: tuple[tuple[str, str, int, int], ...]) -> str:
     import spacy
 
     h = hashlib.sha256()
-    h.update(f"kg {kg.__version__}\0spacy {spacy.__version__}\0cache {FORMAT}\0".encode())
+    h.update(f"kg {kg_version}\0spacy {spacy.__version__}\0cache {FORMAT}\0".encode())
     for label, path, _, _ in signature:
         h.update(label.encode("utf-8") + b"\0")
         h.update(hashlib.sha256(Path(path).read_bytes()).digest())
