@@ -189,6 +189,8 @@ class Clause:
 
 def _phrase_in(W: Words, text: str, phrases: Sequence[str]) -> bool:
     """A phrase occurs as whole words (a proclitic و/ف/ب/ل may stand before it)."""
+    if not phrases:  # a language without such phrases
+        return False
     return _phrase_regex(W, tuple(phrases)).search(W.fold(text)) is not None
 
 
@@ -196,7 +198,8 @@ def _phrase_in(W: Words, text: str, phrases: Sequence[str]) -> bool:
 def _phrase_regex(W: Words, phrases: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(W.fold(p)) for p in sorted(phrases, key=len, reverse=True))
     proclitics = W.lx.PHRASE_PROCLITICS
-    return re.compile(r"(?<![\w])[" + proclitics + r"]?(?:" + alternatives + r")(?![\w])")
+    before = "[" + proclitics + "]?" if proclitics else ""
+    return re.compile(r"(?<![\w])" + before + r"(?:" + alternatives + r")(?![\w])")
 
 
 def _mentions_in(ctx: ArticleContext, start: int, end: int) -> list[Mention]:
@@ -681,8 +684,8 @@ def clause_date(
         if any(w in other for w in prev[-3:]):
             continue  # "الهجمات التي استهدفت الأسبوع الماضي" in a withdrawal sentence dates the attacks
         said = any(w in W.REPORTING or w in W.SPEECH_NOUNS for w in prev)
-        deadline = any(w in W.DEADLINE for w in prev[-2:]) or W.fold(d.text).startswith(
-            W.lx.BY_DEADLINE
+        deadline = any(w in W.DEADLINE for w in prev[-2:]) or (
+            bool(W.lx.BY_DEADLINE) and W.fold(d.text).startswith(W.lx.BY_DEADLINE)
         )
         cands.append(
             (
@@ -1379,7 +1382,7 @@ def _link_retaliation(ctx, tk: DocTokens, sent, events, sent_events, last_attack
             ),
         )
         return
-    words = set(text.replace(W.lx.COMMA, " ").split())
+    words = set((text.replace(W.lx.COMMA, " ") if W.lx.COMMA else text).split())
     reply = bool(words & W.REPLY_WORDS) or any(W.fold(p) in text for p in W.lx.REPLY_PHRASES)
     if not reply:
         return

@@ -193,8 +193,9 @@ def _adjective_only(tk: DocTokens, name: tuple[int, int], cls: str) -> bool:
     if cls not in ("MilitaryBase", "Place") or end - start != 1:
         return False
     lang = tk.lang
-    return not _definite(tk, start) and lang.fold(tk.text[start]).endswith(
-        lang.lexicon.FOLDED_TA_MARBUTA
+    feminine = lang.lexicon.FOLDED_TA_MARBUTA  # "" in a language without it
+    return (
+        bool(feminine) and not _definite(tk, start) and lang.fold(tk.text[start]).endswith(feminine)
     )
 
 
