@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.errors import InputError
 from kg.pipeline.corpus import (
@@ -326,3 +328,72 @@ def test_two_columns_with_one_name_are_refused(tmp_path):
 def test_only_a_whole_iso_day_is_a_date(tmp_path, value):
     with pytest.raises(InputError, match=f"line 2: published date '{value}' is not YYYY-MM-DD"):
         _manifest(tmp_path, f"file,published\na.txt,{value}\n")
+
+
+# --- HTML in linear time -------------------------------------------------------------------
+
+_OLD_SKIPPED = re.compile(
+    r"<\s*(aside|footer|form|header|nav|noscript|script|style|template)\b.*?(?:<\s*/\s*\1\s*>|$)",
+    re.I | re.S,
+)
+_OLD_BLOCK = re.compile(r"</?\s*(?:article|br|div|h1|h2|h3|h4|h5|h6|li|p|section|tr)\b[^>]*>", re.I)
+_OLD_ANY = re.compile(r"<[^>]*>|<!--.*?(?:-->|$)", re.S)
+
+
+def _old_strip_tags(text: str) -> str:
+    return _OLD_ANY.sub("", _OLD_BLOCK.sub("\n", _OLD_SKIPPED.sub("\n", text)))
+
+
+_HTML_BITS = ["<", ">", "<!--", "-->", "</", "<p", "<script>", "</script>", "<br/>", "!", "-"]
+_HTML_BITS += ["a", " ", "\n", "ب", "&amp;", "<div class='x'>", "<x", "<![0"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_HTML_BITS), max_size=40).map("".join))
+def test_tag_patterns_strip_as_before(text):
+    from kg.pipeline.corpus import _strip_tags
+
+    assert _strip_tags(text) == _old_strip_tags(text)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "<a" * 80_000,  # 6 s for 160 KB before
+        "<a b" * 40_000,  # 186 s
+        "</" * 80_000,
+        "<?" * 80_000,
+        "<!--" + "<p" * 80_000,
+        "<![CDATA[" * 18_000,
+        "<ب" * 80_000,
+        "<![0 " + "<" * 160_000,  # the pattern fallback
+        "<![0 " + "<p" * 80_000,
+    ],
+    ids=["<a", "<a b", "</", "<?", "comment", "cdata", "arabic", "fallback <", "fallback <p"],
+)
+def test_unfinished_markup_reads_in_linear_time(tail):
+    import time
+
+    from kg.pipeline.corpus import html_to_text
+    from kg.pipeline.extract.budget import ArticleTimeout, time_limit
+
+    page = f"<html><body><p>{ARABIC}</p>{tail}"
+    t0 = time.perf_counter()
+    try:
+        with time_limit(3):
+            text = html_to_text(page)
+    except ArticleTimeout:
+        pytest.fail(f"html_to_text took over 3 s ({time.perf_counter() - t0:.1f} s)")
+    assert text.startswith(ARABIC)
+
+
+def test_a_truncated_page_reads_as_before():
+    """An unfinished comment or tag near the end costs a search or two: no fallback."""
+    from kg.pipeline.corpus import _TextExtractor, html_to_text
+
+    page = f"<html><body><!-- menu <p>{ARABIC}</p>" * 3 + "<p>وأضاف <a href='x"
+    parser = _TextExtractor()  # no allowance: html.parser exactly
+    parser.feed(page)
+    parser.close()
+    expected = [ln.strip() for ln in "".join(parser.parts).splitlines() if ln.strip()]
+    assert html_to_text(page).splitlines() == expected

@@ -287,10 +287,42 @@ class _TextExtractor(HTMLParser):
     SKIP = {"script", "style", "noscript", "nav", "footer", "header", "form", "aside", "template"}
     BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article", "section"}
 
-    def __init__(self) -> None:
+    def __init__(self, allowance: int = 0) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._wasted = 0
+        self._allowance = allowance
+        self.stuck_at = 0
+
+    # html.parser gives up on an unfinished construct (a tag, comment or declaration
+    # with no end before the end of the page) only after searching the rest of the page,
+    # and at the end of the page it does so again from each "<" after it: "<a b" × 40,000
+    # (160 KB) took 186 s. The searches that come to nothing are counted, and past an
+    # allowance (several times the page's length: never reached by a page that is only
+    # truncated) the rest of the page is read by pattern instead (html_to_text).
+    def _unfinished(self, i: int, k: int) -> int:
+        if k < 0 and self._allowance:
+            self._wasted += len(self.rawdata) - i
+            if self._wasted > self._allowance:
+                self.stuck_at = i
+                raise _TooCostly
+        return k
+
+    def parse_starttag(self, i: int) -> int:
+        return self._unfinished(i, super().parse_starttag(i))
+
+    def parse_endtag(self, i: int) -> int:
+        return self._unfinished(i, super().parse_endtag(i))
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        return self._unfinished(i, super().parse_comment(i, report))
+
+    def parse_pi(self, i: int) -> int:
+        return self._unfinished(i, super().parse_pi(i))
+
+    def parse_html_declaration(self, i: int) -> int:
+        return self._unfinished(i, super().parse_html_declaration(i))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.SKIP:
@@ -319,11 +351,27 @@ _BLOCK_TAG = re.compile(r"</?\s*(?:" + "|".join(sorted(_TextExtractor.BLOCK)) + 
 _ANY_TAG = re.compile(r"<[^>]*>|<!--.*?(?:-->|$)", re.S)
 
 
+class _TooCostly(Exception):
+    """html.parser would search the rest of the page again for each of many "<"."""
+
+
 def _strip_tags(text: str) -> str:
-    """The fallback when html.parser gives up: drop skipped blocks and tags by pattern."""
+    """The fallback when html.parser gives up: drop skipped blocks and tags by pattern.
+
+    Linear: a tag pattern needs a ">", so it is applied up to the last ">" only (from
+    each "<" after it, it searched the rest of the text in vain: quadratic); after it,
+    only an unfinished comment can match, and it runs to the end of the text.
+    """
     text = _SKIPPED_BLOCK.sub("\n", text)
-    text = _BLOCK_TAG.sub("\n", text)
-    return _ANY_TAG.sub("", text)
+    last = text.rfind(">") + 1
+    text = _BLOCK_TAG.sub("\n", text[:last]) + text[last:]
+    last = text.rfind(">") + 1
+    head, tail = _ANY_TAG.sub("", text[:last]), text[last:]
+    k = tail.find("<!--")
+    if k >= 0:  # "<!--.*?(?:-->|$)": "$" is the end, or before a newline that ends the text
+        end = len(tail) - 1 if tail.endswith("\n") and len(tail) - 1 >= k + 4 else len(tail)
+        tail = tail[:k] + tail[end:]
+    return head + tail
 
 
 def html_to_text(text: str) -> str:
@@ -332,11 +380,14 @@ def html_to_text(text: str) -> str:
     Character references are replaced once: "&amp;lt;" is the text "&lt;" (it was
     unescaped a second time, into "<").
     """
-    parser = _TextExtractor()
+    parser = _TextExtractor(allowance=8 * len(text) + 1_000_000)
     try:
         parser.feed(text)
         parser.close()
         out = "".join(parser.parts)  # convert_charrefs: the parser has replaced them
+    except _TooCostly:
+        rest = "" if parser._skip else html.unescape(_strip_tags(parser.rawdata[parser.stuck_at :]))
+        out = "".join(parser.parts) + rest
     except (AssertionError, ValueError):
         # html.parser raises on some malformed declarations ("<![0", "<!x"): one bad
         # page must not stop the build, so its markup is removed by pattern instead

@@ -65,7 +65,13 @@ def check(deadline: float | None) -> None:
 
 
 def _can_alarm() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    """SIGALRM can be used: a timer exists, this is the main thread, and the handler in
+    place was installed from Python (one installed in C could not be put back)."""
+    return (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) is not None
+    )
 
 
 @contextlib.contextmanager
