@@ -250,9 +250,20 @@ def serve_command(
             "Repeatable. By default other origins are refused.",
         ),
     ] = None,
+    watch: Annotated[
+        float | None,
+        typer.Option(
+            "--watch",
+            help="Check every SECONDS whether a build made new outputs, and serve them "
+            "(all workers switch together). Without it, send SIGHUP to reload.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests.")] = False,
 ) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
+
+    It serves the outputs of the build it found when it started, all workers alike, until
+    it reloads: on SIGHUP, or by itself with --watch."""
     from kg.cli.common import err_console, out_console
     from kg.errors import KgError
     from kg.serve import ServeConfig, serve
@@ -267,6 +278,8 @@ def serve_command(
         raise _fail("--worker-memory must be a positive number of MB")
     if max_heavy is not None and max_heavy < 0:
         raise _fail("--max-heavy must be 0 or more")
+    if watch is not None and watch <= 0:
+        raise _fail("--watch must be a positive number of seconds")
     config = ServeConfig(
         graph=graph,
         host=host,
@@ -283,6 +296,7 @@ def serve_command(
         header_timeout=header_timeout,
         allow_hosts=tuple(allow_host or ()),
         allow_origins=tuple(allow_origin or ()),
+        watch=watch,
         quiet=quiet,
     )
 
