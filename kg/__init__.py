@@ -17,8 +17,8 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "build": "kg.pipeline.build",
-    "load": "kg.sparql",
-    "query": "kg.sparql",
+    "load": "kg.read.sparql",
+    "query": "kg.read.sparql",
     "to_networkx": "kg.analysis.views",
 }
 

@@ -166,7 +166,7 @@ def child_query(engine: str, nq: Path, queries: list[str], runs: int, corpus: Pa
     """Load once, then time each query; one JSON line per step on stdout, as it completes."""
     files = sorted(p.name for p in corpus.glob("*.txt"))
     t0 = time.perf_counter()
-    from kg.store import OxigraphStore, RdflibStore, read_quads
+    from kg.read.store import OxigraphStore, RdflibStore, read_quads
 
     # kg's own stores, as `kg query` and `kg serve` use them (for pyoxigraph: the union of
     # the named graphs copied into the default graph; for rdflib: a default_union Dataset)

@@ -68,7 +68,7 @@ def local_url(url: str) -> str:
 
 
 def competency_queries() -> list[tuple[str, str]]:
-    from kg.sparql import named_queries
+    from kg.read.sparql import named_queries
 
     found = [(q.name, q.text) for q in named_queries()]
     if not found:

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from kg.store import MAX_TRIPLE_TERM_DEPTH, count_triple_term_openings
+from kg.read.store import MAX_TRIPLE_TERM_DEPTH, count_triple_term_openings
 
 KG = [sys.executable, "-c", "import sys; from kg.cli import app; sys.argv[0] = 'kg'; app()"]
 E = "http://example.org/"

@@ -15,7 +15,7 @@ from conftest import OUTPUTS
 from kg.errors import OutputError
 from kg.pipeline.build import build
 from kg.pipeline.outputs import OUTPUT_FILES, OutputFolder, hold, resolve_generation
-from kg.store import graph_file
+from kg.read.store import graph_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -106,7 +106,7 @@ def test_push_to_oxigraph_twice_equals_once(oxigraph_server, seed_build):
 
 
 def test_push_replaces_a_graph(oxigraph_server, seed_build, tmp_path):
-    from kg.store import push, read_quads
+    from kg.read.store import push, read_quads
 
     endpoint = oxigraph_server + "/store"
     push(seed_build.out, endpoint)

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 import pytest
 
-from kg.store import PushError, push
+from kg.read.store import PushError, push
 
 KG = [sys.executable, "-c", "import sys; from kg.cli import app; sys.argv[0] = 'kg'; app()"]
 G = "https://w3id.org/kg-iraq/id/graph/"

@@ -140,7 +140,7 @@ def test_every_required_question_exists():
 
 @pytest.mark.parametrize("name", NAMED)
 def test_query_file_header(name):
-    from kg.sparql import resolve
+    from kg.read.sparql import resolve
 
     q = resolve(name)
     first = q.text.splitlines()[0]
@@ -256,7 +256,7 @@ BROKEN = {
 
 
 def _dataset(*trig: str):
-    from kg.sparql import KnowledgeGraph
+    from kg.read.sparql import KnowledgeGraph
 
     text = "\n".join(trig)
     return KnowledgeGraph(list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TRIG)))
@@ -1183,7 +1183,7 @@ def test_params_are_terms_not_text(graph, engine):
 
 
 def test_param_parsing():
-    from kg.sparql import parse_term
+    from kg.read.sparql import parse_term
 
     assert parse_term("<https://example.org/a>") == ox.NamedNode("https://example.org/a")
     assert parse_term("kgo:Attack") == ox.NamedNode(KGO + "Attack")
@@ -1225,7 +1225,7 @@ def test_query_errors(graph):
 
 
 def test_read_only_guard():
-    from kg.sparql import refuse_unsafe
+    from kg.read.sparql import refuse_unsafe
 
     for text in (
         "INSERT DATA { <a:b> <a:c> <a:d> }",

@@ -42,7 +42,7 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, *fragments: str) ->
 
 
 def test_queries_lists_every_question():
-    from kg.sparql import named_queries
+    from kg.read.sparql import named_queries
 
     proc = kg_run("queries")
     assert proc.returncode == 0, proc.stderr

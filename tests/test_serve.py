@@ -134,7 +134,7 @@ def test_sparqlwrapper_named_question(server, graph):
     from SPARQLWrapper import JSON
 
     import kg
-    from kg.sparql import resolve
+    from kg.read.sparql import resolve
 
     text = resolve("withdrawals").text
     doc = wrapper(server, text, JSON).query().convert()

@@ -195,6 +195,6 @@ def test_any_origin_when_star_is_allowed(seed_build):
 
 
 def test_the_default_is_no_cross_origin_access():
-    from kg.serve import ServeConfig
+    from kg.read.serve import ServeConfig
 
     assert ServeConfig(graph=".").allow_origins == ()

@@ -282,7 +282,7 @@ def test_paths_cannot_reach_files(server, path):
 )
 def test_query_names_cannot_leave_queries_folder(name):
     from kg.errors import QueryError
-    from kg.sparql import resolve
+    from kg.read.sparql import resolve
 
     with pytest.raises(QueryError):
         resolve(name)
@@ -396,11 +396,11 @@ def test_broken_http_gets_no_trace(server, payload):
 def test_a_stalled_client_is_dropped():
     """A client that sends half a request line and waits (slowloris) must not hold a
     server thread forever: the request handler needs a socket timeout."""
-    from kg.serve import SparqlHandler
+    from kg.read.serve import SparqlHandler
 
     if SparqlHandler.timeout is None:
         pytest.xfail(
-            "reported to the lead: kg/serve.py SparqlHandler has no socket timeout (slowloris)"
+            "reported to the lead: kg/read/serve.py SparqlHandler has no socket timeout (slowloris)"
         )
     assert SparqlHandler.timeout <= 120
 

@@ -73,8 +73,8 @@ def test_the_startup_lines_say_whether_workers_are_network_isolated(served):
 
 def test_a_worker_reaches_nothing_even_past_the_checks(seed_build, listener):
     """Defence in depth: the query goes straight to a worker, as if the checks had missed it."""
-    from kg.serve import WorkerPool
-    from kg.store import graph_file
+    from kg.read.serve import WorkerPool
+    from kg.read.store import graph_file
 
     pool = WorkerPool(graph_file(seed_build.out), 1)
     try:

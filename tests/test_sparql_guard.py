@@ -1,4 +1,4 @@
-"""The checks kg makes on a query's text before any engine parses it (kg/sparql.py).
+"""The checks kg makes on a query's text before any engine parses it (kg/read/sparql.py).
 
 SERVICE must never reach an engine: pyoxigraph and rdflib both send SERVICE
 requests to whatever endpoint a query names. The checks read the query with
@@ -152,7 +152,7 @@ LEGITIMATE = [
 
 
 def test_every_spelling_is_refused():
-    from kg.sparql import UnsafeQuery, check_query
+    from kg.read.sparql import UnsafeQuery, check_query
 
     for text in spellings("http://127.0.0.1:9/", 9):
         with pytest.raises(UnsafeQuery, match="SERVICE refused"):
@@ -162,7 +162,7 @@ def test_every_spelling_is_refused():
 
 
 def test_legitimate_mentions_pass():
-    from kg.sparql import check_query, refuse_unsafe
+    from kg.read.sparql import check_query, refuse_unsafe
 
     for text in LEGITIMATE:
         check_query(text)
@@ -174,7 +174,7 @@ def test_kg_query_sends_nothing_and_pyoxigraph_alone_would(listener):
     texts given to pyoxigraph directly do call the listener: the test proves something."""
     import kg
     from kg.errors import QueryError
-    from kg.sparql import KnowledgeGraph
+    from kg.read.sparql import KnowledgeGraph
 
     store = small_store()
     graph = KnowledgeGraph(list(store))
@@ -393,7 +393,7 @@ def test_generated_queries_never_reach_a_service_past_the_guard(listener):
     """4,000 generated texts: whenever pyoxigraph (unguarded) would send a request, the
     guard refused the text. The generator must make both kinds, or it proves nothing."""
     from kg.errors import QueryError
-    from kg.sparql import check_query
+    from kg.read.sparql import check_query
 
     store = small_store()
     rng = random.Random(20240611)
@@ -429,7 +429,7 @@ def test_generated_queries_never_reach_a_service_past_the_guard(listener):
 
 
 def test_tokens_of_every_terminal():
-    from kg.sparql import tokenize
+    from kg.read.sparql import tokenize
 
     text = (
         "PREFIX ع: <http://e/#x>\n# a comment with 'quotes' and <no iri\n"
@@ -451,7 +451,7 @@ def test_tokens_of_every_terminal():
 def test_the_lexer_is_total():
     """Any text gives tokens that cover it: an unterminated string is a lone quote and the
     rest is read on (nothing after it is hidden from the checks)."""
-    from kg.sparql import tokenize
+    from kg.read.sparql import tokenize
 
     rng = random.Random(7)
     alphabet = "ab SERVICE?$:_<>\"'#\\{}()[].,;\n\r\tعж1e+-^"
@@ -466,14 +466,14 @@ def test_the_lexer_is_total():
 
 
 def test_variables_come_from_the_lexer():
-    from kg.sparql import query_variables
+    from kg.read.sparql import query_variables
 
     text = "SELECT ?a WHERE { ?b <http://x/?c> '?d' . # ?e\n ?ع $f }"
     assert query_variables(text) == {"a", "b", "ع", "f"}
 
 
 def test_updates_are_refused_anywhere():
-    from kg.sparql import UnsafeQuery, check_query
+    from kg.read.sparql import UnsafeQuery, check_query
 
     for text in (
         "INSERT DATA { <a:b> <a:c> <a:d> }",
@@ -488,7 +488,7 @@ def test_updates_are_refused_anywhere():
 
 def test_size_depth_and_escapes():
     from kg.errors import QueryError
-    from kg.sparql import check_query
+    from kg.read.sparql import check_query
 
     with pytest.raises(QueryError, match="too large"):
         check_query("SELECT * WHERE { ?s ?p ?o }" + " " * 300_000, max_bytes=256 * 1024)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.sparql import query as kg_query
-from kg.store import OxigraphStore, RdflibStore
+from kg.read.sparql import query as kg_query
+from kg.read.store import OxigraphStore, RdflibStore
 
 KGO = "https://w3id.org/kg-iraq/ontology#"
 KGR = "https://w3id.org/kg-iraq/id/"
@@ -94,7 +94,7 @@ def test_seed_build_counts_agree_between_engines(seed_build):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from kg.store import with_values  # noqa: E402
+from kg.read.store import with_values  # noqa: E402
 
 
 @pytest.mark.parametrize(

@@ -39,9 +39,9 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import InputError, KgError
-from kg.sparql import KnowledgeGraph
-from kg.store import FORMAT_BY_SUFFIX, OxigraphStore, check_nesting, union_into_default
-from kg.store import graph_file as store_graph_file
+from kg.read.sparql import KnowledgeGraph
+from kg.read.store import FORMAT_BY_SUFFIX, OxigraphStore, check_nesting, union_into_default
+from kg.read.store import graph_file as store_graph_file
 from kg.vocab.kinds import ROLES, roles_of
 
 VIEWS = ("events", "actors")
@@ -110,7 +110,7 @@ def role_marks() -> dict[str, str]:
 
 def graph_file(path: str | os.PathLike) -> Path:
     """The RDF file of a build output folder (graph.trig, else graph.nq), or the file itself
-    (:func:`kg.store.graph_file`, its error as a :class:`ViewError`)."""
+    (:func:`kg.read.store.graph_file`, its error as a :class:`ViewError`)."""
     try:
         return store_graph_file(path)
     except InputError as exc:
@@ -121,7 +121,7 @@ def load_store(graph: Any) -> ox.Store:
     """A pyoxigraph store of ``graph``: a build folder, an RDF file, a store or an rdflib graph.
 
     Objects that wrap a store (an attribute ``store`` or ``graph``, like a loaded
-    graph of ``kg.sparql``) are unwrapped.
+    graph of ``kg.read.sparql``) are unwrapped.
     """
     return _dataset(graph)[0]
 
@@ -131,7 +131,7 @@ def _dataset(graph: Any) -> tuple[ox.Store, bool]:
 
     A store kg makes here (from a file, a folder or an rdflib graph) gets the union of
     its named graphs copied into the default graph, as a set, like kg's query store
-    (:func:`kg.store.union_into_default`): pyoxigraph's ``use_default_graph_as_union``
+    (:func:`kg.read.store.union_into_default`): pyoxigraph's ``use_default_graph_as_union``
     matches a fact once per article that reports it, and the views' joins multiplied
     those matches (minutes for the events view of 1,000 articles). kg's own loaded
     graphs already hold that union. A store the caller made is not changed: it is

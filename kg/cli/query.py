@@ -80,8 +80,8 @@ def _short(value: object, prefixes: dict[str, str]) -> str:
 def _print_table(result) -> None:
     from rich.table import Table
 
-    from kg.sparql import python_value
-    from kg.store import prefixes
+    from kg.read.sparql import python_value
+    from kg.read.store import prefixes
 
     out_console = _console()
     if result.kind == "ask":
@@ -126,8 +126,15 @@ def query_command(
 ) -> None:
     """Run a SPARQL query (a named competency question, a .rq file, or inline text) over the built graph."""
     from kg.errors import KgError
-    from kg.sparql import GRAPH_FORMATS, bind_params, check_query, on_big_stack, resolve, serialize
-    from kg.store import open_store
+    from kg.read.sparql import (
+        GRAPH_FORMATS,
+        bind_params,
+        check_query,
+        on_big_stack,
+        resolve,
+        serialize,
+    )
+    from kg.read.store import open_store
 
     try:
         q = resolve(query)
@@ -157,7 +164,7 @@ def queries_command(
     from rich.table import Table
 
     from kg.errors import KgError
-    from kg.sparql import check_queries, named_queries
+    from kg.read.sparql import check_queries, named_queries
 
     try:
         found = named_queries() + (check_queries() if checks else [])
@@ -266,7 +273,7 @@ def serve_command(
     it reloads: on SIGHUP, or by itself with --watch."""
     from kg.cli.common import err_console, out_console
     from kg.errors import KgError
-    from kg.serve import ServeConfig, serve
+    from kg.read.serve import ServeConfig, serve
 
     if not 0 <= port <= 65535:
         raise _fail(f"--port {port}: not a TCP port")
@@ -363,7 +370,7 @@ def push_command(
     """Upload every named graph (articles and ontology) to a store; each PUT replaces that graph."""
     from kg.cli.common import out_console
     from kg.errors import KgError
-    from kg.store import PushError, push
+    from kg.read.store import PushError, push
 
     try:
         done = push(graph, endpoint, user=user, password=password, timeout=timeout)

@@ -15,7 +15,7 @@ heavy queries run at once, beyond that a query that turns heavy is stopped
 with 503 and Retry-After.
 
 Nothing here can change the data or call another endpoint: updates, LOAD and
-SERVICE are refused before any query runs (:func:`kg.sparql.check_query`),
+SERVICE are refused before any query runs (:func:`kg.read.sparql.check_query`),
 as are queries over 256 KB or nested deeper than 200. Requests must name this
 server in their Host header (DNS rebinding), cross-origin callers must be
 allowed (``allow_origins``), connections are capped and must send their
@@ -230,7 +230,7 @@ def _rough_size(result: Any) -> int:
 def _answer(store: Any, req: dict, memory_mb: int) -> tuple[int, str, bytes, dict[str, str], bool]:
     """(status, content type, body, headers, whether the worker may go on)."""
     from kg.errors import QueryError
-    from kg.sparql import serialize
+    from kg.read.sparql import serialize
 
     text = "text/plain; charset=utf-8"
     limit = req.get("max_bytes")
@@ -322,8 +322,8 @@ def _graph_process(
     signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # until a worker listens for it
     isolated = isolate_network()  # before anything could start a thread
     try:
-        from kg.sparql import serialize  # noqa: F401 - imported once, here, for every worker
-        from kg.store import OxigraphStore, prefixes
+        from kg.read.sparql import serialize  # noqa: F401 - imported once, here, for every worker
+        from kg.read.store import OxigraphStore, prefixes
 
         store = OxigraphStore.from_path(path)
         prefixes()
@@ -1378,7 +1378,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _run(self, params: dict[str, list[str]]) -> None:
         from kg.errors import QueryError
-        from kg.sparql import UnsafeQuery, check_query
+        from kg.read.sparql import UnsafeQuery, check_query
 
         queries = params.get("query", [])
         if len(queries) != 1:
@@ -1536,7 +1536,7 @@ SELECT ?event ?type ?date WHERE {
 
 
 def _examples() -> list[dict[str, str]]:
-    from kg.sparql import named_queries
+    from kg.read.sparql import named_queries
 
     try:
         return [{"name": q.name, "question": q.question, "text": q.text} for q in named_queries()]
@@ -1551,7 +1551,7 @@ def _script_json(value: Any) -> str:
 def render_page(examples: list[dict[str, str]]) -> bytes:
     from html import escape as html_escape
 
-    from kg.store import prefixes
+    from kg.read.store import prefixes
 
     page = (
         PAGE.replace("__DEFAULT__", html_escape(DEFAULT_QUERY))
@@ -1579,12 +1579,12 @@ def _pool(config: ServeConfig, path: Path) -> WorkerPool:
 def make_server(config: ServeConfig) -> SparqlServer:
     """A bound server with its worker pool (call ``serve_forever``, then ``close``).
 
-    The graph is resolved once (:func:`kg.store.graph_file`): for a build folder, the
+    The graph is resolved once (:func:`kg.read.store.graph_file`): for a build folder, the
     current generation, which the server leases so that later builds keep it on disk;
     every worker, including those that replace a dead one, serves that generation until
     :class:`Reloader` switches them all together."""
     from kg.pipeline.outputs import hold
-    from kg.store import graph_file
+    from kg.read.store import graph_file
 
     path = graph_file(config.graph)
     examples = _examples()
@@ -1645,7 +1645,7 @@ class Reloader:
     def reload(self) -> bool:
         """Switch to the current generation if it is not the one served; True if switched."""
         from kg.pipeline.outputs import hold
-        from kg.store import graph_file
+        from kg.read.store import graph_file
 
         with self._lock:
             server = self.server

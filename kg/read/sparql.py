@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
-from kg.store import (
+from kg.read.store import (
     ENGINES,
     OxigraphStore,
     RdflibStore,
@@ -286,7 +286,7 @@ def coerce_param(param: Param | None, value: Any) -> Term:
     elif isinstance(value, dt.date):
         term = ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
     elif hasattr(value, "n3") and type(value).__module__.startswith("rdflib"):
-        from kg.store import from_rdflib
+        from kg.read.store import from_rdflib
 
         term = from_rdflib(value)
     else:
@@ -654,7 +654,7 @@ def run(
     engine: str = "oxigraph",
     max_rows: int | None = None,
 ) -> Result:
-    """Resolve, check, bind and run a query; the neutral :class:`kg.store.Result`.
+    """Resolve, check, bind and run a query; the neutral :class:`kg.read.store.Result`.
 
     Updates and SERVICE are refused (``UnsafeQuery``), as is a query nested deeper
     than :data:`MAX_NESTING`; the query runs on a thread with a large stack
