@@ -59,6 +59,8 @@ def test_the_wheel_carries_the_ontology_and_every_query(wheel):
     for p in sorted((ROOT / "queries").rglob("*.rq")):
         rel = p.relative_to(ROOT / "queries").as_posix()
         assert f"kg/resources/queries/{rel}" in names, rel
+    for page in ("kg/read/page.html", "kg/analysis/viz/page.js", "kg/analysis/viz/page.css"):
+        assert page in names, page
 
 
 def test_an_installed_wheel_builds_the_seeds_from_another_folder(wheel, tmp_path):

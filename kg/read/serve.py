@@ -1430,101 +1430,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
 # The query page
 # ---------------------------------------------------------------------------
 
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>kg SPARQL</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
-h1{font-size:1.3em;margin:0 0 .5em}
-textarea{width:100%;height:16em;font:13px/1.4 ui-monospace,monospace;box-sizing:border-box}
-select{max-width:100%}
-button{font-size:1em;padding:.3em 1.2em;margin:.5em .5em .5em 0}
-table{border-collapse:collapse;margin-top:.5em}
-th,td{border:1px solid #ccc;padding:.2em .5em;vertical-align:top;text-align:start}
-th{background:#f3f3f3}
-#status{color:#555}
-#error{color:#b00;white-space:pre-wrap}
-pre{background:#f7f7f7;padding:.5em;overflow:auto}
-.iri{color:#036}
-</style></head>
-<body>
-<h1>kg &mdash; SPARQL over the graph</h1>
-<p>Endpoint: <code id="ep"></code> (GET or POST, SPARQL 1.1 Protocol). Read-only.</p>
-<label>Competency questions: <select id="examples"><option value="">&mdash; choose &mdash;</option></select></label>
-<form id="f"><textarea id="q" name="query" spellcheck="false">__DEFAULT__</textarea>
-<br><button type="submit" id="run">Run</button><span id="status"></span></form>
-<div id="error"></div>
-<div id="out"></div>
-<script id="examples-data" type="application/json">__EXAMPLES__</script>
-<script>
-"use strict";
-const PREFIXES = __PREFIXES__;
-const ep = new URL("sparql", document.baseURI).href;
-document.getElementById("ep").textContent = ep;
-const examples = JSON.parse(document.getElementById("examples-data").textContent);
-const sel = document.getElementById("examples");
-for (const ex of examples) {
-  const o = document.createElement("option");
-  o.value = ex.name; o.textContent = ex.name + ": " + ex.question;
-  sel.appendChild(o);
-}
-sel.addEventListener("change", () => {
-  const ex = examples.find(e => e.name === sel.value);
-  if (ex) document.getElementById("q").value = ex.text;
-});
-function short(iri) {
-  for (const [p, ns] of Object.entries(PREFIXES)) {
-    if (iri.startsWith(ns) && iri.length > ns.length) return p + ":" + iri.slice(ns.length);
-  }
-  return "<" + iri + ">";
-}
-function cell(b) {
-  const td = document.createElement("td");
-  if (!b) return td;
-  if (b.type === "uri") { td.className = "iri"; td.textContent = short(b.value); td.title = b.value; }
-  else { td.textContent = b.value; td.dir = "auto"; if (b["xml:lang"]) td.lang = b["xml:lang"]; }
-  return td;
-}
-async function run(ev) {
-  if (ev) ev.preventDefault();
-  const out = document.getElementById("out"), err = document.getElementById("error");
-  const st = document.getElementById("status");
-  out.textContent = ""; err.textContent = ""; st.textContent = " running\u2026";
-  const t0 = performance.now();
-  let resp;
-  try {
-    resp = await fetch(ep, {method: "POST",
-      headers: {"Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
-      body: "query=" + encodeURIComponent(document.getElementById("q").value)});
-  } catch (e) { st.textContent = ""; err.textContent = String(e); return; }
-  const ms = Math.round(performance.now() - t0);
-  const ct = resp.headers.get("Content-Type") || "";
-  const text = await resp.text();
-  if (!resp.ok) { st.textContent = ""; err.textContent = resp.status + ": " + text; return; }
-  if (!ct.includes("json")) {
-    const pre = document.createElement("pre"); pre.textContent = text; out.appendChild(pre);
-    st.textContent = " " + ms + " ms"; return;
-  }
-  const data = JSON.parse(text);
-  if ("boolean" in data) { out.textContent = String(data.boolean); st.textContent = " " + ms + " ms"; return; }
-  const vars = data.head.vars, rows = data.results.bindings;
-  const table = document.createElement("table");
-  const hr = table.insertRow();
-  for (const v of vars) { const th = document.createElement("th"); th.textContent = v; hr.appendChild(th); }
-  for (const r of rows) { const tr = table.insertRow(); for (const v of vars) tr.appendChild(cell(r[v])); }
-  out.appendChild(table);
-  const cut = resp.headers.get("X-KG-Truncated") ? " (truncated)" : "";
-  st.textContent = " " + rows.length + " row(s)" + cut + ", " + ms + " ms";
-}
-document.getElementById("f").addEventListener("submit", run);
-document.getElementById("q").addEventListener("keydown", e => {
-  if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(e);
-});
-</script>
-</body></html>
-"""
+
+def page_template() -> str:
+    """The query page (kg/read/page.html, package data): HTML, CSS and JS in one real file,
+    with __DEFAULT__, __EXAMPLES__ and __PREFIXES__ filled in by :func:`render_page`."""
+    return (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
+
 
 DEFAULT_QUERY = """PREFIX kgo: <https://w3id.org/kg-iraq/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -1554,7 +1465,8 @@ def render_page(examples: list[dict[str, str]]) -> bytes:
     from kg.read.store import prefixes
 
     page = (
-        PAGE.replace("__DEFAULT__", html_escape(DEFAULT_QUERY))
+        page_template()
+        .replace("__DEFAULT__", html_escape(DEFAULT_QUERY))
         .replace("__EXAMPLES__", _script_json(examples))
         .replace("__PREFIXES__", _script_json(prefixes()))
     )
