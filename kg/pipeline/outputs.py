@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import OutputError
+from kg.pipeline.dumps import write_atomic
 
 OUTPUT_FILES = (
     "graph.trig",
@@ -66,6 +67,7 @@ just before a switch can still open its files)."""
 
 _GENERATION = re.compile(r"^gen-(\d{6,})$")
 _PARTIAL = re.compile(r"^\.gen-(\d{6,})\.partial$")
+_MARKER_TMP = re.compile(r"^\.kg-output\.[A-Za-z0-9_]+\.tmp$")
 _LEASE = re.compile(r"^(\d+)\.(gen-\d{6,})$")
 
 
@@ -201,7 +203,7 @@ class OutputFolder:
             ) from exc
         self._lock_fd = fd
         if not _is_marker(self.out / MARKER):
-            _write_file(self.out / MARKER, MARKER_TEXT.encode("utf-8"))
+            write_atomic(self.out / MARKER, MARKER_TEXT.encode("utf-8"))
         self._clear_leftovers()
 
     def release(self) -> None:
@@ -222,11 +224,13 @@ class OutputFolder:
         for p in _entries(self.generations):
             if _PARTIAL.match(p.name):
                 _remove(p)
-        for name in (*OUTPUT_FILES, MARKER):
-            for suffix in (".kg-link.tmp", ".kg-new.tmp"):
-                tmp = self.out / f".{name}{suffix}"
-                if tmp.is_symlink() or tmp.is_file():
-                    _remove(tmp)
+        for name in OUTPUT_FILES:
+            tmp = self.out / f".{name}.kg-link.tmp"
+            if tmp.is_symlink() or tmp.is_file():
+                _remove(tmp)
+        for p in _entries(self.out):  # the marker's temporary (kg.pipeline.dumps.write_atomic)
+            if _MARKER_TMP.match(p.name) and p.is_file() and not p.is_symlink():
+                _remove(p)
 
     def start_generation(self) -> Path:
         """A new, empty folder for the next set of outputs (renamed by :meth:`commit`)."""
@@ -429,17 +433,3 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.kg-new.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise OutputError(f"cannot write to the output folder ({exc.strerror})") from exc
