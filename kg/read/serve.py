@@ -12,7 +12,10 @@ A query that runs longer than ``heavy_after`` seconds is *heavy*: its worker
 leaves the pool (a fresh one takes its place, so light queries always have
 ``workers`` processes) and runs at a lower CPU priority; at most ``max_heavy``
 heavy queries run at once, beyond that a query that turns heavy is stopped
-with 503 and Retry-After.
+with 503 and Retry-After. Earlier, while other queries wait for a worker, a
+query that runs far longer than recent ones leaves the pool the same way (at
+most ``workers`` such), or the longest running is stopped when none is left. Queries waiting
+for a worker are served in order of arrival.
 
 Nothing here can change the data or call another endpoint: updates, LOAD and
 SERVICE are refused before any query runs (:func:`kg.read.sparql.check_query`),
@@ -118,8 +121,10 @@ MIME = {
 MB = 1024 * 1024
 WORKER_STACK = 512 * MB  # the stack of the thread that runs a worker's queries
 # While other queries wait, a query may hold a light worker for 3 times what 9 in 10
-# recent queries took (at least 0.1 s, at most heavy_after; 0.25 s until 50 are known).
-MOVE_FACTOR, MOVE_MIN, MOVE_FIRST = 3.0, 0.1, 0.25
+# recent queries took (at least 0.1 s, at most heavy_after; 0.25 s until 50 are known);
+# when no process is left to move it to, the query that has run longest is stopped if it
+# has run SHED_MIN seconds and twice that time (a light query slowed by a busy CPU is not).
+MOVE_FACTOR, MOVE_MIN, MOVE_FIRST, SHED_MIN = 3.0, 0.1, 0.25, 0.25
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
@@ -633,6 +638,7 @@ class WorkerPool:
         self.size = max(1, size)
         self.heavy_after = heavy_after
         self.max_heavy = self.size if max_heavy is None else max(0, max_heavy)
+        self.max_moved = self.size  # queries moved out of the pool while others waited
         self.start_timeout = start_timeout
         self._memory_request = memory_mb
         self._errdir = tempfile.mkdtemp(prefix="kg-serve-")
@@ -641,7 +647,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
         self._heavy = 0  # queries that ran past heavy_after, at most max_heavy
-        self._moved = 0  # light queries moved out of the pool while others waited, at most size
+        self._moved = 0  # light queries moved out of the pool while others waited
         self._busy: set[_Worker] = set()  # workers running a query that started as light
         self._recent: collections.deque[float] = collections.deque(maxlen=200)  # seconds
         self._missing = 0  # light workers to fork once the graph process is back
@@ -768,23 +774,39 @@ class WorkerPool:
     def _move_one(self) -> None:
         """A query is waiting: the light query running longest, if for longer than
         :meth:`move_after`, leaves the pool and a fresh worker is forked in its place. It goes
-        on in its own process at a low priority (at most ``size`` such at once); when those
-        are all taken it is stopped (503, Retry-After): long queries are shed, light ones flow."""
+        on in its own process at a low priority, at most ``max_moved`` such at once. When
+        those are all taken, the query that has run longest, moved or not, is stopped (503,
+        Retry-After) if it has run for ``max(SHED_MIN, 2 x move_after)``: long queries are
+        shed, light ones flow."""
         limit = self.move_after()
         now = time.monotonic()
         with self._lock:
-            running = [w for w in self._busy if w.state == "light" and now - w.since >= limit]
-            if not running:
+            lane = [w for w in self._busy if w.state == "light" and now - w.since >= limit]
+            if not lane:
                 return
-            w = min(running, key=lambda w: w.since)
-            if self._moved < self.size:
+            if self._moved < self.max_moved:
+                w = min(lane, key=lambda w: w.since)
                 w.state = "moved"
                 self._moved += 1
+                replace = True
             else:
+                shed_after = max(SHED_MIN, 2 * limit)
+                old = [
+                    w
+                    for w in self._busy
+                    if w.state in ("light", "moved") and now - w.since >= shed_after
+                ]
+                if not old:
+                    return
+                w = min(old, key=lambda w: w.since)
+                replace = w.state == "light"  # a moved one was replaced when it moved
+                if w.state == "moved":
+                    self._moved -= 1
                 w.state = "shed"  # its own thread answers 503 at its next look
         if w.state == "moved":
             w.signal(signal.SIGUSR1)  # it runs on at a low priority
-        self._replace()
+        if replace:
+            self._replace()
 
     def _wait(self, w: _Worker, timeout: float) -> Any:
         """The worker's reply; a query that reaches heavy_after must get a heavy slot."""
