@@ -6,16 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.pipeline.outputs import OUTPUT_FILES
+
 ROOT = Path(__file__).resolve().parents[1]
-OUTPUTS = (
-    "graph.trig",
-    "graph.nq",
-    "graph.ttl",
-    "events.jsonl",
-    "events.csv",
-    "entities.jsonl",
-    "build-report.json",
-)
+OUTPUTS = OUTPUT_FILES
 """Every file a build writes (tests import it: ``from conftest import OUTPUTS``)."""
 
 
