@@ -1,0 +1,377 @@
+"""Attack reports: triggers, aggregates, roles (attacker, target, location, weapon), type.
+
+A clause with an attack noun or verb (or a weak verb with a weapon) reports an
+attack unless it is a campaign statistic; its roles come from the entities of the
+clause and the words before them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kg.lang import NumberSpan
+from kg.pipeline.extract.casualties import (
+    casualties,
+)
+from kg.pipeline.extract.context import (
+    ARMED_ACTORS,
+    LOCATION_CLASSES,
+    REFERENCE_MARK,
+    SPECIFIC_ATTACK_TYPES,
+    ArticleContext,
+    Clause,
+    EventList,
+    Words,
+    coordinated,
+    has_proclitic,
+    is_negated,
+    mentions_in,
+    most_specific,
+    number_before,
+    prev_words,
+    reference_tokens,
+    status_of,
+    word_table,
+)
+from kg.pipeline.extract.dating import (
+    clause_date,
+)
+from kg.pipeline.extract.records import (
+    CasualtyReport,
+    EntityRef,
+    EventRecord,
+    Evidence,
+    Mention,
+    RoleFiller,
+)
+from kg.pipeline.nlp.tokens import DocTokens
+from kg.vocab.gazetteer import Gazetteer
+
+
+def attack_triggers(tk: DocTokens, clause: Clause, weapons: list[Mention]) -> list[int]:
+    """Token indices of attack triggers in a clause (strong ones, or weak + weapon)."""
+    W = word_table(tk.lang)
+    norms = tk.norm[clause.start : clause.end]
+    has_noun = any(n in W.ATTACK_NOUN for n in norms)
+    refs = reference_tokens(tk, clause)
+    out = []
+    for i, n in enumerate(norms, clause.start):
+        if i in refs:
+            continue
+        if (
+            n in W.ATTACK_NOUN
+            or (n in W.ATTACK_VERB and n not in W.WEAK_VERB)
+            or n in W.ATTACK_PLURAL
+        ):
+            out.append(i)
+        elif n in W.WEAK_VERB and (weapons or has_noun):
+            out.append(i)
+    return [i for i in out if not is_negated(tk, i, clause.start)]
+
+
+def _demonym_attacker(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[EntityRef]:
+    """ "غارة أميركية", "القصف الأميركي", "بطائرة أمريكية من دون طيار": the state carried it out."""
+    W = word_table(tk.lang)
+    out = []
+    for i in range(clause.start, clause.end):
+        ref = ctx.demonyms.get(tk.norm[i])
+        if ref is None:
+            continue
+        prev = prev_words(tk, i, 2, clause.start)
+        if not prev:
+            continue
+        if (
+            prev[-1] in W.STRIKE_NOUNS
+            or prev[-1] in W.ATTACK_NOUN
+            or prev[-1] == W.lx.AVIATION
+            or (prev[-1] in W.AIR_WORDS and has_proclitic(tk, i - 1, W.lx.PROCLITIC_WITH))
+            # "بطائرة أمريكية"
+            or (
+                len(prev) == 2 and prev[-1] in W.AIR_WORDS and prev[-2] in W.STRIKE_NOUNS
+            )  # "غارة جوية أميركية"
+        ):
+            out.append(ref)
+    return out
+
+
+def is_aggregate(ctx: ArticleContext, tk: DocTokens, clause: Clause, triggers: list[int]) -> bool:
+    """A campaign statistic, not an event: '24 هجوماً', 'نحو 50 هجوما', 'هجمات' with no specifics."""
+    W = word_table(tk.lang)
+    for i in triggers:
+        num = number_before(ctx, tk, i)
+        if num is not None and num.value >= 3:
+            return True
+    norm = tk.norm
+    nouns = [i for i in triggers if norm[i] in W.ATTACK_NOUN]
+    plurals = [i for i in range(clause.start, clause.end) if norm[i] in W.ATTACK_PLURAL]
+    if nouns or not plurals:
+        return False
+    # Only plural nouns (and maybe verbs): strikes by a named actor or on a date are one
+    # strike event ("وردت واشنطن بضربات", "غارات جوية أمريكية"); "هجمات" in general is a series.
+    if not any(norm[i] in W.STRIKE_NOUNS for i in plurals):
+        return True
+    start_char, end_char = clause.chars(tk)
+    has_date = any(
+        d.precision in ("day", "month") and start_char <= d.start < end_char for d in ctx.dates
+    )
+    has_actor = bool(_demonym_attacker(ctx, tk, clause)) or any(
+        norm[k] in W.STRIKE_SUBJECT_VERBS for k in range(clause.start, clause.end)
+    )
+    return not (has_date or has_actor)
+
+
+def _state_of(gaz: Gazetteer, ref: EntityRef) -> EntityRef:
+    """A state's force as the attacker is the state (ANNOTATION: forces are part of the state)."""
+    if ref.cls != "MilitaryForce":
+        return ref
+    for anc in sorted(gaz.ancestors(ref.iri)):
+        e = gaz.by_iri.get(anc)
+        if e is not None and e.cls == "State":
+            return EntityRef(e.iri, e.cls, e.label_ar, e.label_en, True)
+    return ref
+
+
+def _purpose(tk: DocTokens, t: int, floor: int) -> bool:
+    """A target cue written as "لاستهداف"/"لمهاجمة" (in order to attack) just before token t."""
+    W = word_table(tk.lang)
+    for k in range(max(floor, t - 3), t):
+        if tk.norm[k] in W.TARGET_CUES and has_proclitic(tk, k, W.lx.PROCLITIC_TO):
+            return True
+    return False
+
+
+def _verb_after(tk: DocTokens, m: Mention, clause: Clause) -> bool:
+    W = word_table(tk.lang)
+    span = tk.doc.char_span(m.start, m.end, alignment_mode="expand")
+    return (
+        span is not None and span.end < clause.end and tk.norm[span.end] in W.STRIKE_SUBJECT_VERBS
+    )
+
+
+def attack_roles(
+    ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence
+) -> list[RoleFiller]:
+    """Targets, locations, weapons and (factual) attackers of an attack clause."""
+    W = word_table(tk.lang)
+    ms = mentions_in(ctx, *clause.chars(tk))
+    attackers: list[EntityRef] = []
+    targets: list[EntityRef] = []
+    locations: list[EntityRef] = []
+    references: list[EntityRef] = []  # "جنوب بغداد": a reference point, kept only if alone
+    # "مخازن أسلحة وصواريخ": weapons stored at a target are not the weapons used
+    refs = reference_tokens(tk, clause)
+    weapons = [
+        m.entity
+        for m in ms
+        if m.entity.cls == "Weapon"
+        and tk.token_at(m.start) not in refs
+        and not any(w in W.STORES for w in prev_words(tk, tk.token_at(m.start), 3, clause.start))
+    ]
+    norms = tk.norm[clause.start : clause.end]
+    blame = bool(set(norms) & (W.ATTRIB | W.CLAIM))
+    killing = [
+        i for i, n in enumerate(norms, clause.start) if n in W.KILLED or n in W.ASSASSINATION
+    ]
+    prev_m: Mention | None = None
+    prev_roles: tuple[str, ...] = ()
+    for m in ms:
+        e = m.entity
+        t = tk.token_at(m.start)
+        if e.cls == "Weapon" or t in refs:
+            continue
+        prev = prev_words(tk, t, 3, clause.start)
+        roles: tuple[str, ...] = ()
+        if (
+            coordinated(tk, ctx.text, m, prev_m)
+            and prev_roles
+            and (e.cls in LOCATION_CLASSES) == (prev_m.entity.cls in LOCATION_CLASSES)
+        ):
+            roles = prev_roles
+        elif any(w in W.LEADS for w in prev[-2:]):
+            roles = ()
+        elif (
+            e.cls in ARMED_ACTORS
+            and not blame
+            and (
+                (prev and prev[-1] in W.STRIKE_SUBJECT_VERBS)
+                or any(w in W.RELATIVE_AGENT for w in prev[-2:])
+                or _verb_after(tk, m, clause)  # SVO: "أن الجيش الأميركي نفذ ضربات"
+            )
+        ):
+            roles = ("attacker",)
+        elif e.cls == "Person":
+            if any(k < t and t - k <= 10 for k in killing):
+                roles = ("target",)
+        elif e.cls in ("Place", "State") and any(w in W.NEAR for w in prev[-2:]):
+            roles = ("reference",)  # "قاعدة عسكرية قرب بغداد": near it, not in it
+        elif e.cls == "MilitaryBase":
+            if any(w in W.NEAR for w in prev):
+                roles = ("reference",)  # "قرب مطار بغداد": where, if nothing else is named
+            elif prev and prev[-1] == W.lx.PREP_FROM:
+                roles = ()
+            else:
+                roles = ("target", "location")
+        elif e.cls in ("Place", "State") and prev and prev[-1] in W.lx.AGAINST:
+            roles = ("target", "location")
+        elif e.cls in ("Place", "MilitaryBase") and prev and prev[-1] in W.ATTACK_NOUN:
+            roles = ("location",)  # "هجوم أربيل", "هجوم التاجي"
+        elif e.cls in LOCATION_CLASSES and any(w in W.DIRECTIONS for w in prev[-2:]):
+            roles = ("reference",)  # "100 كم جنوب بغداد": a reference point
+        elif e.cls in ("Place", "State") and prev and prev[-1] in W.LOC_PREPS:
+            roles = ("location",)
+        elif any(w in W.SELF_NAME_WORDS or w in W.CLAIM for w in prev):
+            roles = ()  # "تبنت مجموعة تطلق على نفسها X": the claimant, not the target
+        elif any(w in W.STATIONED for w in prev):
+            roles = ()  # "القاعدة التي تضم قوات أميركية": who is there, not what was struck
+        elif _purpose(tk, t, clause.start):
+            roles = ()  # "معدة لاستهداف قواعد الولايات المتحدة": an intended target, not this one
+        elif e.cls in ARMED_ACTORS and (
+            any(w in W.TARGET_CUES for w in prev) or any(w in W.TARGET_HEADS for w in prev)
+        ):
+            roles = ("target",)
+        elif e.cls in LOCATION_CLASSES and any(w in W.DIRECTIONS for w in prev[-2:]):
+            roles = ("reference",)
+        elif e.cls in LOCATION_CLASSES and any(w in W.LOC_PREPS for w in prev):
+            roles = ("location",)
+        for role in roles:
+            if role == "attacker":
+                attackers.append(_state_of(ctx.gazetteer, e))
+            elif role == "target":
+                targets.append(e)
+            elif role == "location":
+                locations.append((e, m.start))
+            elif role == "reference":
+                references.append(e)
+        prev_m, prev_roles = m, roles
+    attackers += _demonym_attacker(ctx, tk, clause)
+    attackers = [a for a in dict.fromkeys(attackers) if a not in targets]
+    out = [RoleFiller("attacker", a, ev) for a in attackers]
+    out += [RoleFiller("target", tg, ev) for tg in dict.fromkeys(targets)]
+    out += [
+        RoleFiller("location", loc, ev)
+        for loc in most_specific(ctx.gazetteer, locations, W.NAMESAKE)
+    ]
+    if not locations and references:
+        # only a reference point is named ("قرب بغداد"): keep it, marked, so that a report
+        # naming the place itself wins when reports are merged
+        out.append(
+            RoleFiller("location", references[0], replace(ev, rule=ev.rule + REFERENCE_MARK))
+        )
+    out += [RoleFiller("weapon", w, ev) for w in dict.fromkeys(weapons)]
+    if not weapons and _air_words(W, norms):
+        # "رد الطيران الأميركي … بقصف", "ضربات جوية": the means is an air strike, said in words
+        # that are not a weapon name; the gazetteer's weapon for air strikes fills the role
+        air = _weapon_for(ctx.gazetteer, "AirStrike")
+        if air is not None:
+            out.append(RoleFiller("weapon", air, replace(ev, rule=ev.rule + "+air")))
+    return out
+
+
+def _air_words(W: Words, norms: list[str]) -> bool:
+    return any(n in W.AIR_RAID_WORDS for n in norms) or (
+        any(n in W.STRIKE_NOUNS for n in norms) and any(n in W.AIR_ADJECTIVES for n in norms)
+    )
+
+
+def _weapon_for(gaz: Gazetteer, attack_type: str) -> EntityRef | None:
+    for e in gaz.entities:
+        if e.cls == "Weapon" and e.implies_attack_type == attack_type:
+            return EntityRef(e.iri, e.cls, e.label_ar, e.label_en, True)
+    return None
+
+
+def attack_type(W: Words, roles: list[RoleFiller], ctx: ArticleContext, norms: list[str]) -> str:
+    implied = []
+    for r in roles:
+        if r.role == "weapon":
+            e = ctx.gazetteer.by_iri.get(r.entity.iri)
+            if e is not None and e.implies_attack_type:
+                implied.append(e.implies_attack_type)
+    for t in SPECIFIC_ATTACK_TYPES:
+        if t in implied:
+            return t
+    if any(n in W.AIR_RAIDS for n in norms) or (
+        any(n in W.STRIKE_NOUNS for n in norms) and any(n in W.AIR_WORDS for n in norms)
+    ):
+        return "AirStrike"
+    return implied[0] if implied else "Attack"
+
+
+def attack_events(
+    ctx, tk: DocTokens, clause, trig, ev_base, st: EventList, sent_events: list[int]
+) -> None:
+    W = word_table(tk.lang)
+    ev = replace(ev_base, rule="attack:" + tk.norm[trig[0]])
+    roles = attack_roles(ctx, tk, clause, ev)
+    etype = attack_type(W, roles, ctx, tk.norm[clause.start : clause.end])
+    date = clause_date(ctx, tk, clause, trig[0])
+    killed, wounded = casualties(ctx, tk, clause)
+    cas = (
+        (CasualtyReport(killed, wounded, ev),) if killed is not None or wounded is not None else ()
+    )
+    status = status_of(tk, clause, "attack")
+    # a clause that describes attack number k of a dual reported earlier in the sentence
+    if clause.ordinal is not None:
+        for i in sent_events:
+            e = st.events[i]
+            if e.category == "attack" and e.ordinal == clause.ordinal:
+                st.events[i] = replace(
+                    e,
+                    date=date or e.date,
+                    casualties=e.casualties + cas,
+                    roles=tuple(
+                        dict.fromkeys(
+                            e.roles
+                            + tuple(
+                                r
+                                for r in roles
+                                if r.role != "location" or not e.fillers("location")
+                            )
+                        )
+                    ),
+                )
+                return
+    dual = any(
+        n.kind == "dual" and tk.idx[i] <= n.start < tk.end[i]
+        for i in trig
+        if tk.norm[i] in W.ATTACK_NOUN
+        for n in ctx.numbers
+    )
+    span_start, span_end = clause.chars(tk)
+    dual = dual or any(
+        n.kind == "dual" and span_start <= n.start < span_end and _dual_target(W, ctx, n)
+        for n in ctx.numbers
+    )
+    count = 2 if dual else 1
+    places = [r for r in roles if r.role == "location"]
+    for k in range(count):
+        rs = roles
+        if count == 2 and len(places) == 2:
+            rs = [r for r in roles if r.role != "location" and r.entity != places[1 - k].entity] + [
+                places[k]
+            ]
+        ordinal = k + 1 if count == 2 else clause.ordinal
+        # a dual's casualties and date belong to the attack its clause names, if any
+        own = count == 1 or (clause.ordinal == ordinal)
+        shared_date = own or clause.ordinal is None  # "تعرض رتلان الأحد لهجومين": both that day
+        i = st.add(
+            EventRecord(
+                local_id=ctx.article_id,
+                category="attack",
+                type=etype,
+                status=status,
+                date=date if shared_date else None,
+                roles=tuple(rs),
+                responsibility=(),
+                casualties=cas if own else (),
+                sources=(ev,),
+                ordinal=ordinal,
+            )
+        )
+        sent_events.append(i)
+
+
+def _dual_target(W: Words, ctx: ArticleContext, n: NumberSpan) -> bool:
+    """ "استهداف رتلين": two targets struck by one verb are two attacks."""
+    word = W.fold(ctx.text[n.start : n.end]).split()[-1]
+    return any(word.startswith(h) for h in W.lx.DUAL_TARGET_STEMS)
