@@ -6,8 +6,8 @@ tables (kg.export), each written atomically. An unreadable article is a
 Problem in the result; the rest of the corpus still builds.
 
 Extraction is a map over articles, so it runs anywhere: in this process, in a
-pool of ``jobs`` worker processes, or on a Dask cluster (``engine="dask"``).
-Each worker builds its spaCy pipeline once; articles travel in chunks and the
+pool of ``jobs`` worker processes, or on a Dask cluster (``engine="dask"``); the
+engines are in :mod:`kg.pipeline.engines`. Articles travel in chunks and the
 results are put back in file-name order, so every engine writes the same bytes.
 Only the small extraction records come back (never spaCy Docs); events are
 merged from them corpus-wide.
@@ -22,36 +22,47 @@ so the graph is never held in memory whole.
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
 import shutil
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import kg.lang as kglang
-from kg.errors import KgError, OntologyError
 from kg.pipeline.cache import ExtractionCache, dumps, fingerprint, from_dict
-from kg.pipeline.corpus import Article, Problem, iter_corpus, list_articles
+from kg.pipeline.corpus import Problem, iter_corpus, list_articles
 from kg.pipeline.dumps import DumpWriter, load_ontology_quads, write_atomic
-from kg.pipeline.extract.article import extract_article
+from kg.pipeline.engines import (
+    ENGINES,
+    Batch,
+    Outcome,
+    VersionMismatch,
+    extract_batches,
+    extract_chunk,
+)
 from kg.pipeline.extract.events import place_contains
 from kg.pipeline.extract.records import ArticleExtraction
 from kg.pipeline.merge import Event, merge_events
-from kg.pipeline.nlp.pipeline import build_pipeline
 from kg.pipeline.outputs import OUTPUT_FILES, OutputFolder, check_writable
 from kg.pipeline.rdf import ONTOLOGY_GRAPH, corpus_quads, graph_iri
 from kg.pipeline.tables import entities_jsonl, events_csv, events_jsonl
 from kg.vocab.gazetteer import default_ontology_dir, load_gazetteer
 
-ENGINES = ("local", "dask")
+__all__ = [
+    "CHUNK",
+    "ENGINES",
+    "EVENT_CHUNK",
+    "BuildResult",
+    "VersionMismatch",
+    "build",
+    "extract_chunk",
+    "extract_corpus",
+]
+
 CHUNK = 8  # articles per task sent to a worker
 EVENT_CHUNK = 256  # events per batch of quads
-
-Outcome = ArticleExtraction | Problem
 
 
 @dataclass(frozen=True)
@@ -75,188 +86,6 @@ class BuildResult:
 
     def event_counts(self) -> Counter:
         return Counter(f"{e.category}/{e.type}" for e in self.events)
-
-
-# --- extraction of one chunk, wherever it runs ---------------------------------------
-
-
-def _extract_one(nlp, gaz, article: Article, seconds: float = 0.0) -> Outcome:
-    """The extraction of one article, or a Problem: over ``seconds`` (0: no limit; see
-    :mod:`kg.pipeline.extract.budget`), or an error in the rules."""
-    from kg.pipeline.extract.budget import ArticleTimeout, time_limit
-
-    try:
-        with time_limit(seconds) as deadline:
-            return extract_article(nlp, gaz, article, deadline=deadline)
-    except ArticleTimeout:
-        return Problem(article.file_name, f"took longer than {seconds:g} s; skipped")
-    except Exception as exc:  # noqa: BLE001 - a bug on one article must not stop the corpus
-        return Problem(article.file_name, f"extraction failed: {type(exc).__name__}: {exc}")
-
-
-class VersionMismatch(OntologyError):
-    """A worker runs other kg code or another ontology than the client."""
-
-
-@functools.lru_cache(maxsize=2)
-def _pipeline(ontology_dir: str | None, language: str = kglang.DEFAULT):
-    """The gazetteer and the spaCy pipeline of a language in this process (built once per
-    process)."""
-    return load_gazetteer(ontology_dir), build_pipeline(ontology_dir, language)
-
-
-def extract_chunk(
-    articles: list[Article],
-    ontology_dir: str | None = None,
-    expected_fingerprint: str | None = None,
-    as_json: bool = False,
-    *,
-    article_seconds: float | None = None,
-) -> list[Outcome | bytes]:
-    """Extract a chunk of articles (the task a worker process or a Dask worker runs).
-
-    ``ontology_dir`` None means the worker's own default ($KG_ONTOLOGY_DIR, else the
-    package's ontology/). With ``expected_fingerprint`` the worker first checks that its
-    kg code and ontology are the client's, so a cluster never mixes versions silently.
-    ``as_json``: each extraction comes back as its cache JSON (:func:`kg.pipeline.cache.dumps`):
-    the worker does the conversion, and bytes travel and unpickle far faster than
-    records, which keeps the client (one core) from becoming the bottleneck.
-    ``article_seconds``: the time budget of each article (None: $KG_ARTICLE_SECONDS,
-    else 60 s; 0: none); an article over it is a Problem "took longer than N s; skipped".
-    """
-    from kg.pipeline.extract.budget import article_seconds as budget_of
-
-    seconds = budget_of(article_seconds)
-    if expected_fingerprint is not None:
-        mine = fingerprint(ontology_dir or default_ontology_dir())
-        if mine != expected_fingerprint:
-            raise VersionMismatch(
-                "a worker's kg code or ontology differs from this build's (fingerprint "
-                f"{mine[:12]} ≠ {expected_fingerprint[:12]}): install the same kg and ontology on the workers"
-            )
-    outcomes: list[Outcome] = []
-    for a in articles:  # each article in its language (the corpus reader set it)
-        gaz, nlp = _pipeline(ontology_dir, a.language)
-        outcomes.append(_extract_one(nlp, gaz, a, seconds))
-    if as_json:
-        return [dumps(x) if isinstance(x, ArticleExtraction) else x for x in outcomes]
-    return outcomes
-
-
-# --- engines: ordered maps of chunks --------------------------------------------------
-
-Batch = list[tuple[int, Article]]
-
-
-def _ordered(submit: Callable[[list[Article]], object], batches: Iterable[Batch], window: int):
-    """Submit batches with at most ``window`` in flight; yield (batch, results) in order."""
-    pending: deque = deque()
-    for batch in batches:
-        pending.append((batch, submit([a for _, a in batch])))
-        if len(pending) >= window:
-            batch0, future = pending.popleft()
-            yield batch0, future.result()
-    while pending:
-        batch0, future = pending.popleft()
-        yield batch0, future.result()
-
-
-def _serial(
-    batches: Iterable[Batch], ontology_dir: str | None, article_seconds: float | None = None
-) -> Iterator[tuple[Batch, list[Outcome]]]:
-    from kg.pipeline.extract.budget import article_seconds as budget_of
-
-    seconds = budget_of(article_seconds)  # a bad $KG_ARTICLE_SECONDS stops before any article
-    for batch in batches:
-        yield batch, extract_chunk([a for _, a in batch], ontology_dir, article_seconds=seconds)
-
-
-def _process_pool(
-    batches: Iterable[Batch],
-    ontology_dir: str | None,
-    jobs: int,
-    fp: str,
-    article_seconds: float | None = None,
-):
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    from kg.pipeline.extract.budget import article_seconds as budget_of
-    from kg.pipeline.extract.budget import die_with_parent
-
-    seconds = budget_of(article_seconds)
-    ctx = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited threads or state
-    # the workers end with this process, even when it is killed with SIGKILL (they are
-    # started by the thread that runs this generator, which lives as long as the pool)
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
-        try:
-            yield from _ordered(
-                lambda chunk: pool.submit(
-                    extract_chunk, chunk, ontology_dir, fp, True, article_seconds=seconds
-                ),
-                batches,
-                window=4 * jobs,
-            )
-        except VersionMismatch as exc:  # same machine: the files were edited during the build
-            raise VersionMismatch(
-                "kg's code or ontology changed while this build was running; run it again"
-            ) from exc
-
-
-def _dask(
-    batches: Iterable[Batch],
-    ontology_dir: str | None,
-    scheduler: str | None,
-    jobs: int,
-    fp: str,
-    article_seconds: float | None = None,
-):
-    """Extraction on a Dask cluster. Workers run tasks in threads, where no signal can
-    interrupt an article: its time budget is checked between steps (kg.pipeline.extract.budget)."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as exc:
-        raise KgError("--engine dask needs dask and distributed: pip install 'kg[scale]'") from exc
-    from kg.pipeline.extract.budget import article_seconds as budget_of
-
-    seconds = budget_of(article_seconds)
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="20s")
-        except OSError as exc:
-            raise KgError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
-        cluster = None
-    else:
-        cluster = LocalCluster(
-            n_workers=max(2, jobs),
-            processes=True,
-            threads_per_worker=1,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-        client = Client(cluster)
-    try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        yield from _ordered(
-            lambda chunk: client.submit(
-                extract_chunk, chunk, ontology_dir, fp, True, pure=False, article_seconds=seconds
-            ),
-            batches,
-            window=4 * workers,
-        )
-    except VersionMismatch as exc:
-        if cluster is None:
-            raise
-        raise VersionMismatch(
-            "kg's code or ontology changed while this build was running; run it again"
-        ) from exc
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # --- the build ------------------------------------------------------------------------
@@ -312,8 +141,6 @@ def _extract(
 ) -> _Extracted:
     """Articles the cache holds are taken from it (unless ``full``); the others are
     extracted by the engine, stored in the cache, and everything is put back in order."""
-    if engine not in ENGINES:
-        raise KgError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     onto = Path(ontology_dir) if ontology_dir else default_ontology_dir()
     # workers resolve the ontology themselves unless it was given (a remote worker's
     # default folder is its own $KG_ONTOLOGY_DIR, not this machine's path)
@@ -343,12 +170,9 @@ def _extract(
         if batch:
             yield batch
 
-    if engine == "dask":
-        results = _dask(batches(), worker_onto, scheduler, jobs, fingerprint(onto))
-    elif jobs > 1:
-        results = _process_pool(batches(), worker_onto, jobs, fingerprint(onto))
-    else:
-        results = _serial(batches(), worker_onto)
+    results = extract_batches(
+        batches(), onto, worker_onto, engine=engine, jobs=jobs, scheduler=scheduler
+    )
     for batch, outcomes in results:
         for (i, article), outcome in zip(batch, outcomes, strict=True):
             if not isinstance(outcome, Problem):
