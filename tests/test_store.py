@@ -119,11 +119,42 @@ from kg.read.store import with_values  # noqa: E402
             "SELECT ?where WHERE { VALUES (?s) { (<http://e/a>) } ?where ?p ?s}",
         ),
         ("DESCRIBE <http://e/a>", "DESCRIBE <http://e/a>"),  # no group: left alone
+        # a "{" (or WHERE) in a string, an IRI or a comment before WHERE is not the group
+        (
+            'SELECT ?s (STR("{") AS ?b) WHERE { ?s ?p ?o }',
+            "AS ?b) WHERE { VALUES (?s) { (<http://e/a>) }  ?s ?p ?o }",
+        ),
+        (
+            "SELECT ?s # { WHERE {\nWHERE { ?s ?p ?o }",
+            "{\nWHERE { VALUES (?s) { (<http://e/a>) }  ?s ?p ?o }",
+        ),
+        (
+            "SELECT ?s FROM <http://e/g#WHERE> WHERE { ?s ?p ?o }",
+            "<http://e/g#WHERE> WHERE { VALUES (?s) { (<http://e/a>) }  ?s ?p ?o }",
+        ),
+        (
+            'ASK FROM <http://e/g> """{ WHERE {""" # {\n{ ?s ?p ?o }',
+            "# {\n{ VALUES (?s) { (<http://e/a>) }  ?s ?p ?o }",
+        ),
+        # the "{" after WHERE is in a comment, and no group follows: left alone
+        ("SELECT ?s WHERE # {", "SELECT ?s WHERE # {"),
+        ('SELECT ?s "WHERE {', 'SELECT ?s "WHERE {'),  # a string never closed: left alone
     ],
 )
 def test_values_block_goes_inside_the_outer_where(query, expected):
     out = with_values(query, {"s": ox.NamedNode("http://e/a")})
     assert out.endswith(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters="\r\n"), max_size=30))
+def test_a_comment_before_the_group_never_moves_the_block(comment):
+    """Whatever a comment before WHERE holds (braces, quotes, WHERE), the block goes
+    just inside the group, and the query still parses."""
+    query = f"SELECT ?s # {comment}\nWHERE {{ ?s ?p ?o }}"
+    out = with_values(query, {"s": ox.NamedNode("http://e/a")})
+    assert out == f"SELECT ?s # {comment}\nWHERE {{ VALUES (?s) {{ (<http://e/a>) }}  ?s ?p ?o }}"
+    ox.Store().query(out)
 
 
 def test_blank_node_values_are_left_to_the_substitutions():

@@ -25,12 +25,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
+from kg.read.lexer import Token, nesting, query_variables, readings, tokenize, unescape
 from kg.read.store import (
     ENGINES,
     OxigraphStore,
@@ -372,56 +373,10 @@ def _unicode_text(what: str, value: Any) -> None:
 
 
 # ---------------------------------------------------------------------------
-# The SPARQL lexer, and the checks made on a query's text before it runs
+# The checks made on a query's text before it runs (read from the tokens of
+# kg.read.lexer, the one SPARQL lexer)
 # ---------------------------------------------------------------------------
-#
-# One lexer for every check kg makes on a query's text (its variables, updates,
-# SERVICE, size and nesting). It follows the terminals of the SPARQL 1.1 grammar
-# (section 19.8: IRIREF, PNAME_NS/PNAME_LN with the full Unicode PN_CHARS,
-# BLANK_NODE_LABEL, VAR1/VAR2, LANGTAG, numbers, the four string forms,
-# comments) and is total: a character that starts no terminal is an "other"
-# token, an unterminated string is a lone quote followed by more tokens. So
-# nothing is ever hidden that a parser could read as code. Where the grammar and
-# Oxigraph's parser differ, the lexer takes the reading that shows more code:
-# a comment ends at CR or LF, a string at the first closing quote.
 
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
-    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
-    "\U00010000-\U000effff"
-)
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = (
-    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
-)
-_TOKEN = re.compile(
-    "|".join(
-        [
-            r"(?P<ws>[ \t\r\n]+)",
-            r"(?P<comment>#[^\r\n]*)",
-            r"(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+>)",
-            "(?P<string>'''(?:(?:''|')?+(?:[^'\\\\]|\\\\.))*+'''"
-            '|"""(?:(?:""|")?+(?:[^"\\\\]|\\\\.))*+"""'
-            "|'(?:[^'\\\\\\r\\n]|\\\\.)*+'"
-            '|"(?:[^"\\\\\\r\\n]|\\\\.)*+")',
-            f"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
-            f"(?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*+)",
-            f"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
-            r"(?P<langtag>@[A-Za-z]++(?:-[A-Za-z0-9]++)*+)",
-            r"(?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.?[0-9]+[eE][+-]?[0-9]+"
-            r"|[0-9]*\.[0-9]+|[0-9]+)",
-            f"(?P<word>[{_PN_CHARS_U}][{_PN_CHARS}]*+)",
-            r"(?P<punct>\^\^|&&|\|\||!=|<=|>=|<<\(|\)>>|<<|>>|\{\||\|\}|[{}()\[\];,.*/|^!=<>+\-?~])",
-            r"(?P<other>.)",
-        ]
-    ),
-    re.DOTALL,
-)
-_OPENERS = frozenset({"{", "(", "[", "<<", "<<(", "{|"})
-_CLOSERS = frozenset({"}", ")", "]", ">>", ")>>", "|}"})
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
@@ -429,55 +384,6 @@ MAX_QUERY_BYTES = 256 * 1024
 """The largest query ``kg serve`` runs (UTF-8 bytes)."""
 MAX_NESTING = 200
 """The deepest nesting of ``{ ( [ <<`` a query may have (kg serve and kg.query)."""
-
-
-class Token(NamedTuple):
-    kind: str  # iri, string, comment, bnode, var, pname, langtag, number, word, punct, other
-    text: str
-    start: int  # offset in the text
-
-
-def tokenize(text: str, *, comments: bool = False) -> list[Token]:
-    """The SPARQL tokens of ``text`` (whitespace dropped; comments only when asked)."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind == "ws" or (kind == "comment" and not comments):
-            continue
-        out.append(Token(kind, m.group(), m.start()))
-    return out
-
-
-# SPARQL's codepoint escapes (\uXXXX, \UXXXXXXXX) are applied to the whole text
-# before parsing (section 19.2), so \u0053ERVICE is SERVICE. Engines differ:
-# pyoxigraph 0.5 does not apply them (its standard-unicode-escaping feature is
-# off), rdflib does (and reads \u followed by 8 hex digits as one code point).
-# Every reading an engine may make is checked.
-_ESCAPE_SPEC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_ESCAPE_RDFLIB = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
-
-
-def _code_point(m: re.Match) -> str:
-    digits = m.group(1) or m.group(2)
-    n = int(digits, 16)
-    if n > 0x10FFFF or 0xD800 <= n <= 0xDFFF:
-        raise QueryError(
-            f"\\{m.group()[1]}{digits} at character {m.start() + 1} is not a Unicode character"
-        )
-    return chr(n)
-
-
-def readings(text: str) -> list[str]:
-    """The texts a SPARQL engine may parse: as written, and with the codepoint escapes
-    applied (the standard's way and rdflib's)."""
-    if "\\u" not in text and "\\U" not in text:
-        return [text]
-    out = [text]
-    for pattern in (_ESCAPE_SPEC, _ESCAPE_RDFLIB):
-        expanded = pattern.sub(_code_point, text)
-        if expanded not in out:
-            out.append(expanded)
-    return out
 
 
 class UnsafeQuery(QueryError, PermissionError):
@@ -496,7 +402,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 def _absolute_iri(token: str) -> str | None:
     """The value of an IRIREF token when it is an absolute IRI, else None."""
     try:
-        value = _ESCAPE_SPEC.sub(_code_point, token[1:-1])
+        value = unescape(token[1:-1])
     except QueryError:
         return None
     return value if _SCHEME.match(value) else None
@@ -531,20 +437,6 @@ def _service_token(tokens: list[Token], known: Mapping[str, str]) -> Token | Non
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             declared[prefix] = _absolute_iri(nxt.text) if nxt and nxt.kind == "iri" else None
     return None
-
-
-def nesting(tokens: list[Token]) -> int:
-    """The deepest nesting of brackets, braces, parentheses and ``<< >>`` in the tokens."""
-    depth = deepest = 0
-    for t in tokens:
-        if t.kind != "punct":
-            continue
-        if t.text in _OPENERS:
-            depth += 1
-            deepest = max(deepest, depth)
-        elif t.text in _CLOSERS and depth:
-            depth -= 1
-    return deepest
 
 
 def check_query(
@@ -598,11 +490,6 @@ def check_query(
 def refuse_unsafe(text: str) -> None:
     """Raise ``UnsafeQuery`` (a ``PermissionError``) for an update or a SERVICE call."""
     check_query(text, max_depth=None)
-
-
-def query_variables(text: str) -> set[str]:
-    """The names of the variables a query mentions (outside strings, IRIs and comments)."""
-    return {t.text[1:] for t in tokenize(text) if t.kind == "var"}
 
 
 _STACK_BYTES = 512 * 1024 * 1024

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import re
 import socket
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import InputError, OutputError, QueryError
+from kg.read.lexer import body_start
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -240,60 +240,6 @@ def _one_line(exc: BaseException) -> str:
 # ---------------------------------------------------------------------------
 
 
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_STRING = re.compile(
-    r"\"\"\"[\s\S]*?\"\"\"|'\''\'[\s\S]*?'\''\'|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
-)
-_WHERE = re.compile(r"WHERE\b", re.I)
-_WHERE_BRACE = re.compile(r"WHERE(?:\s|#[^\n]*)*\{", re.I)
-_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT)\b", re.I)
-
-
-def _body_start(sparql: str) -> int | None:
-    """Offset just inside the outermost WHERE group, or None when it cannot be told.
-
-    A small lexer: comments, strings and IRIs are skipped, so a ``#`` in an IRI or a
-    "WHERE {" inside a string does not mislead it. The outer WHERE comes first in the
-    text (subqueries sit inside it, a CONSTRUCT template before it); ``SELECT * {``
-    and ``ASK {`` without WHERE are handled; anything else gives None.
-    """
-    i, n, form = 0, len(sparql), None
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            j = sparql.find("\n", i)
-            i = n if j < 0 else j + 1
-            continue
-        if c in "\"'":
-            m = _STRING.match(sparql, i)
-            if m is None:
-                return None
-            i = m.end()
-            continue
-        if c == "<":
-            m = _IRI.match(sparql, i)
-            if m is not None:
-                i = m.end()
-                continue
-        if c == "{":
-            if form == "CONSTRUCT":  # the template; its WHERE follows
-                i += 1
-                continue
-            return i + 1 if form is not None else None
-        if c.isalpha() and (i == 0 or not (sparql[i - 1].isalnum() or sparql[i - 1] in "_?$:")):
-            if _WHERE.match(sparql, i):
-                m = _WHERE_BRACE.match(sparql, i)
-                return m.end() if m is not None else None
-            m = _FORM.match(sparql, i)
-            if m is not None and form is None:
-                form = m.group(1).upper()
-            while i < n and (sparql[i].isalnum() or sparql[i] == "_"):
-                i += 1
-            continue
-        i += 1
-    return None
-
-
 def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     """The query with a leading ``VALUES`` block that binds the parameters.
 
@@ -303,12 +249,13 @@ def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     first (22 ms). The substitutions stay, so the answer is the one they define;
     the block only restricts the search early. The terms are written by pyoxigraph
     in their canonical N-Triples form, never copied from the user's text. Left as
-    it is when the outer group cannot be found or a value is a blank node (not
-    allowed in VALUES).
+    it is when the outer group cannot be found (:func:`kg.read.lexer.body_start`, read
+    from the tokens of kg's one SPARQL lexer) or a value is a blank node (not allowed
+    in VALUES).
     """
     if not bindings or any(isinstance(v, ox.BlankNode) for v in bindings.values()):
         return sparql
-    at = _body_start(sparql)
+    at = body_start(sparql)
     if at is None:
         return sparql
     names = sorted(bindings)
