@@ -446,3 +446,99 @@ LEXICON_WORDS = _words(
     GROUP_CUES,
     PLACE_CUES,
 )
+
+
+# --- attack sentences (issue 12) -----------------------------------------------
+# Verbs that mean "to name" before على with a pronoun or نفس ("مجموعة تطلق على نفسها …",
+# "أطلق عليها اسم …"): there they are not "launch", and never an attack trigger.
+NAMING_VERBS = "أطلق أطلقت أطلقوا يطلق تطلق يطلقون".split()
+# Folded words after على that make such a verb "to name": على with a pronoun suffix
+# (عليها, عليه), and the start of the reflexive نفسها/نفسه.
+NAMING_OBJECTS = ("عليها", "عليه", "عليهم", "عليهما")
+REFLEXIVE_STEM = "نفس"
+# Verbs that follow a noun to describe it (where it lies, what it holds, who runs it,
+# when it was built): never part of a name after a cue ("قاعدة تقع شمال بغداد").
+DESCRIPTIVE_VERBS = (
+    "تقع يقع تبعد يبعد تحتوي يحتوي تحوي يحوي تستخدم يستخدم تستضيف يستضيف تعد يعد تعتبر "
+    "يعتبر تخضع يخضع تدير يدير تشرف يشرف تتبع يتبع تسيطر يسيطر تتواجد يتواجد تحمل يحمل "
+    "بنيت بني أنشئت أنشئ شيدت أقيمت أقيم تأسست كانت كان"
+).split()
+
+
+# --- responsibility and casualties (issue 12) ------------------------------------
+# Verbs of denying: with an object that names a link or a part in the event (below) the
+# subject denies responsibility ("نفت الجماعة أي صلة لها بالهجوم").
+DENIAL_VERBS = "نفى نفت ينفي تنفي نفوا ينفون نافيا نافية أنكر أنكرت ينكر تنكر".split()
+# What such a verb denies: a link, a part, responsibility, having done it.
+DENIAL_OBJECTS = (
+    "صلة صلتها صلته علاقة علاقتها علاقته مسؤولية مسؤوليتها مسؤوليته تورط تورطها تورطه "
+    "ضلوع ضلوعها ضلوعه وقوف وقوفها وقوفه وراء تبني تبنيها تنفيذ تنفيذها شن مشاركة"
+).split()
+# Verbs of disowning: alone a denial ("تبرأت الحركة من الهجوم").
+DISOWN_VERBS = "تبرأ تبرأت يتبرأ تتبرأ تبرؤ تبرؤها".split()
+# Verbs of announcing: "أعلن/أكد X استهداف …" is X's claim when X is not the attacked side.
+ANNOUNCE_VERBS = "أعلن أعلنت يعلن تعلن أعلنوا أكد أكدت يؤكد تؤكد قال قالت ذكر ذكرت".split()
+# The deeds an announcer claims by naming them ("أعلن … استهداف", "أكد … قصف").
+CLAIMED_DEEDS = "استهداف قصف ضرب تنفيذ شن مهاجمة".split()
+# "That it/he": "قالت الحركة إنها استهدفت …" (the announcer did it).
+THAT_IT = "أنها أنه إنها إنه".split()
+# Verbs of laying blame, and the blame they lay: "ألقت واشنطن اللوم على الفصيل".
+BLAME_VERBS = "ألقى ألقت يلقي تلقي ألقوا إلقاء".split()
+BLAME_NOUNS = "اللوم باللوم اللائمة باللائمة".split()
+# Habits: an accusation after one is a standing one, not about this event
+# ("هجمات غالباً ما تنسبها واشنطن إلى …", "عادة ما تتهم").
+HABIT_WORDS = "عادة غالبا دائما كثيرا طالما اعتاد اعتادت يعتاد تعتاد".split()
+# Nobody: "لم يحمّل … أي جهة المسؤولية" blames no one.
+ANY_PARTY = "أي جهة طرف".split()
+
+# Casualties: nouns that are counted before them ("ثلاثة قتلى", "5 جرحى", "قتيلان").
+KILLED_NOUNS = "قتلى قتيل قتيلا قتيلان قتيلين وفيات".split()
+WOUNDED_NOUNS = "جرحى جريح جريحا جريحان جريحين مصابين مصابا مصاب إصابات".split()
+# Verbs of being killed or wounded whose subject is the victims ("سبعة جنود أصيبوا").
+CASUALTY_VERBS = (
+    "قتل قتلوا قتلا قتلت أصيب أصيبوا أصيبا أصيبت جرح جرحوا لقي لقوا لقيا استشهد استشهدوا سقطوا"
+).split()
+# Words that make a negated casualty noun a stated zero for both counts: "دون أن يسفر عن
+# إصابات", "لم يسفر عن وقوع ضحايا", "من دون وقوع خسائر بشرية".
+ANY_CASUALTY_NOUNS = "إصابات إصابة ضحايا خسائر".split()
+# Negations of an outcome ("لم يسفر", "دون", "عدم وقوع", "لا إصابات").
+OUTCOME_NEGATION = "لم لا دون بدون عدم".split()
+# Words that make a negated outcome an unknown one: "لم ترد أنباء عن إصابات" says nothing
+# is known, "لم يعرف عدد الضحايا" that the number is not known.
+UNKNOWN_OUTCOME = (
+    "أنباء معلومات تقارير تفاصيل حصيلة عدد يعرف تعرف معروف معروفة يتضح تتضح تتوفر يتوفر "
+    "ترد يرد تزال يزال مادية"
+).split()
+# One person named by a noun of kin or company after a victim ("ونجله", "ومرافقه").
+KIN_NOUNS = "نجل ابن ابنة شقيق شقيقة زوجة زوج سائق مرافق حارس مساعد".split()
+# Plurals of such nouns: an unknown number ("ومرافقيه").
+KIN_PLURALS = "مرافقي مرافقين أبناء أنجال أشقاء حراس أفراد عائلة أسرة".split()
+# Titles that name one victim before a name ("مقتل القائد فلان").
+VICTIM_TITLES = (
+    "قائد قيادي زعيم أمير مسؤول نائب رئيس آمر مدير الجنرال العميد اللواء العقيد المقدم "
+    "الرائد النقيب ملازم الشيخ"
+).split()
+# "One of": "وأحد مرافقيه" is one person.
+ONE_OF = "أحد إحدى".split()
+# Pronouns after a casualty verb that point back to the event ("وقتل فيها سليماني").
+RESUMPTIVE = "فيه فيها فيهما خلاله خلالها جراءه جراءها".split()
+
+LEXICON_WORDS = _words(
+    LEXICON_WORDS,
+    DENIAL_VERBS,
+    DENIAL_OBJECTS,
+    DISOWN_VERBS,
+    ANNOUNCE_VERBS,
+    CLAIMED_DEEDS,
+    BLAME_VERBS,
+    BLAME_NOUNS,
+    HABIT_WORDS,
+    KILLED_NOUNS,
+    WOUNDED_NOUNS,
+    CASUALTY_VERBS,
+    ANY_CASUALTY_NOUNS,
+    KIN_NOUNS,
+    KIN_PLURALS,
+    VICTIM_TITLES,
+    ONE_OF,
+)

@@ -24,6 +24,7 @@ from kg.pipeline.extract.context import (
     Words,
     coordinated,
     has_proclitic,
+    is_naming,
     is_negated,
     mentions_in,
     most_specific,
@@ -56,7 +57,7 @@ def attack_triggers(tk: DocTokens, clause: Clause, weapons: list[Mention]) -> li
     refs = reference_tokens(tk, clause)
     out = []
     for i, n in enumerate(norms, clause.start):
-        if i in refs:
+        if i in refs or is_naming(tk, i):
             continue
         if (
             n in W.ATTACK_NOUN
@@ -98,7 +99,7 @@ def is_aggregate(ctx: ArticleContext, tk: DocTokens, clause: Clause, triggers: l
     """A campaign statistic, not an event: '24 هجوماً', 'نحو 50 هجوما', 'هجمات' with no specifics."""
     W = word_table(tk.lang)
     for i in triggers:
-        num = number_before(ctx, tk, i)
+        num = number_before(ctx, tk, i, clause.start)
         if num is not None and num.value >= 3:
             return True
     norm = tk.norm

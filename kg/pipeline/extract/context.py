@@ -94,6 +94,7 @@ class Words:
         self.CONNECTIVES = K(lx.CONNECTIVES)
         self.BASE_PLURALS = K(lx.BASE_PLURALS)
         self.BASE_CUE_KEYS = K(lx.BASE_CUES)
+        self.NAMING_VERBS = K(lx.NAMING_VERBS)
         self.RESPONSIBILITY = lang.strip_definite(lang.fold(lx.RESPONSIBILITY))
         # folded phrases
         self.BREAKS = tuple(lang.fold(b) for b in lx.CLAUSE_BREAKS)
@@ -198,8 +199,24 @@ def definite_after_proclitics(W: Words, word: str) -> bool:
     return starts_definite(W, W.fold(word).lstrip(W.lx.PHRASE_PROCLITICS))
 
 
+def sentence_start(tk: DocTokens, i: int) -> int:
+    """The first token of the sentence holding token i (i itself past the last token)."""
+    if not tk.sent_of:
+        return 0
+    return tk.sents[tk.sent_of[min(i, len(tk.sent_of) - 1)]].start
+
+
+def sentence_end(tk: DocTokens, i: int) -> int:
+    """One past the last token of the sentence holding token i."""
+    if not tk.sent_of:
+        return 0
+    return tk.sents[tk.sent_of[min(i, len(tk.sent_of) - 1)]].end
+
+
 def prev_words(tk: DocTokens, i: int, n: int, floor: int = 0) -> list[str]:
-    return tk.norm[max(floor, i - n) : i]
+    """The NORMs of the (at most) n tokens before token i, from ``floor`` (a clause start)
+    on: a window never reaches into the sentence before, whatever ``floor`` says."""
+    return tk.norm[max(floor, sentence_start(tk, i), i - n) : i]
 
 
 def has_proclitic(tk: DocTokens, i: int, letters: str) -> bool:
@@ -225,7 +242,7 @@ def is_reference(tk: DocTokens, i: int, floor: int) -> bool:
     return bool(prev) and (
         prev[-1] in W.REFERENCE_PREV
         or any(w in W.REFERENCE_PREV for w in prev[-2:])
-        and ordinal_after(tk, i, len(tk.norm)) is not None
+        and ordinal_after(tk, i, sentence_end(tk, i)) is not None
     )
 
 
@@ -254,6 +271,26 @@ def reference_tokens(tk: DocTokens, clause: Clause) -> set[int]:
     return out
 
 
+def is_naming(tk: DocTokens, i: int) -> bool:
+    """ "مجموعة تطلق على نفسها …", "أطلق عليها اسم …": token i is a verb that names
+    (على with a pronoun, or على نفسها), not the verb "launch"."""
+    W = word_table(tk.lang)
+    if tk.norm[i] not in W.NAMING_VERBS:
+        return False
+    end = sentence_end(tk, i)
+    after = tk.folded[i + 1 : min(end, i + 3)]
+    reflexive = W.lx.REFLEXIVE_STEM
+    return bool(after) and (
+        after[0] in W.lx.NAMING_OBJECTS
+        or (
+            len(after) == 2
+            and W.strip_definite(after[0]) in W.lx.AGAINST
+            and bool(reflexive)
+            and after[1].startswith(reflexive)
+        )
+    )
+
+
 def is_negated(tk: DocTokens, i: int, floor: int = 0) -> bool:
     """'لم تتعرض لهجمات', 'لم تستهدف': a negation that governs the trigger.
 
@@ -270,8 +307,11 @@ def is_negated(tk: DocTokens, i: int, floor: int = 0) -> bool:
     return len(prev) >= 3 and prev[-3] in W.NEG and prev[-2] in W.THAT
 
 
-def number_before(ctx: ArticleContext, tk: DocTokens, i: int) -> NumberSpan | None:
-    start = tk.idx[max(0, i - 3)]
+def number_before(ctx: ArticleContext, tk: DocTokens, i: int, floor: int = 0) -> NumberSpan | None:
+    """A number (not part of a date) ending in the three tokens before token i, inside
+    the clause that starts at ``floor`` and never in the sentence before: the year of a
+    dateline is no count of the attacks of the next line."""
+    start = tk.idx[max(floor, sentence_start(tk, i), i - 3)]
     for num in ctx.numbers:
         if start <= num.end and num.end <= tk.idx[i] + 1 and num.kind in ("digits", "words"):
             if not any(d.start <= num.start < d.end for d in ctx.dates):

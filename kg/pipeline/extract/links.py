@@ -61,7 +61,9 @@ def link_retaliation(ctx, tk: DocTokens, sent, events, sent_events, last_attack_
             (
                 m
                 for m in ctx.mentions
-                if at < m.start <= at + 25 and m.entity.cls in ("MilitaryBase", "Place")
+                if at < m.start <= at + 25
+                and m.end <= sent.end_char  # the place named in this sentence only
+                and m.entity.cls in ("MilitaryBase", "Place")
             ),
             None,
         )

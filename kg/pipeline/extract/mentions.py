@@ -43,6 +43,10 @@ class Cues:
         self.LEXICON_KEYS = keys(lx.LEXICON_WORDS)
         self.ANAPHOR_KEYS = keys(lx.BASE_ANAPHORS)
         self.SELF_NAMED_KEYS = _self_named_keys(lang)
+        # verbs that follow a noun ("قاعدة تقع شمال بغداد", "قاعدة تضم قوات"): never a name
+        self.VERB_KEYS = keys(
+            (*lx.DESCRIPTIVE_VERBS, *lx.UNDERGO_VERBS, *lx.STATIONED_WORDS, *lx.NAMING_VERBS)
+        )
 
 
 @functools.lru_cache(maxsize=8)
@@ -81,9 +85,10 @@ def gazetteer_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) 
 
 
 def _is_name_word(tk: DocTokens, i: int, c: Cues) -> bool:
-    """Token i can be part of a name: not a function word, not a trigger, not a
-    word with a pronoun suffix ("استعادتها", "بلده"), not a definite plural in -ات
-    ("العمليات"), not an imperfect verb ("تستعيدها")."""
+    """Token i can be part of a name: not a function word, not a trigger, not a verb
+    that follows a noun ("قاعدة تقع …", "قاعدة تضم …"), not a word with a pronoun suffix
+    ("استعادتها", "بلده"), not a definite plural in -ات ("العمليات"), not an imperfect
+    verb ("تستعيدها")."""
     lx = c.lx
     text, norm = tk.text[i], tk.norm[i]
     folded = c.lang.fold(text)
@@ -92,6 +97,7 @@ def _is_name_word(tk: DocTokens, i: int, c: Cues) -> bool:
         bool(lx.NAME_WORD.match(text))
         and norm not in c.STOP
         and norm not in c.LEXICON_KEYS
+        and norm not in c.VERB_KEYS
         and len(norm) >= 2
         and not folded.endswith(lx.NAME_BREAKING_SUFFIXES)
         and not (article and folded.startswith(article) and folded.endswith(lx.FEMININE_PLURAL))
@@ -129,7 +135,9 @@ def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> li
         )
         rule = "cue:" + (cls or "")
         start_name = i + 1
-        self_named = _self_named_at(norms, i, c)
+        # a name ends with its sentence: the words of the next line are never part of it
+        last = tk.sents[tk.sent_of[i]].end
+        self_named = _self_named_at(norms, i, c, last)
         if self_named:
             cls, rule = "ArmedGroup", "cue:self-named"
             start_name = i + self_named
@@ -144,17 +152,17 @@ def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> li
             i += 1
             continue
         j = start_name
-        quoted = j < n and words[j] in _QUOTE_MARKS
+        quoted = j < last and words[j] in _QUOTE_MARKS
         if quoted:
             j += 1
             k = j
-            while k < n and k - j < 6 and words[k] not in _QUOTE_MARKS:
+            while k < last and k - j < 6 and words[k] not in _QUOTE_MARKS:
                 k += 1
-            name = (j, k) if k < n and k > j else None
+            name = (j, k) if k < last and k > j else None
         else:
             k = j
             limit = 2 if cls in ("Person", "Place", "MilitaryBase") else 4
-            while k < n and k - j < limit and k not in taken and _is_name_word(tk, k, c):
+            while k < last and k - j < limit and k not in taken and _is_name_word(tk, k, c):
                 k += 1
             name = (j, k) if k > j else None
         if name is None or any(t in taken for t in range(*name)) or _adjective_only(tk, name, cls):
@@ -262,10 +270,11 @@ def anaphora_mentions(
     return out
 
 
-def _self_named_at(norms: list[str], i: int, c: Cues) -> int:
-    """Length of a "… تطلق على نفسها (اسم)" cue starting at token i, or 0."""
+def _self_named_at(norms: list[str], i: int, c: Cues, end: int) -> int:
+    """Length of a "… تطلق على نفسها (اسم)" cue starting at token i and ending before
+    token ``end`` (its sentence's end), or 0."""
     for words in c.SELF_NAMED_KEYS.get(norms[i], ()):
-        if i + len(words) <= len(norms) and all(norms[i + k] == w for k, w in enumerate(words)):
+        if i + len(words) <= end and all(norms[i + k] == w for k, w in enumerate(words)):
             return len(words)
     return 0
 

@@ -1,0 +1,118 @@
+"""Attack sentence rules on invented Arabic (issue 12): interceptions, two incidents in
+one sentence, referenced events, conditionals and habits, windows, names.
+
+Every sentence here is written for these tests (none is from the seeds or from a web
+page). Each article goes through the pipeline's pure extraction (``extract_article``,
+as ``kg build`` runs it) and the tests read its reports: one report per incident a
+sentence tells of, with its type, status and roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+from kg.pipeline.corpus import Article
+from kg.pipeline.extract.article import extract_article
+from kg.vocab.gazetteer import load_gazetteer
+
+ENT = "https://w3id.org/kg-iraq/id/entity/"
+PUBLISHED = dt.date(2022, 5, 11)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def read(nlp, gaz):
+    """``read(text)`` → the extraction of a one-article corpus holding ``text``."""
+
+    def run(text: str, published: dt.date | None = PUBLISHED):
+        article = Article(
+            article_id="art",
+            file_name="art.txt",
+            text=text,
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            published=published,
+            encoding="utf-8",
+        )
+        return extract_article(nlp, gaz, article)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def attacks(read):
+    """``attacks(text)`` → the attack reports of the article, in text order."""
+
+    def run(text: str, published: dt.date | None = PUBLISHED):
+        return [e for e in read(text, published).events if e.category == "attack"]
+
+    return run
+
+
+def slugs(event, role: str) -> set[str]:
+    return {e.iri.removeprefix(ENT) for e in event.fillers(role)}
+
+
+def labels(event, role: str) -> set[str]:
+    return {e.label_ar for e in event.fillers(role)}
+
+
+# ------------------------------------------------------------ windows, self-naming, names
+
+
+def test_a_dateline_number_is_not_a_count_of_the_next_lines_attacks(attacks):
+    found = attacks("الموصل - 2022\nهجوم بطائرة مسيرة يستهدف قاعدة حرير في أربيل")
+    assert len(found) == 1
+    assert found[0].type == "DroneAttack"
+    assert "harir-air-base" in slugs(found[0], "target")
+
+
+def test_a_number_of_the_clause_before_is_not_a_count_of_this_ones_attack(attacks):
+    found = attacks("قتل 12، بينما استهدف هجوم صاروخي قاعدة بلد.")
+    assert len(found) == 1 and "balad-air-base" in slugs(found[0], "target")
+
+
+def test_a_count_inside_the_clause_still_makes_an_aggregate(attacks):
+    assert attacks("وتعرضت القاعدة منذ مطلع العام إلى 17 هجوما صاروخيا.") == []
+
+
+def test_a_self_naming_verb_is_not_launch(attacks):
+    # "تطلق على نفسها" beside a weapon word: no attack
+    assert attacks("أعلنت جماعة تطلق على نفسها أصحاب الكهف أنها تمتلك طائرات مسيرة.") == []
+    assert attacks("وأطلق الجيش على العملية اسم «الفجر الصادق».") == []
+    assert attacks("وأطلق عليها المسلحون اسم سرايا النصر بعد إعلان صواريخها الجديدة.") == []
+
+
+def test_a_self_named_claimant_keeps_its_attack_whole(attacks):
+    found = attacks(
+        "وتبنت جماعة تطلق على نفسها سرايا الفجر هجوما بطائرة مسيرة على قاعدة حرير "
+        "الأحد أسفر عن مقتل جندي وإصابة 3 آخرين."
+    )
+    assert len(found) == 1
+    ev = found[0]
+    assert ev.type == "DroneAttack" and "harir-air-base" in slugs(ev, "target")
+    assert ev.date is not None and ev.date.value == "2022-05-08"
+    assert [(c.killed, c.wounded) for c in ev.casualties] == [(1, 3)]
+    assert [r.party.label_ar for r in ev.responsibility if r.kind == "claim"] == ["سرايا الفجر"]
+
+
+def test_launching_is_still_an_attack(attacks):
+    found = attacks("أطلق مسلحون صواريخ على قاعدة بلد الجوية ليل الجمعة.")
+    assert len(found) == 1 and found[0].type == "RocketAttack"
+
+
+def test_a_verb_after_a_base_cue_is_not_its_name(read):
+    x = read("سقط صاروخان على قاعدة تقع شمال بغداد وتضم قوات أجنبية.")
+    names = [m.text for m in x.mentions if m.entity.cls == "MilitaryBase"]
+    assert names == []
+    x = read("قصفت الفصائل معسكرا يستخدمه التحالف قرب الموصل.")
+    assert not [m for m in x.mentions if m.entity.cls == "MilitaryBase"]
+    # a real name after the cue is still one
+    x = read("سقط صاروخ على معسكر الصقر جنوب بغداد.")
+    assert [m.text for m in x.mentions if m.entity.cls == "MilitaryBase"] == ["معسكر الصقر"]
