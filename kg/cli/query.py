@@ -28,6 +28,8 @@ class Engine(StrEnum):
 
 DEFAULT_GRAPH = Path("out")
 GRAPH_HELP = "Built graph: a folder with graph.trig, or an RDF file."
+# a CONSTRUCT or DESCRIBE answer has no table: each --format stands for a graph format
+# (names of kg.read.formats.GRAPH)
 GRAPH_OUTPUT = {"table": "turtle", "csv": "ntriples", "tsv": "ntriples", "json": "jsonld"}
 
 
@@ -126,8 +128,8 @@ def query_command(
 ) -> None:
     """Run a SPARQL query (a named competency question, a .rq file, or inline text) over the built graph."""
     from kg.errors import KgError
+    from kg.read.formats import GRAPH
     from kg.read.sparql import (
-        GRAPH_FORMATS,
         bind_params,
         check_query,
         on_big_stack,
@@ -146,7 +148,7 @@ def query_command(
         raise _fail(str(exc)) from None
     if result.kind == "graph":
         key = GRAPH_OUTPUT[fmt.value]
-        assert key in GRAPH_FORMATS
+        assert key in GRAPH
         sys.stdout.buffer.write(serialize(result, key))
     elif fmt is OutputFormat.table:
         _print_table(result)

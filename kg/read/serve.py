@@ -58,65 +58,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from kg.errors import InputError, KgError
+from kg.read.formats import ANSWER_FORMATS, DEFAULT, aliases
 
 ENDPOINT_PATHS = ("/sparql", "/query")
 
-# format names that a ``format=`` / ``output=`` parameter or an Accept media type maps to
-SELECT_ALIASES = {
-    "json": "json",
-    "srj": "json",
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "text/javascript": "json",
-    "application/javascript": "json",
-    "xml": "xml",
-    "srx": "xml",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "csv": "csv",
-    "text/csv": "csv",
-    "tsv": "tsv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_ALIASES = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "n3": "turtle",
-    "text/turtle": "turtle",
-    "application/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "text/n3": "turtle",
-    "text/rdf+n3": "turtle",
-    "nt": "ntriples",
-    "ntriples": "ntriples",
-    "n-triples": "ntriples",
-    "application/n-triples": "ntriples",
-    "text/plain": "ntriples",
-    "json-ld": "jsonld",
-    "jsonld": "jsonld",
-    "json": "jsonld",
-    "application/ld+json": "jsonld",
-    "application/x-json+ld": "jsonld",
-    "application/json": "jsonld",
-    "xml": "rdfxml",
-    "rdf+xml": "rdfxml",
-    "rdfxml": "rdfxml",
-    "application/rdf+xml": "rdfxml",
-    "application/xml": "rdfxml",
-    "text/xml": "rdfxml",
-}
-MIME = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-
+# format names that a ``format=`` / ``output=`` parameter or an Accept media type maps
+# to, and the Content-Type of each format: read from kg's one table (kg.read.formats)
+SELECT_ALIASES = aliases("select")
+GRAPH_ALIASES = aliases("graph")
+MIME = {f.name: f.media_type for f in ANSWER_FORMATS}
 
 MB = 1024 * 1024
 WORKER_STACK = 512 * MB  # the stack of the thread that runs a worker's queries
@@ -185,15 +135,15 @@ def _accept_list(accept: str) -> list[str]:
 
 def negotiate(kind: str, accept: str = "", formats: list[str] | None = None) -> str:
     """The result format for a query kind ("select", "ask", "graph")."""
-    aliases = GRAPH_ALIASES if kind == "graph" else SELECT_ALIASES
-    default = "turtle" if kind == "graph" else "json"
+    names = GRAPH_ALIASES if kind == "graph" else SELECT_ALIASES
+    default = DEFAULT.get(kind, DEFAULT["select"])
     for f in formats or []:
         key = f.strip().lower()
-        if key in aliases:
-            return aliases[key]
+        if key in names:
+            return names[key]
     for media in _accept_list(accept or ""):
-        if media in aliases:
-            return aliases[media]
+        if media in names:
+            return names[media]
         if media in ("*/*", "application/*", "text/*"):
             return default
     return default

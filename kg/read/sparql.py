@@ -15,23 +15,34 @@ default graph is the union of the named graphs.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
 from kg.read.lexer import Token, nesting, query_variables, readings, tokenize, unescape
+from kg.read.results import (
+    FLOAT_TYPES,
+    GRAPH_FORMATS,
+    INT_TYPES,
+    SELECT_FORMATS,
+    XSD,
+    graph_bytes,
+    python_value,
+    results_csv,
+    results_json,
+    results_tsv,
+    results_xml,
+    serialize,
+    to_rdflib_result,
+    to_rows,
+)
 from kg.read.store import (
     ENGINES,
     OxigraphStore,
@@ -46,26 +57,64 @@ from kg.read.store import (
     triples_per_graph,
 )
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-INT_TYPES = {
-    XSD + t
-    for t in (
-        "integer",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-FLOAT_TYPES = {XSD + "double", XSD + "float"}
+# kg.read.sparql is the query API; what it used to define itself and now imports (the
+# lexer, the result writers) stays importable from here.
+__all__ = [
+    "ENGINES",
+    "FLOAT_TYPES",
+    "GRAPH_FORMATS",
+    "INT_TYPES",
+    "MAX_NESTING",
+    "MAX_QUERY_BYTES",
+    "PARAM_TYPES",
+    "SELECT_FORMATS",
+    "UPDATE_KEYWORDS",
+    "XSD",
+    "KnowledgeGraph",
+    "NamedQuery",
+    "OxigraphStore",
+    "Param",
+    "RdflibStore",
+    "Result",
+    "Term",
+    "Token",
+    "UnsafeQuery",
+    "bind_params",
+    "check_queries",
+    "check_query",
+    "coerce_param",
+    "graph_bytes",
+    "graph_file",
+    "load",
+    "looks_like_sparql",
+    "named_queries",
+    "nesting",
+    "on_big_stack",
+    "parse_header",
+    "parse_term",
+    "prefixes",
+    "python_value",
+    "queries_dir",
+    "query",
+    "query_variables",
+    "rdflib_dataset",
+    "read_quads",
+    "readings",
+    "refuse_unsafe",
+    "resolve",
+    "results_csv",
+    "results_json",
+    "results_tsv",
+    "results_xml",
+    "run",
+    "serialize",
+    "to_rdflib",
+    "to_rdflib_result",
+    "to_rows",
+    "tokenize",
+    "triples_per_graph",
+]
+
 PARAM_TYPES = {"iri", "string", "literal", "text", "date", "integer", "int", "year"}
 
 
@@ -594,233 +643,3 @@ def query(
     if result.kind == "graph":
         return pd.DataFrame(rows, columns=["subject", "predicate", "object"])
     return pd.DataFrame([{"answer": rows}])
-
-
-def python_value(term: Term | None) -> Any:
-    """An RDF term as a python value: IRIs and strings as str, numbers, booleans, dates."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        dtype = term.datatype.value if term.datatype else ""
-        v = term.value
-        try:
-            if dtype in INT_TYPES:
-                return int(v)
-            if dtype == XSD + "decimal":
-                return Decimal(v)
-            if dtype in FLOAT_TYPES:
-                return float(v)
-            if dtype == XSD + "boolean":
-                return v in ("true", "1")
-            if dtype == XSD + "date":
-                return dt.date.fromisoformat(v)
-            if dtype == XSD + "dateTime":
-                return dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
-        except (ValueError, InvalidOperation):
-            return v
-        return v
-    return str(term)
-
-
-def to_rows(result: Result) -> Any:
-    if result.kind == "ask":
-        return bool(result.boolean)
-    if result.kind == "graph":
-        return [
-            tuple(python_value(x) for x in (t.subject, t.predicate, t.object))
-            for t in result.triples
-        ]
-    return [
-        {k: python_value(v) for k, v in zip(result.variables, row, strict=True)}
-        for row in result.rows
-    ]
-
-
-def to_rdflib_result(result: Result) -> Any:
-    """An ``rdflib.query.Result`` holding the same answer (rdflib terms)."""
-    from rdflib import Graph, Variable
-    from rdflib.query import Result as RdflibResult
-
-    if result.kind == "ask":
-        r = RdflibResult("ASK")
-        r.askAnswer = bool(result.boolean)
-        return r
-    if result.kind == "graph":
-        r = RdflibResult("CONSTRUCT")
-        g = Graph()
-        for name, iri in prefixes().items():
-            g.bind(name, iri, override=True)
-        for t in result.triples:
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        r.graph = g
-        return r
-    r = RdflibResult("SELECT")
-    r.vars = [Variable(v) for v in result.variables]
-    r.bindings = [
-        {
-            Variable(k): to_rdflib(v)
-            for k, v in zip(result.variables, row, strict=True)
-            if v is not None
-        }
-        for row in result.rows
-    ]
-    return r
-
-
-# ---------------------------------------------------------------------------
-# Result formats (SPARQL 1.1 Query Results JSON, XML, CSV, TSV; RDF for graphs)
-# ---------------------------------------------------------------------------
-
-SELECT_FORMATS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_FORMATS = {
-    "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
-    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
-    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-}
-
-
-def _json_term(t: Term) -> dict[str, str]:
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    out = {"type": "literal", "value": t.value}
-    if t.language:
-        out["xml:lang"] = t.language
-    elif t.datatype.value != XSD + "string":
-        out["datatype"] = t.datatype.value
-    return out
-
-
-def results_json(result: Result) -> bytes:
-    if result.kind == "ask":
-        doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        doc = {
-            "head": {"vars": list(result.variables)},
-            "results": {
-                "bindings": [
-                    {
-                        k: _json_term(v)
-                        for k, v in zip(result.variables, row, strict=True)
-                        if v is not None
-                    }
-                    for row in result.rows
-                ]
-            },
-        }
-    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
-
-
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_text(s: str) -> str:
-    return escape(_XML_BAD.sub("\ufffd", s))
-
-
-def results_xml(result: Result) -> bytes:
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
-    ]
-    if result.kind == "ask":
-        out.append(
-            f"<head/>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n"
-        )
-        return "".join(out).encode("utf-8")
-    out.append("<head>")
-    out.extend(f"<variable name={quoteattr(v)}/>" for v in result.variables)
-    out.append("</head>\n<results>\n")
-    for row in result.rows:
-        out.append("<result>")
-        for name, t in zip(result.variables, row, strict=True):
-            if t is None:
-                continue
-            out.append(f"<binding name={quoteattr(name)}>")
-            if isinstance(t, ox.NamedNode):
-                out.append(f"<uri>{_xml_text(t.value)}</uri>")
-            elif isinstance(t, ox.BlankNode):
-                out.append(f"<bnode>{_xml_text(t.value)}</bnode>")
-            elif t.language:
-                out.append(
-                    f"<literal xml:lang={quoteattr(t.language)}>{_xml_text(t.value)}</literal>"
-                )
-            elif t.datatype.value != XSD + "string":
-                out.append(
-                    f"<literal datatype={quoteattr(t.datatype.value)}>{_xml_text(t.value)}</literal>"
-                )
-            else:
-                out.append(f"<literal>{_xml_text(t.value)}</literal>")
-            out.append("</binding>")
-        out.append("</result>\n")
-    out.append("</results>\n</sparql>\n")
-    return "".join(out).encode("utf-8")
-
-
-def _csv_value(t: Term | None) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, ox.BlankNode):
-        return f"_:{t.value}"
-    return t.value
-
-
-def results_csv(result: Result) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    if result.kind == "ask":
-        w.writerow(["boolean"])
-        w.writerow(["true" if result.boolean else "false"])
-    else:
-        w.writerow(result.variables)
-        for row in result.rows:
-            w.writerow([_csv_value(t) for t in row])
-    return buf.getvalue().encode("utf-8")
-
-
-def _tsv_value(t: Term | None) -> str:
-    if t is None:
-        return ""
-    return str(t).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def results_tsv(result: Result) -> bytes:
-    if result.kind == "ask":
-        return f"?boolean\n{'true' if result.boolean else 'false'}\n".encode()
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines.extend("\t".join(_tsv_value(t) for t in row) for row in result.rows)
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def graph_bytes(result: Result, fmt: str = "turtle") -> bytes:
-    _, rdf_format = GRAPH_FORMATS[fmt]
-    triples = sorted(
-        set(result.triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
-    )
-    kw = (
-        {"prefixes": prefixes()}
-        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
-        else {}
-    )
-    try:
-        return ox.serialize(triples, format=rdf_format, **kw)
-    except TypeError:  # a format without prefixes support in this pyoxigraph
-        return ox.serialize(triples, format=rdf_format)
-
-
-def serialize(result: Result, fmt: str) -> bytes:
-    """The answer in a SPARQL results format (json, xml, csv, tsv) or, for graphs, an RDF format."""
-    if result.kind == "graph":
-        return graph_bytes(result, fmt if fmt in GRAPH_FORMATS else "turtle")
-    writer = {"json": results_json, "xml": results_xml, "csv": results_csv, "tsv": results_tsv}[fmt]
-    return writer(result)

@@ -36,18 +36,40 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import InputError, OutputError, QueryError
+from kg.read.formats import FORMAT_BY_SUFFIX, PUSH_FORMAT
 from kg.read.lexer import body_start
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 GRAPH_FILES = ("graph.trig", "graph.nq")
-FORMAT_BY_SUFFIX = {
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-}
 ENGINES = ("oxigraph", "rdflib")
+__all__ = [
+    "ENGINES",
+    "FORMAT_BY_SUFFIX",
+    "GRAPH_FILES",
+    "MAX_TRIPLE_TERM_DEPTH",
+    "UNION_INTO_DEFAULT",
+    "XSD_STRING",
+    "OxigraphStore",
+    "PushError",
+    "Pushed",
+    "RdflibStore",
+    "Result",
+    "Term",
+    "check_nesting",
+    "count_triple_term_openings",
+    "from_rdflib",
+    "graph_file",
+    "open_store",
+    "prefixes",
+    "push",
+    "rdflib_dataset",
+    "read_quads",
+    "to_rdflib",
+    "triples_per_graph",
+    "union_into_default",
+    "with_values",
+]
 
 
 def prefixes() -> dict[str, str]:
@@ -702,7 +724,7 @@ def push(
     for q in quads:
         g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
         by_graph.setdefault(g, []).append(q.triple)
-    headers = {"Content-Type": "application/n-triples"}
+    headers = {"Content-Type": PUSH_FORMAT.media_type}
     if user is not None:
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
         headers["Authorization"] = f"Basic {token}"
@@ -723,7 +745,7 @@ def push(
         for i, g in enumerate(order, 1):
             at = f"graph {i} of {len(order)}"
             unique = sorted(set(by_graph[g]), key=str)
-            body = ox.serialize(unique, format=ox.RdfFormat.N_TRIPLES)
+            body = ox.serialize(unique, format=PUSH_FORMAT)
             target = (
                 endpoint
                 + sep
