@@ -116,3 +116,63 @@ def test_a_verb_after_a_base_cue_is_not_its_name(read):
     # a real name after the cue is still one
     x = read("سقط صاروخ على معسكر الصقر جنوب بغداد.")
     assert [m.text for m in x.mentions if m.entity.cls == "MilitaryBase"] == ["معسكر الصقر"]
+
+
+# ------------------------------------------------------------------------ interceptions
+
+
+def test_drones_shot_down_near_a_base_are_a_disrupted_attack_on_it(attacks):
+    found = attacks(
+        "تصدت الدفاعات الجوية لطائرتين مسيرتين وأسقطتهما قرب قاعدة عين الأسد فجر الاثنين."
+    )
+    assert len(found) == 1
+    ev = found[0]
+    assert (ev.type, ev.status) == ("DroneAttack", "disrupted")
+    assert slugs(ev, "target") == {"ain-al-asad"} and slugs(ev, "location") == {"ain-al-asad"}
+    assert ev.date is not None and ev.date.value == "2022-05-09"
+    assert not ev.fillers("attacker")
+
+
+def test_an_intercepted_rocket_aimed_at_an_airport(attacks):
+    found = attacks("اعترضت منظومة الدفاع الجوي صاروخاً أطلق نحو مطار أربيل مساء الجمعة.")
+    assert len(found) == 1
+    ev = found[0]
+    assert (ev.type, ev.status) == ("RocketAttack", "disrupted")
+    assert "erbil-airport" in slugs(ev, "target")
+    assert ev.date is not None and ev.date.value == "2022-05-06"
+
+
+def test_the_interceptor_is_neither_attacker_nor_target(attacks):
+    found = attacks("أسقطت قوات التحالف طائرة مسيرة مفخخة كانت تحاول استهداف قاعدة حرير.")
+    assert len(found) == 1
+    ev = found[0]
+    assert (ev.type, ev.status) == ("DroneAttack", "disrupted")
+    assert slugs(ev, "target") == {"harir-air-base"}
+    assert not ev.fillers("attacker")
+    found = attacks("وقالت مصادر إن الدفاعات الجوية الأميركية أسقطت صاروخين أطلقا على قاعدة بلد.")
+    assert len(found) == 1 and found[0].status == "disrupted"
+    assert "united-states" not in slugs(found[0], "attacker") | slugs(found[0], "target")
+
+
+def test_a_defused_bomb_on_a_convoys_road_is_a_disrupted_ied_attack(attacks):
+    found = attacks("وفككت قوات الأمن عبوة ناسفة زرعت على طريق رتل للتحالف الدولي قرب الناصرية.")
+    assert len(found) == 1
+    assert (found[0].type, found[0].status) == ("IEDAttack", "disrupted")
+    assert "global-coalition" in slugs(found[0], "target")
+
+
+def test_a_failed_interception_is_an_attack_done(attacks):
+    found = attacks("لم تتمكن الدفاعات الجوية من اعتراض الصواريخ التي سقطت على قاعدة بلد.")
+    assert len(found) == 1
+    assert (found[0].type, found[0].status) == ("RocketAttack", "done")
+    found = attacks("وفشلت الدفاعات في التصدي لطائرة مسيرة انفجرت داخل مطار أربيل.")
+    assert len(found) == 1 and found[0].status == "done"
+
+
+def test_a_downed_aircraft_is_no_interception(attacks):
+    # a helicopter brought down is not a munition stopped on its way
+    assert not [
+        e for e in attacks("أسقطت الفصائل مروحية عسكرية قرب الحدود.") if e.status == "disrupted"
+    ]
+    # stopping words without any munition: no attack
+    assert attacks("وأحبطت القوات محاولة تهريب أسلحة عبر الحدود.") == []

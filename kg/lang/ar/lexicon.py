@@ -463,6 +463,17 @@ DESCRIPTIVE_VERBS = (
     "يعتبر تخضع يخضع تدير يدير تشرف يشرف تتبع يتبع تسيطر يسيطر تتواجد يتواجد تحمل يحمل "
     "بنيت بني أنشئت أنشئ شيدت أقيمت أقيم تأسست كانت كان"
 ).split()
+# Towards: a base or place after one is what a shot was aimed at ("صاروخ أطلق نحو المطار").
+TOWARDS = "نحو باتجاه اتجاه صوب".split()
+# Failing, and being able: "فشلت الدفاعات في اعتراض", "لم تتمكن من اعتراض" say the attack
+# was not stopped (it is done, not disrupted).
+FAILED_WORDS = "فشل فشلت تفشل يفشل عجز عجزت تعجز يعجز".split()
+ABILITY_WORDS = "تمكن تمكنت تتمكن يتمكن تستطع يستطع استطاع استطاعت تنجح ينجح نجح نجحت".split()
+
+# Proclitics are stripped onto these words too ("وفشلت" → فشلت).
+LEXICON_WORDS = _words(
+    LEXICON_WORDS, NAMING_VERBS, DESCRIPTIVE_VERBS, TOWARDS, FAILED_WORDS, ABILITY_WORDS
+)
 
 
 # --- responsibility and casualties (issue 12) ------------------------------------

@@ -16,6 +16,7 @@ from kg.pipeline.extract.casualties import (
 from kg.pipeline.extract.context import (
     ARMED_ACTORS,
     LOCATION_CLASSES,
+    MUNITION_TYPES,
     REFERENCE_MARK,
     SPECIFIC_ATTACK_TYPES,
     ArticleContext,
@@ -32,6 +33,7 @@ from kg.pipeline.extract.context import (
     prev_words,
     reference_tokens,
     status_of,
+    stopped_at,
     word_table,
 )
 from kg.pipeline.extract.dating import (
@@ -45,16 +47,34 @@ from kg.pipeline.extract.records import (
     Mention,
     RoleFiller,
 )
+from kg.pipeline.extract.responsibility import (
+    party_mentions,
+)
 from kg.pipeline.nlp.tokens import DocTokens
 from kg.vocab.gazetteer import Gazetteer
 
 
-def attack_triggers(tk: DocTokens, clause: Clause, weapons: list[Mention]) -> list[int]:
-    """Token indices of attack triggers in a clause (strong ones, or weak + weapon)."""
+def munitions(ctx: ArticleContext, weapons: list[Mention]) -> list[Mention]:
+    """The weapons that can be stopped on their way (a drone, a rocket, an IED)."""
+    out = []
+    for m in weapons:
+        e = ctx.gazetteer.by_iri.get(m.entity.iri)
+        if e is not None and e.implies_attack_type in MUNITION_TYPES:
+            out.append(m)
+    return out
+
+
+def attack_triggers(
+    tk: DocTokens, clause: Clause, weapons: list[Mention], munitions: list[Mention] = ()
+) -> list[int]:
+    """Token indices of attack triggers in a clause: strong ones, a weak verb with a
+    weapon, and a word of stopping with a munition ("أسقطت الدفاعات طائرة مسيرة",
+    "اعترضت صاروخاً": an interception is an attack, disrupted)."""
     W = word_table(tk.lang)
     norms = tk.norm[clause.start : clause.end]
     has_noun = any(n in W.ATTACK_NOUN for n in norms)
     refs = reference_tokens(tk, clause)
+    stopped = set(stopped_at(tk, clause)) if munitions else set()
     out = []
     for i, n in enumerate(norms, clause.start):
         if i in refs or is_naming(tk, i):
@@ -66,6 +86,8 @@ def attack_triggers(tk: DocTokens, clause: Clause, weapons: list[Mention]) -> li
         ):
             out.append(i)
         elif n in W.WEAK_VERB and (weapons or has_noun):
+            out.append(i)
+        elif i in stopped:
             out.append(i)
     return [i for i in out if not is_negated(tk, i, clause.start)]
 
@@ -149,6 +171,13 @@ def _verb_after(tk: DocTokens, m: Mention, clause: Clause) -> bool:
     )
 
 
+def _disrupt_after(tk: DocTokens, m: Mention, clause: Clause) -> bool:
+    """ "الدفاعات الجوية أسقطت …": the entity is the subject of a word of stopping."""
+    W = word_table(tk.lang)
+    span = tk.doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and span.end < clause.end and tk.norm[span.end] in W.DISRUPT
+
+
 def attack_roles(
     ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence
 ) -> list[RoleFiller]:
@@ -170,6 +199,11 @@ def attack_roles(
     ]
     norms = tk.norm[clause.start : clause.end]
     blame = bool(set(norms) & (W.ATTRIB | W.CLAIM))
+    # an interception: the base it came down near is the base it was aimed at
+    intercepted = bool(stopped_at(tk, clause))
+    # who claims, is blamed or denies is never what was struck; who is blamed or denies is
+    # never the attacker as a fact ("ألقت واشنطن اللوم على X": X is no target)
+    parties = party_mentions(ctx, tk, clause, ev)
     killing = [
         i for i, n in enumerate(norms, clause.start) if n in W.KILLED or n in W.ASSASSINATION
     ]
@@ -190,6 +224,12 @@ def attack_roles(
             roles = prev_roles
         elif any(w in W.LEADS for w in prev[-2:]):
             roles = ()
+        elif e.cls in ARMED_ACTORS and (
+            (prev and prev[-1] in W.DISRUPT) or _disrupt_after(tk, m, clause)
+        ):
+            roles = ()  # "تصدت الدفاعات …", "قوات التحالف أسقطت …": who stopped it
+        elif e.cls in LOCATION_CLASSES and prev and prev[-1] in W.TOWARDS:
+            roles = ("target", "location")  # "صاروخ أطلق نحو مطار أربيل"
         elif (
             e.cls in ARMED_ACTORS
             and not blame
@@ -206,7 +246,7 @@ def attack_roles(
         elif e.cls in ("Place", "State") and any(w in W.NEAR for w in prev[-2:]):
             roles = ("reference",)  # "قاعدة عسكرية قرب بغداد": near it, not in it
         elif e.cls == "MilitaryBase":
-            if any(w in W.NEAR for w in prev):
+            if any(w in W.NEAR for w in prev) and not intercepted:
                 roles = ("reference",)  # "قرب مطار بغداد": where, if nothing else is named
             elif prev and prev[-1] == W.lx.PREP_FROM:
                 roles = ()
@@ -234,6 +274,11 @@ def attack_roles(
             roles = ("reference",)
         elif e.cls in LOCATION_CLASSES and any(w in W.LOC_PREPS for w in prev):
             roles = ("location",)
+        said = parties.get((m.start, m.end))
+        if said is not None:
+            roles = tuple(
+                r for r in roles if r != "target" and (r != "attacker" or said == "claim")
+            )
         for role in roles:
             if role == "attacker":
                 attackers.append(_state_of(ctx.gazetteer, e))

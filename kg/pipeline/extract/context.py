@@ -30,6 +30,9 @@ ARMED_ACTORS = {"State", "ArmedGroup", "MilitaryForce", "Coalition"}
 LOCATION_CLASSES = {"MilitaryBase", "Place", "State"}
 REFERENCE_MARK = "+reference"
 SPECIFIC_ATTACK_TYPES = ("IEDAttack", "DroneAttack", "RocketAttack", "AirStrike")
+# Attacks whose munition can be stopped on its way: a drone or rocket shot down, an IED
+# defused is still an attack, disrupted (ANNOTATION.md); a downed helicopter is not.
+MUNITION_TYPES = ("DroneAttack", "RocketAttack", "IEDAttack")
 
 
 class Words:
@@ -95,6 +98,9 @@ class Words:
         self.BASE_PLURALS = K(lx.BASE_PLURALS)
         self.BASE_CUE_KEYS = K(lx.BASE_CUES)
         self.NAMING_VERBS = K(lx.NAMING_VERBS)
+        self.TOWARDS = K(lx.TOWARDS)
+        self.FAILED = K(lx.FAILED_WORDS)
+        self.ABILITY = K(lx.ABILITY_WORDS)
         self.RESPONSIBILITY = lang.strip_definite(lang.fold(lx.RESPONSIBILITY))
         # folded phrases
         self.BREAKS = tuple(lang.fold(b) for b in lx.CLAUSE_BREAKS)
@@ -397,11 +403,27 @@ def most_specific(
     return out
 
 
+def stopped_at(tk: DocTokens, clause: Clause) -> list[int]:
+    """Tokens of the clause that say an attack was stopped ("أسقطت", "اعترضت", "تصدت"),
+    unless the stopping failed ("لم تتمكن الدفاعات من اعتراض", "فشلت في التصدي")."""
+    W = word_table(tk.lang)
+    out = []
+    for i in range(clause.start, clause.end):
+        if tk.norm[i] not in W.DISRUPT:
+            continue
+        before = prev_words(tk, i, 5, clause.start)
+        failed = any(w in W.FAILED for w in before) or (
+            any(w in W.NEG for w in before) and any(w in W.ABILITY for w in before)
+        )
+        if not failed and not (before and before[-1] in W.NEG):
+            out.append(i)
+    return out
+
+
 def status_of(tk: DocTokens, clause: Clause, category: str, trig: list[int] | None = None) -> str:
     W = word_table(tk.lang)
-    norms = set(tk.norm[clause.start : clause.end])
     if category == "attack":
-        return "disrupted" if norms & W.DISRUPT else "done"
+        return "disrupted" if stopped_at(tk, clause) else "done"
     # a plan marker governs the withdrawal word it stands before ("من المقرر سحب",
     # "اتفق … على انسحاب", "ستغادر"); one elsewhere in the clause speaks of something else
     i = (trig or [clause.start])[0]

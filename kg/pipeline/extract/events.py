@@ -40,6 +40,7 @@ from kg.pipeline.extract.attacks import (
     attack_events,
     attack_triggers,
     is_aggregate,
+    munitions,
 )
 from kg.pipeline.extract.context import (
     ArticleContext,
@@ -124,7 +125,7 @@ def clause_events(ctx, tk: DocTokens, clause, ev_base, st, sent_events) -> bool:
     if phrase_in(W, clause.text(tk), W.lx.NOT_EVENT_PHRASES):
         return False
     weapons = [m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls == "Weapon"]
-    trig = attack_triggers(tk, clause, weapons)
+    trig = attack_triggers(tk, clause, weapons, munitions(ctx, weapons))
     if trig:
         if is_aggregate(ctx, tk, clause, trig):
             return True
