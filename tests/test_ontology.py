@@ -270,7 +270,14 @@ PROPERTY_SIGNATURES = [
     ("sha256", OWL.DatatypeProperty, KGO.Article, XSD.string),
     ("published", OWL.DatatypeProperty, KGO.Article, XSD.date),
     ("ofEvent", OWL.ObjectProperty, KGO.RoleAssertion, KGO.Event),
-    ("reportOf", OWL.ObjectProperty, KGO.CasualtyReport, KGO.Event),
+    ("reportOf", OWL.ObjectProperty, None, KGO.Event),
+    ("reportedType", OWL.ObjectProperty, KGO.Report, None),
+    ("joiningReport", OWL.ObjectProperty, KGO.MergeLink, KGO.Report),
+    ("joinedReport", OWL.ObjectProperty, KGO.MergeLink, KGO.Report),
+    ("reason", OWL.DatatypeProperty, KGO.MergeLink, RDF.langString),
+    ("score", OWL.DatatypeProperty, KGO.MergeLink, XSD.decimal),
+    ("reportId", OWL.DatatypeProperty, KGO.Report, XSD.string),
+    ("confidence", OWL.DatatypeProperty, None, XSD.decimal),
     ("locatedIn", OWL.ObjectProperty, KGO.Location, KGO.Location),
     ("partOf", OWL.ObjectProperty, KGO.Actor, KGO.Actor),
     ("backedBy", OWL.ObjectProperty, KGO.Actor, KGO.Actor),
@@ -462,7 +469,8 @@ def test_shape_class_lists_follow_the_ontology(ontology: Graph, shapes: Graph) -
     assert _or_classes(shapes, KGS.TargetValueShape) == actor | location
     assert _or_classes(shapes, KGS.EntityValueShape) == entity
     assert _or_classes(shapes, KGS.EventValueShape) == event
-    assert _or_classes(shapes, KGS.EventRelationDomainShape) == event
+    # a report (what one sentence says of an event) has a status and a date too
+    assert _or_classes(shapes, KGS.EventRelationDomainShape) == event | {KGO.Report}
     assert _or_classes(shapes, KGS.AttackRoleDomainShape) == attack
     assert _or_classes(shapes, KGS.WithdrawalRoleDomainShape) == withdrawal
     assert _or_classes(shapes, KGS.StatementRelationDomainShape) == statement

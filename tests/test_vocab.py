@@ -87,11 +87,12 @@ from kg.pipeline import tables
 from kg.pipeline.merge import Event
 from kg.pipeline.extract.records import EntityRef, Evidence, RoleFiller
 from kg.pipeline.rdf import ROLE_PROPERTY, event_quads
+from kg.pipeline.confidence import score_event
 
 ev = Evidence("a.txt", "a", 0, 10, "خطف مسلحون صحفيا", "test")
 person = EntityRef("https://w3id.org/kg-iraq/id/entity/person-x", "Person", "صحفي", "a journalist", False)
-event = Event("https://w3id.org/kg-iraq/id/event/x", "attack", "Attack", "done", None,
-              (RoleFiller("victim", person, ev),), (), (), (ev,), ())
+event = score_event(Event("https://w3id.org/kg-iraq/id/event/x", "attack", "Attack", "done",
+              None, (RoleFiller("victim", person, ev),), (), (), (ev,), ()))
 row = json.loads(tables.events_jsonl([event]))
 csv_head = tables.events_csv([event]).decode().splitlines()[0]
 quads = [(str(s), str(p), str(o)) for s, p, o, g in event_quads(event)]
@@ -120,9 +121,10 @@ def test_a_new_role_declared_once_reaches_every_reader():
             "type": "Person",
             "label_en": "a journalist",
             "label_ar": "صحفي",
+            "confidence": 0.6,
         }
     ]
-    assert got["csv"].endswith('"victims","articles","sentences"')
+    assert got["csv"].endswith('"victims","confidence","reports","articles","sentences"')
     assert got["rdf"] == [
         [
             "https://w3id.org/kg-iraq/id/event/x",

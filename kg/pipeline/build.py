@@ -44,7 +44,7 @@ from kg.pipeline.engines import (
 )
 from kg.pipeline.extract.events import place_contains
 from kg.pipeline.extract.records import ArticleExtraction
-from kg.pipeline.merge import Event, merge_events
+from kg.pipeline.merge import Event, Overrides, merge_events, specific_places
 from kg.pipeline.outputs import OUTPUT_FILES, OutputFolder, check_writable
 from kg.pipeline.rdf import ONTOLOGY_GRAPH, corpus_quads, graph_iri
 from kg.pipeline.tables import entities_jsonl, events_csv, events_jsonl
@@ -205,6 +205,7 @@ def build(
     on_start: Callable[[int], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
     language: str | None = None,
+    overrides: Path | str | None = None,
 ) -> BuildResult:
     """Build the graph and tables of a corpus folder into ``out``.
 
@@ -217,7 +218,9 @@ def build(
     ``on_phase(name)`` report progress. Every combination writes the same bytes.
     ``language``: the language the articles are read in, a kg.lang code (default
     ``kg.lang.DEFAULT``, Arabic); a language only registered in this process (not a
-    folder of kg/lang) needs ``jobs=1`` and the local engine.
+    folder of kg/lang) needs ``jobs=1`` and the local engine. ``overrides``: a CSV of
+    a researcher's corrections to the merge (:class:`kg.pipeline.merge.Overrides`),
+    read before any work so that a malformed one stops the build with its line.
 
     The outputs are replaced as one set (a new generation, then one link switched),
     and only when at least one article was read: a corpus with nothing readable
@@ -226,6 +229,7 @@ def build(
     out = Path(out)
     onto = Path(ontology_dir) if ontology_dir else default_ontology_dir()
     lang = kglang.get(language)  # an unknown language stops the build before any work
+    fixes = Overrides.read(overrides) if overrides is not None else None
     on_phase = on_phase or _noop
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -260,9 +264,12 @@ def build(
         folder.claim()
         on_phase("merging events")
         # the gazetteer's containment lets an event keep its most specific places
+        gazetteer = load_gazetteer(str(onto))
         events = merge_events(
             [e for x in extractions for e in x.events],
-            place_contains(load_gazetteer(str(onto)), lang),
+            place_contains(gazetteer, lang),
+            specific=specific_places(gazetteer),
+            overrides=fixes,
         )
         timings["merge"], t = time.perf_counter() - t, time.perf_counter()
 

@@ -1,21 +1,49 @@
-"""One node per real event: merging event reports within and across articles.
+"""One node per real event: reports joined into events, each join explained.
 
-Two reports are the same event (ACLED's rule: same actors, place and day) when
-they have the same category, compatible types (equal, or one generic, or both
-from the air), compatible dates (their intervals overlap) and share a location
-or target. A report with no date merges only with a report of the same place
-that is itself the only candidate. Merging is order-independent: reports are
-visited in a canonical order, and an event's IRI is a hash of its canonical
-key (category, date, places), never of the order articles were read in.
+Every sentence-level finding of the extraction is a *report* (an
+:class:`~kg.pipeline.extract.records.EventRecord`); an *event* is a set of reports
+that kg judged to tell of the same incident (GDELT's events and mentions, in
+spirit). A join is never silent: each report that joined another says which one,
+why (the shared base or person, the agreeing date, the detail that corroborates an
+undated report) and with what score (:class:`Link`). A wrong join costs one link,
+which a researcher can see in the graph and in events.jsonl and undo with an
+overrides file (:class:`Overrides`).
+
+Merging is careful by default (docs/ANNOTATION.md, "Reports, events, plans,
+denials, confidence"):
+
+1. **Within one article.** Reports that name a specific place join the one
+   cluster of the article that shares it (a city also meets a base inside it);
+   a report placed only by a country, by a reference point ("near X"), by a
+   province around the body's base, or by nothing (the headline and the lead)
+   joins the article's *single* compatible cluster, and stays apart when there
+   are two.
+2. **Across articles.** An article's cluster joins an event of other articles only
+   on a specific anchor (a base, a named person, a town that contains no other
+   place; never a country, a province or a side), only when exactly one event fits,
+   and never when a detail conflicts: date, weekday, ordinal, type of weapon,
+   killed or wounded counts, claimant, attacker, or (for withdrawals) who withdraws.
+   An undated report also needs a detail that corroborates it beyond the place (the
+   same ordinal, count, claimant or blamed group, person struck, or weekday): an
+   article with no date never joins another's event on a shared place alone.
+3. **Replies.** Reports of a reply that answer the same attack are one reply, and
+   attacks answered by one reply are one attack, when nothing conflicts.
+
+The order of visiting is canonical (dated clusters by date, then the rest by
+article and offset), so the result never depends on the order files were read;
+an event's IRI is a hash of its identity (category, date, places), not of the order.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
-import heapq
-import itertools
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from kg.errors import InputError
+from kg.pipeline.confidence import score_event
 from kg.pipeline.extract.records import (
     CasualtyReport,
     DateInfo,
@@ -25,6 +53,7 @@ from kg.pipeline.extract.records import (
     Responsibility,
     RoleFiller,
 )
+from kg.vocab.gazetteer import Gazetteer
 
 EVENT_NS = "https://w3id.org/kg-iraq/id/event/"
 REFERENCE_MARK = "+reference"
@@ -33,11 +62,31 @@ GENERIC = {"Attack", "Withdrawal"}
 WITHDRAWAL_TYPES = {"Withdrawal", "BaseHandover", "Redeployment"}
 TYPE_PRIORITY = {"BaseHandover": 0, "Redeployment": 1, "Withdrawal": 2}
 AIR = {"AirStrike", "DroneAttack"}
+ANCHOR_CLASSES = ("MilitaryBase", "Person")
+"""Entities that identify an incident on their own: a base, a named person struck."""
+
+Contains = Callable[[str, str], bool]
+Specific = Callable[[EntityRef], bool]
+
+
+@dataclass(frozen=True, order=True)
+class Link:
+    """Why a report belongs to its event.
+
+    ``report`` joined the report ``joined`` (both local report ids,
+    ``{article_id}#{n}``) because of ``reason``; ``score`` in [0, 1] says how strong
+    the ground was (a shared base and the same day is strong; a headline folded into
+    the article's only attack is weaker)."""
+
+    report: str
+    joined: str
+    reason: str
+    score: float
 
 
 @dataclass(frozen=True)
 class Event:
-    """A real event with every report of it."""
+    """A real event with every report of it, the links that joined them, confidences."""
 
     iri: str
     category: str
@@ -50,6 +99,12 @@ class Event:
     sources: tuple[Evidence, ...]
     retaliation_for: tuple[str, ...]  # event IRIs
     reports: tuple[str, ...] = field(default=())  # local ids merged here
+    members: tuple[EventRecord, ...] = field(default=())
+    links: tuple[Link, ...] = field(default=())
+    confidence: float = 0.0
+    role_confidence: tuple[tuple[str, str, float], ...] = field(default=())
+    """(role name, entity IRI, confidence) for each entity-valued role and responsibility
+    party (role names of kg.vocab.kinds)."""
 
     def fillers(self, role: str) -> tuple[EntityRef, ...]:
         return tuple(sorted(dict.fromkeys(r.entity for r in self.roles if r.role == role)))
@@ -62,10 +117,71 @@ class Event:
     def wounded(self) -> int | None:
         return _agreed(c.wounded for c in self.casualties)
 
+    def confidence_of(self, role: str, iri: str) -> float | None:
+        for name, entity, value in self.role_confidence:
+            if name == role and entity == iri:
+                return value
+        return None
+
 
 def _agreed(values) -> int | None:
     vals = {v for v in values if v is not None}
     return vals.pop() if len(vals) == 1 else None
+
+
+# --------------------------------------------------------------------------- overrides
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """A researcher's corrections to the merge, read from a CSV file.
+
+    Each row is ``report,action,other``: ``split`` keeps the report out of every
+    join (it becomes an event of its own, or is the seed of one); ``join`` puts the
+    report in the event of report ``other``. Report ids are those of events.jsonl's
+    ``reports`` (``{article_id}#{n}``). A row naming a report the corpus does not have
+    is reported, never silently ignored (see :func:`unknown_reports`)."""
+
+    split: frozenset[str] = frozenset()
+    join: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def read(cls, path: str | Path) -> Overrides:
+        """Parse an overrides file; a malformed row is an InputError naming its line."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise InputError(
+                f"{path.name}: cannot read the overrides file ({exc.strerror})"
+            ) from exc
+        split, join = set(), []
+        for n, row in enumerate(csv.reader(text.splitlines()), 1):
+            row = [c.strip() for c in row]
+            if not row or not row[0] or row[0].startswith("#") or row[0] == "report":
+                continue
+            action = row[1].lower() if len(row) > 1 else ""
+            if action == "split" and len(row) >= 2:
+                split.add(row[0])
+            elif action == "join" and len(row) >= 3 and row[2]:
+                join.append((row[0], row[2]))
+            else:
+                raise InputError(
+                    f"{path.name}, line {n}: expected 'report,split' or 'report,join,other report'"
+                )
+        return cls(frozenset(split), tuple(sorted(join)))
+
+    def reports(self) -> set[str]:
+        return set(self.split) | {x for pair in self.join for x in pair}
+
+
+def unknown_reports(overrides: Overrides, records: Iterable[EventRecord]) -> list[str]:
+    """The report ids an overrides file names that no record has (a typo, or an old id)."""
+    known = {r.local_id for r in records}
+    return sorted(overrides.reports() - known)
+
+
+# --------------------------------------------------------------------------- places
 
 
 def _interval(d: DateInfo | None) -> tuple[str, str] | None:
@@ -74,56 +190,106 @@ def _interval(d: DateInfo | None) -> tuple[str, str] | None:
     return d.earliest, d.latest
 
 
+PLACE_CLASSES = ("MilitaryBase", "Place", "Person")
+"""What can say where (or on whom) an incident happened; a side (a state, a coalition, a
+force, a group) cannot: «رتل للتحالف» in two sentences is not one place."""
+
+
 def _places(r: EventRecord, states: bool = False) -> set[str]:
-    """Where an event happened: its locations, and for attacks its targets. A whole
-    country is too coarse to say two attack reports are one; for a withdrawal within one
-    article ("منسحبة من العراق") it is enough (``states=True``)."""
+    """Where an event happened: its locations, and for attacks its targets that are
+    places or persons. A whole country is too coarse to say two attack reports are one;
+    for a withdrawal within one article ("منسحبة من العراق") it is enough
+    (``states=True``)."""
     roles = ("location", "target") if r.category == "attack" else ("location", "destination")
-    keep_states = states and r.category == "withdrawal"
+    keep = PLACE_CLASSES + (("State",) if states and r.category == "withdrawal" else ())
     return {
         f.entity.iri
         for f in r.roles
         if f.role in roles
-        and (keep_states or f.entity.cls != "State")
+        and f.entity.cls in keep
         and not f.evidence.rule.endswith(REFERENCE_MARK)  # "قرب بغداد" does not identify it
     }
 
 
-def _shared_place(a: EventRecord, b: EventRecord, contains=None) -> bool:
-    """A place in common; within one article a city also meets a base inside it
-    ("هجوم أربيل" and "مطار أربيل الدولي")."""
+def _shared_place(a: EventRecord, b: EventRecord, contains: Contains | None = None) -> str | None:
+    """A place in common (its IRI), else None; within one article a city also meets a base
+    inside it ("هجوم أربيل" and "مطار أربيل الدولي")."""
     same_article = a.sources[0].article == b.sources[0].article
     pa, pb = _places(a, same_article), _places(b, same_article)
-    if pa & pb:
-        return True
+    common = sorted(pa & pb)
+    if common:
+        return common[0]
     if same_article and contains is not None:
-        # only the coarse report joins the precise one, never the reverse: a report
-        # naming a base does not join one that names only the city around it; a whole
-        # country is never the coarse side
-        coarse = {x for x in pa if x not in _state_iris(a)}
-        return any(contains(x, y) for x in coarse for y in pb)
-    return False
+        # a city meets a base inside it; a whole country is never the coarse side
+        states = _state_iris(a) | _state_iris(b)
+        for x in sorted((pa | pb) - states):
+            for y in sorted(pb if x in pa else pa):
+                if contains(x, y):
+                    return y
+    return None
 
 
 def _state_iris(r: EventRecord) -> set[str]:
     return {f.entity.iri for f in r.roles if f.entity.cls == "State"}
 
 
-def _specific_match(a: EventRecord, b: EventRecord) -> bool:
-    """Across articles an undated report needs more than a shared city: the same specific
-    kind of attack, or the same ordinal ("الهجوم الأول"), or a shared base."""
-    if a.sources[0].article == b.sources[0].article or a.category == "withdrawal":
-        return True
-    if a.ordinal and a.ordinal == b.ordinal:
-        return True
-    if a.retaliation_for and b.retaliation_for:
-        return True  # two replies with a shared target
-    ident = ("MilitaryBase", "Person")  # a base, or a named person struck, identifies an attack
-    bases = {f.entity.iri for f in a.roles if f.entity.cls in ident} & {
-        f.entity.iri for f in b.roles if f.entity.cls in ident
+def specific_places(gaz: Gazetteer) -> Specific:
+    """``specific(entity)``: a place that identifies an incident across articles.
+
+    A base or a named person always does; a place does when the gazetteer puts no other
+    place inside it (a town, an airport's village), or when the gazetteer does not know
+    it (a name read from the text with a cue, such as «بلدة X»). A province, a city with
+    bases in it, a country or a side does not."""
+    # a province contains towns; a city that holds only bases is still one place
+    containers = {
+        parent
+        for e in gaz.entities
+        if e.cls == "Place"
+        for relation, parent in e.relations
+        if relation == "locatedIn"
     }
-    same_kind = a.type == b.type and a.type not in GENERIC or (a.type in AIR and b.type in AIR)
-    return bool(bases) or same_kind
+
+    def specific(ref: EntityRef) -> bool:
+        if ref.cls in ANCHOR_CLASSES:
+            return True
+        if ref.cls != "Place":
+            return False
+        return not ref.in_gazetteer or ref.iri not in containers
+
+    return specific
+
+
+def _default_specific(ref: EntityRef) -> bool:
+    return ref.cls in ANCHOR_CLASSES or (ref.cls == "Place" and not ref.in_gazetteer)
+
+
+def _anchors(r: EventRecord, specific: Specific) -> set[tuple[str, ...]]:
+    """The keys that identify a report's incident across articles."""
+    out: set[tuple[str, ...]] = set()
+    places = ("location", "target") if r.category == "attack" else ("location",)
+    for f in r.roles:
+        if f.evidence.rule.endswith(REFERENCE_MARK):
+            continue
+        if f.role in places and specific(f.entity):
+            out.add(("anchor", f.entity.iri))
+    for f in r.roles:
+        # a city, a province, a group struck: enough only between dated reports
+        if (
+            f.role in ("location", "target")
+            and not f.evidence.rule.endswith(REFERENCE_MARK)
+            and f.entity.cls not in ("State", "Coalition")
+            and not specific(f.entity)
+        ):
+            out.add(("place", f.entity.iri))
+    if r.category == "withdrawal":
+        # a state or force leaving a country ("فرنسا تسحب قواتها من العراق"): the pair
+        actors = [f.entity.iri for f in r.roles if f.role == "actor"]
+        locs = [f.entity.iri for f in r.roles if f.role == "location"]
+        out |= {("movement", a, p) for a in actors for p in locs}
+    return out
+
+
+# --------------------------------------------------------------------------- compatibility
 
 
 def _types_compatible(a: str, b: str) -> bool:
@@ -143,31 +309,100 @@ def _dated(r: EventRecord) -> bool:
     return _interval(r.date) is not None
 
 
-def _kin(a: EventRecord, b: EventRecord) -> bool:
-    """Same category and compatible types, not two different ordinals, and for withdrawals
-    not two different actors (France leaving Iraq is not the Czech Republic leaving it)."""
+def _weekday(r: EventRecord) -> int | None:
+    return getattr(r.date, "weekday", None) if r.date is not None else None
+
+
+def _parties(r: EventRecord, kind: str) -> set[str]:
+    return {s.party.iri for s in r.responsibility if s.kind == kind and s.party is not None}
+
+
+def _counts(r: EventRecord, what: str) -> set[int]:
+    return {getattr(c, what) for c in r.casualties if getattr(c, what) is not None}
+
+
+def _same_day(a: EventRecord, b: EventRecord) -> bool:
+    return bool(
+        a.date
+        and b.date
+        and a.date.precision == b.date.precision == "day"
+        and a.date.value == b.date.value
+    )
+
+
+def conflict(a: EventRecord, b: EventRecord) -> str | None:
+    """The detail on which two reports disagree so that they cannot be one incident, or None.
+
+    Casualty counts conflict only between articles and only when the two reports are not
+    dated to the same day: a toll that rises from one day's reports to the next is one
+    event with two figures (docs/ANNOTATION.md keeps each report's figure)."""
     if a.category != b.category or not _types_compatible(a.type, b.type):
-        return False
+        return "type"
+    if a.ordinal and b.ordinal and a.ordinal != b.ordinal:
+        return "ordinal"
+    if _dated(a) and _dated(b) and not _dates_compatible(a, b):
+        return "date"
+    wa, wb = _weekday(a), _weekday(b)
+    if wa is not None and wb is not None and wa != wb:
+        return "weekday"
     if a.category == "withdrawal":
         xa, xb = set(a.fillers("actor")), set(b.fillers("actor"))
-        states = all(x.cls == "State" for x in xa | xb)
-        if xa and xb and not (xa & xb) and states:
-            return False
-    return not (a.ordinal and b.ordinal and a.ordinal != b.ordinal)
+        if xa and xb and not (xa & xb) and all(x.cls == "State" for x in xa | xb):
+            return "actor"  # France leaving Iraq is not the Czech Republic leaving it
+        if a.status != b.status and any(
+            x.status == "planned" and x.date is not None and x.date.precision not in (None, "day")
+            for x in (a, b)
+        ):
+            # a plan with its own horizon («بحلول نهاية أبريل») is not the movement done
+            # before it; an announcement without one, or for a day, is the same event
+            return "status"
+    ca, cb = _parties(a, "claim"), _parties(b, "claim")
+    if ca and cb and not (ca & cb):
+        return "claimant"
+    aa = {e.iri for e in a.fillers("attacker")}
+    ab = {e.iri for e in b.fillers("attacker")}
+    if aa and ab and not (aa & ab):
+        return "attacker"
+    if a.sources[0].article != b.sources[0].article and not _same_day(a, b):
+        for what in ("killed", "wounded"):
+            xa, xb = _counts(a, what), _counts(b, what)
+            if xa and xb and not (xa & xb):
+                return what
+    return None
 
 
-def _same(a: EventRecord, b: EventRecord) -> bool:
-    """Both dated: same place and overlapping dates. A plan and a withdrawal that
-    happened are one event only when both are dated to the day ("ستتم الثلاثاء")."""
-    if a.category == "withdrawal" and a.status != b.status:
-        if not (a.date and b.date and a.date.precision == b.date.precision == "day"):
-            return False
-    return _kin(a, b) and _shared_place(a, b) and _dates_compatible(a, b)
+def corroboration(a: EventRecord, b: EventRecord) -> str | None:
+    """A detail beyond the place that says two reports tell of the same incident, or None."""
+    if a.ordinal and a.ordinal == b.ordinal:
+        return f"the same ordinal ({a.ordinal})"
+    for what in ("killed", "wounded"):
+        common = _counts(a, what) & _counts(b, what)
+        if any(common):
+            return f"the same count {what} ({min(common)})"
+    for kind in ("claim", "attribution"):
+        common = _parties(a, kind) & _parties(b, kind)
+        if common:
+            return f"the same {kind} ({_short(min(common))})"
+    persons = {e.iri for e in a.fillers("target") if e.cls == "Person"} & {
+        e.iri for e in b.fillers("target") if e.cls == "Person"
+    }
+    if persons:
+        return f"the same person struck ({_short(min(persons))})"
+    wa = _weekday(a)
+    if wa is not None and wa == _weekday(b):
+        return "the same weekday"
+    if a.category == "withdrawal":
+        if a.status == b.status == "planned":
+            return "the same plan"  # a plan is re-announced; it is not an instant
+        for role in ("actor", "recipient"):
+            common = {e.iri for e in a.fillers(role)} & {e.iri for e in b.fillers(role)}
+            if common:
+                return f"the same {role} ({_short(min(common))})"
+    return None
 
 
-def _canonical(r: EventRecord) -> tuple:
-    s = r.sources[0]
-    return (s.article, s.start, r.local_id)
+def _short(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
 
 
 def informative(r: EventRecord) -> bool:
@@ -181,177 +416,359 @@ def informative(r: EventRecord) -> bool:
     )
 
 
-def merge_events(records: list[EventRecord], contains=None) -> list[Event]:
-    """Cluster event reports into events.
+def _canonical(r: EventRecord) -> tuple:
+    s = r.sources[0]
+    return (s.article, s.start, r.local_id)
 
-    1. Dated reports with a shared place and overlapping dates are one event
-       (union-find, order-independent).
-    2. An undated report joins the cluster that shares its place, its category
-       and, if possible, its status; among several, the one of the same article,
-       then the earliest. An undated report that names no place stays alone.
-    Reports that say nothing concrete (no date, place, actor or claim) are dropped.
-    ``contains(outer_iri, inner_iri)`` (from the gazetteer) lets an event keep only its most
-    specific places.
-    """
-    recs = sorted((r for r in records if informative(r)), key=_canonical)
-    parent = list(range(len(recs)))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
+# --------------------------------------------------------------------------- clusters
+
+
+class _Clusters:
+    """Union-find over reports that keeps each cluster's members and refuses a join
+    that would put two conflicting reports in one event (no transitive chaining)."""
+
+    def __init__(self, recs: list[EventRecord], split: frozenset[str]) -> None:
+        self.recs = recs
+        self.parent = list(range(len(recs)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(recs))}
+        self.links: list[Link] = []
+        self.split = {i for i, r in enumerate(recs) if r.local_id in split}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
         return i
 
-    def union(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+    def of(self, i: int) -> list[int]:
+        return self.members[self.find(i)]
 
+    def compatible(self, a: int, b: int, allow: frozenset[str] = frozenset()) -> bool:
+        """No report of a's cluster conflicts with one of b's (``allow``: conflicts that
+        do not count, such as a date a day apart when the text says it is the same attack)."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        ma, mb = self.members[ra], self.members[rb]
+        if self.split & set(ma + mb):
+            return False
+        return all(conflict(self.recs[x], self.recs[y]) in allow | {None} for x in ma for y in mb)
+
+    def join(
+        self,
+        i: int,
+        j: int,
+        reason: str,
+        score: float,
+        force: bool = False,
+        allow: frozenset[str] = frozenset(),
+    ) -> bool:
+        """Join the clusters of reports i and j (i's report is the one that joined)."""
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj or not (force or self.compatible(ri, rj, allow)):
+            return False
+        keep, gone = min(ri, rj), max(ri, rj)
+        self.parent[gone] = keep
+        self.members[keep] = sorted(self.members[keep] + self.members.pop(gone))
+        self.links.append(
+            Link(self.recs[i].local_id, self.recs[j].local_id, reason, round(score, 3))
+        )
+        return True
+
+    def roots(self) -> list[int]:
+        return sorted(self.members)
+
+
+def _date_score(a: EventRecord, b: EventRecord) -> tuple[str, float]:
+    if _same_day(a, b):
+        return f"the same day ({a.date.value})", 0.35
+    if _dated(a) and _dated(b):
+        return "dates that overlap", 0.15
+    return "", 0.0
+
+
+def merge_events(
+    records: list[EventRecord],
+    contains: Contains | None = None,
+    *,
+    specific: Specific | None = None,
+    overrides: Overrides | None = None,
+) -> list[Event]:
+    """Join reports into events (the module docstring gives the rules).
+
+    ``contains(outer_iri, inner_iri)`` (from the gazetteer) lets an article's city meet a
+    base inside it and an event keep only its most specific places; ``specific`` says
+    which entities anchor a join across articles (:func:`specific_places`); ``overrides``
+    are a researcher's splits and joins. Reports that say nothing concrete (no date,
+    place, actor or claim) are dropped.
+    """
+    specific = specific or _default_specific
+    overrides = overrides or Overrides()
+    recs = sorted((r for r in records if informative(r)), key=_canonical)
+    cl = _Clusters(recs, overrides.split)
     index = {r.local_id: i for i, r in enumerate(recs)}
-    for i, r in enumerate(recs):  # "الصاروخان" in the next sentence: the same attack
-        for other in r.same_as:
-            if other in index:
-                union(i, index[other])
-    # Candidate pairs come from buckets (a shared place, or the same article), so the
-    # work grows with the size of the buckets, not with the square of the corpus.
-    buckets: dict[object, list[int]] = {}
+    by_article: dict[str, list[int]] = {}
     for i, r in enumerate(recs):
-        for key in _bucket_keys(r):
-            buckets.setdefault(key, []).append(i)
-    dated = {i for i, r in enumerate(recs) if _dated(r)}
-    seen_pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        timed = sorted((i for i in members if i in dated), key=lambda i: (recs[i].date.earliest, i))
-        for x, i in enumerate(timed):
-            latest = recs[i].date.latest
-            for j in timed[x + 1 :]:
-                if recs[j].date.earliest > latest:
-                    break  # sorted by start: nothing later can overlap
-                pair = (min(i, j), max(i, j))
-                if pair in seen_pairs:
-                    continue
-                seen_pairs.add(pair)
-                if _same(recs[pair[0]], recs[pair[1]]):
-                    union(*pair)
-    _join_undated(recs, buckets, dated, union, contains)
-    _merge_answered(recs, index, find, union)
-    groups: dict[int, list[EventRecord]] = {}
-    for i, r in enumerate(recs):
-        groups.setdefault(find(i), []).append(r)
+        by_article.setdefault(r.sources[0].article, []).append(i)
+    for members in by_article.values():
+        _within_article(cl, members, index, contains, specific)
+    _across_articles(cl, specific)
+    _answered_alike(cl, index, specific)
+    _merge_answered(cl, index)
+    for a, b in overrides.join:
+        if a in index and b in index:
+            cl.join(index[a], index[b], "joined by the overrides file", 1.0, force=True)
     local_to_iri: dict[str, str] = {}
     drafts = []
     used_iris: set[str] = set()
-    for root in sorted(groups):
-        members = groups[root]
+    for root in cl.roots():
+        members = [recs[i] for i in cl.members[root]]
         iri = _event_iri(members, used_iris)
         used_iris.add(iri)
         for m in members:
             local_to_iri[m.local_id] = iri
         drafts.append((iri, members))
+    links_of: dict[str, list[Link]] = {}
+    for link in cl.links:
+        links_of.setdefault(local_to_iri[link.report], []).append(link)
     events = []
     for iri, members in drafts:
-        events.append(_combine(iri, members, local_to_iri, contains))
-    return sorted(events, key=lambda e: e.iri)
+        ev = _combine(iri, members, local_to_iri, contains, tuple(sorted(links_of.get(iri, ()))))
+        events.append(ev)
+    events = _earlier_answers(events)
+    return sorted((score_event(e) for e in events), key=lambda e: e.iri)
 
 
-def _join_undated(recs, buckets, dated, union, contains) -> None:
-    """Join each undated report (with a place) to its best partner, if any.
-
-    The best partner is the least of (other status, undated, other article, canonical
-    order) among the reports that pass the checks below. Why tiers instead of scoring
-    every candidate: a busy place (Baghdad, Ain al-Asad) collects thousands of reports on
-    a large corpus, and scanning them all for every undated report made this the one
-    superlinear step of a build. Candidates are kept per (bucket, category, status,
-    dated), in canonical order (the order of ``recs``), and visited tier by tier in the
-    order of the score, so the first one that passes is the best: the same answer,
-    usually after a few checks.
-    """
-    lists: dict[tuple, list[int]] = {}
-    for key, members in buckets.items():
-        for j in members:  # ascending: buckets were filled in order
-            o = recs[j]
-            lists.setdefault((key, o.category, o.status, j in dated), []).append(j)
-    statuses = sorted({r.status for r in recs}, key=str)
-    for i, r in enumerate(recs):
-        if i in dated or not _places(r, states=True):
-            continue
-        article = r.sources[0].article
-        own = [("article", article)]
-        places = [("place", p) for p in sorted(_places(r))]
-
-        def passes(j: int, r=r, i=i) -> bool:
-            other = recs[j]
-            if (
-                j == i
-                or not _kin(r, other)
-                or not _shared_place(r, other, contains)
-                or not _specific_match(r, other)
-            ):
-                return False
-            if j not in dated and j > i:
-                return False  # undated pairs: the later joins the earlier
-            # what happened is not the plan announced for later
-            return not (
-                r.category == "withdrawal" and r.status == "done" and other.status == "planned"
-            )
-
-        best = None
-        for status_differs, want_dated, same_article in itertools.product(
-            (False, True), (True, False), (True, False)
-        ):
-            wanted = [x for x in statuses if (x != r.status) == status_differs]
-            keys = own if same_article else places
-            found = (lists.get((k, r.category, x, want_dated), ()) for k in keys for x in wanted)
-            for j, _ in itertools.groupby(heapq.merge(*found)):
-                if (recs[j].sources[0].article == article) == same_article and passes(j):
-                    best = j
-                    break
-            if best is not None:
-                union(i, best)
-                break
-
-
-def _bucket_keys(r: EventRecord) -> set[object]:
-    """Where to look for reports of the same event: its places, and its own article."""
-    return {("place", p) for p in _places(r)} | {("article", r.sources[0].article)}
-
-
-def _members(recs, find) -> dict[int, list[EventRecord]]:
-    out: dict[int, list[EventRecord]] = {}
-    for i, r in enumerate(recs):
-        out.setdefault(find(i), []).append(r)
+def _earlier_answers(events: list[Event]) -> list[Event]:
+    """A retaliation answers an earlier event, never a later one: a link to an event
+    that certainly began after the reply ended is dropped."""
+    start = {e.iri: _interval(e.date) for e in events}
+    out = []
+    for e in events:
+        mine = _interval(e.date)
+        keep = tuple(
+            t
+            for t in e.retaliation_for
+            if mine is None or start.get(t) is None or start[t][0] <= mine[1]
+        )
+        out.append(e if keep == e.retaliation_for else replace(e, retaliation_for=keep))
     return out
 
 
-def _clusters_compatible(groups, find, a: int, b: int) -> bool:
-    ma, mb = groups[find(a)], groups[find(b)]
-    return all(_kin(x, y) for x in ma for y in mb) and all(
-        _dates_compatible(x, y) for x in ma for y in mb if _dated(x) and _dated(y)
-    )
+def _within_article(
+    cl: _Clusters,
+    members: list[int],
+    index: Mapping[str, int],
+    contains: Contains | None,
+    specific: Specific,
+) -> None:
+    """Step 1: the reports of one article (see the module docstring)."""
+    recs = cl.recs
+    for i in members:  # "الصاروخان" in the next sentence: the attack just reported
+        for other in recs[i].same_as:
+            if other in index:
+                # the text says so ("واستهدف الصاروخان …"): a date a day apart (late Monday,
+                # reported Tuesday) or a weekday do not undo it
+                cl.join(
+                    i,
+                    index[other],
+                    "continues the report of the sentence before",
+                    0.8,
+                    allow=frozenset({"date", "weekday"}),
+                )
+    precise = [i for i in members if _places(recs[i], states=True)]
+    coarse = [i for i in members if not _places(recs[i], states=True)]
+    for i in precise:
+        found: dict[int, tuple[int, str]] = {}
+        for j in precise:
+            if j >= i or cl.find(j) == cl.find(i):
+                continue
+            place = _shared_place(recs[i], recs[j], contains)
+            if place is not None and cl.compatible(i, j):
+                found.setdefault(cl.find(j), (j, place))
+        if len(found) == 1:
+            j, place = next(iter(found.values()))
+            when, bonus = _date_score(recs[i], recs[j])
+            reason = f"same article, the same place ({_short(place)})" + (
+                f" and {when}" if when else ""
+            )
+            cl.join(i, j, reason, 0.6 + bonus)
+    for i in coarse:
+        r = recs[i]
+        fits = set()
+        for j in members:
+            if j == i or cl.find(j) == cl.find(i) or recs[j].category != r.category:
+                continue
+            if _coarse_fits(r, recs[j], contains) and cl.compatible(i, j):
+                fits.add(cl.find(j))
+        if len(fits) == 1:
+            root = fits.pop()
+            partner = min(cl.members[root], key=lambda k: _canonical(recs[k]))
+            cl.join(
+                i,
+                partner,
+                f"same article, {_coarse_reason(r)}: the article's only such {r.category}",
+                0.5,
+            )
 
 
-def _clusters_share(recs, index, groups, find, a: int, b: int) -> bool:
-    """Two replies are one only if they share a place or target, or answer an attack
-    that is named precisely (by its ordinal: "الهجوم الأول")."""
-    ma, mb = groups[find(a)], groups[find(b)]
-    if set().union(*(_places(r) for r in ma)) & set().union(*(_places(r) for r in mb)):
+def _coarse_fits(r: EventRecord, other: EventRecord, contains: Contains | None) -> bool:
+    """A report placed only by a country, a reference point or nothing can be the same
+    incident as ``other``: each place it names is a country, or contains or is one of
+    ``other``'s places."""
+    named = {f.entity for f in r.roles if f.role in ("location", "target", "destination")}
+    if not named:
         return True
-
-    def answered(members: list[EventRecord]) -> set[int]:
-        return {
-            find(index[t])
-            for r in members
-            for t in r.retaliation_for
-            if t in index and recs[index[t]].ordinal
-        }
-
-    return bool(answered(ma) & answered(mb))
+    theirs = {f.entity.iri for f in other.roles if f.role in ("location", "target", "destination")}
+    for e in named:
+        if e.cls == "State" or e.iri in theirs:
+            continue
+        if contains is not None and any(contains(e.iri, x) for x in theirs):
+            continue
+        return False
+    return True
 
 
-def _merge_answered(recs, index, find, union) -> None:
-    """One reply answers one attack: when the reports of a reply point at attacks in
-    several clusters ("the Wednesday attack", "the first Taji attack"), and those
-    clusters can be the same event (kin, no conflicting dates), they are one."""
+def _coarse_reason(r: EventRecord) -> str:
+    named = [f for f in r.roles if f.role in ("location", "target")]
+    if not named:
+        return "placed by nothing"
+    if any(f.evidence.rule.endswith(REFERENCE_MARK) for f in named):
+        return f"placed only near {_short(named[0].entity.iri)}"
+    return f"placed only by {_short(named[0].entity.iri)}"
+
+
+def _across_articles(cl: _Clusters, specific: Specific) -> None:
+    """Step 2: an article's cluster joins the one event of other articles that fits."""
+    recs = cl.recs
+    units = cl.roots()
+
+    def unit_key(root: int) -> tuple:
+        # the most precisely dated first: a report dated only by its month then meets
+        # every day-dated event it could be, and joins one only if it is the only one
+        ms = cl.members[root]
+        dated = [recs[i] for i in ms if _dated(recs[i])]
+        first = min(_canonical(recs[i]) for i in ms)
+        if not dated:
+            return (1, 9, "", first)
+        rank = min(PRECISION_RANK.get(r.date.precision, 4) for r in dated)
+        return (0, rank, min(r.date.earliest for r in dated), first)
+
+    by_anchor: dict[tuple[str, ...], list[int]] = {}  # anchor → event roots, in order made
+    for root in sorted(units, key=unit_key):
+        if cl.find(root) != root:
+            continue  # already joined to an event
+        mine = cl.members[root]
+        articles = {recs[i].sources[0].article for i in mine}
+        anchors: dict[tuple[str, ...], int] = {}
+        for i in mine:
+            for a in _anchors(recs[i], specific):
+                anchors.setdefault(a, i)
+        candidates: dict[int, tuple[int, int, str]] = {}
+        for anchor in sorted(anchors):
+            for ev_root in by_anchor.get(anchor, ()):
+                ev_root = cl.find(ev_root)
+                if ev_root in candidates or ev_root == cl.find(root):
+                    continue
+                theirs = cl.members[ev_root]
+                if articles & {recs[k].sources[0].article for k in theirs}:
+                    continue  # an article's own reports were judged in step 1
+                if not cl.compatible(root, ev_root):
+                    continue
+                i = anchors[anchor]
+                partner = next(k for k in theirs if anchor in _anchors(recs[k], specific))
+                why = _why_across(cl, mine, theirs, anchor)
+                if why is not None:
+                    candidates[ev_root] = (i, partner, why)
+        if len(candidates) > 1:
+            # several events fit: the one with the same ordinal, if exactly one has it
+            same = {
+                k: v
+                for k, v in candidates.items()
+                if any(
+                    recs[x].ordinal and recs[x].ordinal == recs[y].ordinal
+                    for x in mine
+                    for y in cl.members[k]
+                )
+            }
+            candidates = same if len(same) == 1 else {}
+        if len(candidates) == 1:
+            i, partner, why = next(iter(candidates.values()))
+            reason, score = why.split("|")
+            cl.join(i, partner, reason, float(score))
+        new_root = cl.find(root)
+        for anchor in anchors:
+            lst = by_anchor.setdefault(anchor, [])
+            if new_root not in lst:
+                lst.append(new_root)
+
+
+def _why_across(cl: _Clusters, mine: list[int], theirs: list[int], anchor) -> str | None:
+    """The reason (and score, after "|") for joining two clusters that share ``anchor``,
+    or None when the place alone would be the ground (an undated side with nothing
+    that corroborates it)."""
+    recs = cl.recs
+    if anchor[0] == "movement":
+        what = f"the same movement ({_short(anchor[1])} from {_short(anchor[2])})"
+    else:
+        what = f"the same {anchor[0]} ({_short(anchor[1])})"
+    both_dated = any(_dated(recs[i]) for i in mine) and any(_dated(recs[k]) for k in theirs)
+    if anchor[0] == "place":
+        if not both_dated:
+            return None  # a city or a group is not enough without dates
+        what = f"the same place or target ({_short(anchor[1])})"
+    if both_dated:
+        pairs = [(i, k) for i in mine for k in theirs if _dated(recs[i]) and _dated(recs[k])]
+        when, bonus = max((_date_score(recs[i], recs[k]) for i, k in pairs), key=lambda x: x[1])
+        base = 0.3 if anchor[0] == "place" else 0.45
+        return f"another article: {what}, {when or 'dates that overlap'}|{base + bonus:.3f}"
+    for i in mine:
+        for k in theirs:
+            c = corroboration(recs[i], recs[k])
+            if c is not None:
+                return f"another article (undated): {what} and {c}|0.45"
+    return None
+
+
+def _answered_alike(cl: _Clusters, index: Mapping[str, int], specific: Specific) -> None:
+    """An attack told without a place («رحبت الجماعة بالضربات التي قتلت جنديين»), and the
+    reply to it in the same article, join an attack of other articles whose reply is like
+    that reply (no detail conflicts in either pair), when exactly one such attack exists:
+    the story "X, then the answer Y" identifies the incident that neither sentence does."""
+    recs = cl.recs
+    pairs: list[tuple[int, int]] = []  # (reply report, answered report)
+    for i, r in enumerate(recs):
+        for target in r.retaliation_for:
+            if target in index:
+                pairs.append((i, index[target]))
+    for reply, attack in pairs:
+        if any(_anchors(recs[x], specific) for x in cl.of(attack)):
+            continue  # it has a place: step 2 judged it
+        article = recs[attack].sources[0].article
+        fits: dict[int, int] = {}
+        for other_reply, other_attack in pairs:
+            theirs = cl.of(other_attack)
+            if article in {recs[k].sources[0].article for k in theirs}:
+                continue
+            if not any(_anchors(recs[k], specific) for k in theirs):
+                continue
+            if cl.find(other_attack) == cl.find(attack) or cl.find(other_reply) == cl.find(reply):
+                continue
+            if cl.compatible(attack, other_attack) and cl.compatible(reply, other_reply):
+                fits.setdefault(cl.find(other_attack), other_attack)
+        if len(fits) == 1:
+            other = next(iter(fits.values()))
+            cl.join(
+                attack, other, "another article tells of an attack answered by a like reply", 0.4
+            )
+
+
+def _merge_answered(cl: _Clusters, index: Mapping[str, int]) -> None:
+    """One reply answers one attack: replies that answer the same attack are one reply
+    when they share a place or target; attacks answered by one reply are one attack;
+    in both cases only when no detail conflicts."""
+    recs = cl.recs
     changed = True
     while changed:
         changed = False
@@ -359,33 +776,35 @@ def _merge_answered(recs, index, find, union) -> None:
         for i, r in enumerate(recs):
             for target in r.retaliation_for:
                 if target in index:
-                    by_reply.setdefault(find(i), set()).add(find(index[target]))
-        # replies to one attack are one reply (kin, dates not in conflict)
+                    by_reply.setdefault(cl.find(i), set()).add(cl.find(index[target]))
         answered_by: dict[int, list[int]] = {}
-        for reply_root, roots in by_reply.items():
-            for root in roots:
+        for reply_root, roots in sorted(by_reply.items()):
+            for root in sorted(roots):
                 answered_by.setdefault(root, []).append(reply_root)
-        groups = _members(recs, find)
-        for replies in answered_by.values():
-            replies = sorted(set(find(x) for x in replies))
+        for attack, replies in sorted(answered_by.items()):
+            replies = sorted({cl.find(x) for x in replies})
             for a, b in zip(replies, replies[1:], strict=False):
-                if (
-                    find(a) != find(b)
-                    and _clusters_compatible(groups, find, a, b)
-                    and _clusters_share(recs, index, groups, find, a, b)
-                ):
-                    union(a, b)
-                    groups = _members(recs, find)
-                    changed = True
-        for roots in by_reply.values():
-            roots = sorted(roots)
-            for a, b in zip(roots, roots[1:], strict=False):
-                if find(a) == find(b):
+                if cl.find(a) == cl.find(b):
                     continue
-                if _clusters_compatible(groups, find, a, b):
-                    union(a, b)
-                    groups = _members(recs, find)
+                pa = set().union(*(_places(recs[x]) for x in cl.of(a)))
+                pb = set().union(*(_places(recs[x]) for x in cl.of(b)))
+                named = any(recs[x].ordinal for x in cl.of(attack))
+                if pa & pb:
+                    why = f"replies to the same attack, at the same place ({_short(min(pa & pb))})"
+                elif named:
+                    why = "replies to the same attack, named by its ordinal"
+                else:
+                    continue
+                if cl.join(b, a, why, 0.5):
                     changed = True
+        for _reply, roots in sorted(by_reply.items()):
+            roots = sorted({cl.find(x) for x in roots})
+            for a, b in zip(roots, roots[1:], strict=False):
+                if cl.find(a) != cl.find(b) and cl.join(b, a, "answered by the same reply", 0.4):
+                    changed = True
+
+
+# --------------------------------------------------------------------------- events
 
 
 def _event_iri(members: list[EventRecord], used: set[str]) -> str:
@@ -443,7 +862,11 @@ def _drop_coarse_locations(roles: list[RoleFiller], contains) -> tuple[RoleFille
 
 
 def _combine(
-    iri: str, members: list[EventRecord], local_to_iri: dict[str, str], contains=None
+    iri: str,
+    members: list[EventRecord],
+    local_to_iri: dict[str, str],
+    contains=None,
+    links: tuple[Link, ...] = (),
 ) -> Event:
     types = [m.type for m in members]
     specific = [t for t in types if t not in GENERIC] or types
@@ -484,6 +907,7 @@ def _combine(
             - {iri}
         )
     )
+    ordered = tuple(sorted(members, key=_canonical))
     return Event(
         iri=iri,
         category=members[0].category,
@@ -495,7 +919,9 @@ def _combine(
         casualties=cas,
         sources=sources,
         retaliation_for=retal,
-        reports=tuple(m.local_id for m in members),
+        reports=tuple(m.local_id for m in ordered),
+        members=ordered,
+        links=links,
     )
 
 

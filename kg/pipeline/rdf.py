@@ -21,6 +21,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 import kg.lang as kglang
+from kg.pipeline.confidence import report_strength
 from kg.pipeline.extract.records import ArticleExtraction, DateInfo, EntityRef, Evidence, Mention
 from kg.pipeline.merge import Event
 from kg.vocab.kinds import PRECISIONS, RESPONSIBILITY_KINDS, ROLES, STATUSES, roles_of
@@ -34,7 +35,6 @@ RESP_CLASS = {r.kind: KGO[r.term] for r in ROLES if r.kind in RESPONSIBILITY_KIN
 STATUS = {s: KGO[s.capitalize()] for s in STATUSES}
 PRECISION = {p: KGO[f"{p.capitalize()}Precision"] for p in PRECISIONS}
 DATE_TYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
-RESP_CLASS = {"claim": KGO.Claim, "attribution": KGO.Attribution, "noclaim": KGO.NoClaim}
 
 
 def _h(*parts: object) -> str:
@@ -140,6 +140,7 @@ def event_quads(ev: Event, languages: Mapping[str, str] | None = None) -> Iterat
             yield s, KGO.killed, _nn(ev.killed), g
         if ev.wounded is not None:
             yield s, KGO.wounded, _nn(ev.wounded), g
+        yield s, KGO.confidence, _decimal(ev.confidence), g
     if ev.date is not None:
         # the expression that gave the date, in the article that stated it
         for src in ev.sources:
@@ -170,6 +171,9 @@ def event_quads(ev: Event, languages: Mapping[str, str] | None = None) -> Iterat
         yield ra, KGO.filler, ent, g
         yield ra, KGO.hasEvidence, evidence_iri(r.evidence), g
         yield ra, KGO.extractedBy, Literal(r.evidence.rule), g
+        conf = ev.confidence_of(r.role, r.entity.iri)
+        if conf is not None:
+            yield ra, KGO.confidence, _decimal(conf), g
         yield from entity_quads(r.entity, g, lang(r.evidence.article_id))
     for rs in ev.responsibility:
         g = graph_iri(rs.evidence.article_id)
@@ -178,6 +182,9 @@ def event_quads(ev: Event, languages: Mapping[str, str] | None = None) -> Iterat
         ]
         yield c, RDF.type, RESP_CLASS[rs.kind], g
         yield c, KGO.aboutEvent, s, g
+        conf = ev.confidence_of(rs.kind, rs.party.iri) if rs.party is not None else None
+        if conf is not None:
+            yield c, KGO.confidence, _decimal(conf), g
         tag = lang(rs.evidence.article_id)
         if rs.party is not None:
             yield c, KGO.responsibleParty, URIRef(rs.party.iri), g
@@ -202,6 +209,49 @@ def event_quads(ev: Event, languages: Mapping[str, str] | None = None) -> Iterat
         yield from evidence_quads(cr.evidence, g, lang(cr.evidence.article_id))
 
 
+def report_iri(local_id: str) -> URIRef:
+    """``{article_id}#{n}`` → kgr:report/{article_id}/{n}."""
+    article_id, _, n = local_id.rpartition("#")
+    return KGR[f"report/{article_id}/{n}"]
+
+
+def report_quads(ev: Event, languages: Mapping[str, str] | None = None) -> Iterator[Quad]:
+    """Each report of an event, in its article's graph, and the links that joined them."""
+    langs = languages or {}
+    s = URIRef(ev.iri)
+    for m in ev.members:
+        src = m.sources[0]
+        g = graph_iri(src.article_id)
+        rep = report_iri(m.local_id)
+        yield rep, RDF.type, KGO.Report, g
+        yield rep, KGO.reportId, Literal(m.local_id), g
+        yield rep, KGO.reportOf, s, g
+        yield rep, KGO.inArticle, article_iri(src.article_id), g
+        yield rep, KGO.hasEvidence, evidence_iri(src), g
+        yield rep, KGO.extractedBy, Literal(src.rule), g
+        yield rep, KGO.reportedType, getattr(KGO, m.type), g
+        yield rep, KGO.status, STATUS[m.status], g
+        yield rep, KGO.confidence, _decimal(report_strength(m)), g
+        if m.date is not None:
+            yield from date_quads(rep, m.date, g)
+        yield from evidence_quads(src, g, langs.get(src.article_id, kglang.DEFAULT))
+    for link in ev.links:
+        article_id = link.report.rpartition("#")[0]
+        g = graph_iri(article_id)
+        node = KGR[f"merge/{_h(ev.iri, link.report, link.joined, link.reason)}"]
+        yield node, RDF.type, KGO.MergeLink, g
+        yield node, KGO.joiningReport, report_iri(link.report), g
+        yield node, KGO.joinedReport, report_iri(link.joined), g
+        yield node, KGO.reason, Literal(link.reason, lang="en"), g
+        yield node, KGO.score, _decimal(link.score), g
+
+
+def _decimal(value: float) -> Literal:
+    """A confidence or a score as xsd:decimal with three places ("0.830"): the same
+    lexical form run after run, whatever the float's repr."""
+    return Literal(f"{value:.3f}", datatype=XSD.decimal)
+
+
 def corpus_quads(
     extractions: Iterable[ArticleExtraction],
     events: Iterable[Event],
@@ -218,4 +268,5 @@ def corpus_quads(
         quads.update(article_quads(x))
     for ev in events:
         quads.update(event_quads(ev, langs))
+        quads.update(report_quads(ev, langs))
     return quads

@@ -20,7 +20,8 @@ import json
 import re
 from collections.abc import Iterable
 
-from kg.pipeline.extract.records import ArticleExtraction, EntityRef
+from kg.pipeline.confidence import report_strength
+from kg.pipeline.extract.records import ArticleExtraction, EntityRef, EventRecord
 from kg.pipeline.merge import Event
 from kg.vocab.kinds import ENTITY_VALUED, ROLES, Role, roles_of
 
@@ -45,7 +46,15 @@ TABLE_ROLES = tuple(r for r in ROLES if r.field)
 def _jsonl_order(r: Role) -> int:
     """events.jsonl lists the entity-valued roles first, then the no-claim flag, the
     counts and the links between events (each group in the table's order)."""
-    groups = {"entity": 0, "claim": 0, "attribution": 0, "noclaim": 1, "count": 2, "event": 3}
+    groups = {
+        "entity": 0,
+        "claim": 0,
+        "attribution": 0,
+        "denial": 0,
+        "noclaim": 1,
+        "count": 2,
+        "event": 3,
+    }
     return groups[r.kind]
 
 
@@ -82,6 +91,7 @@ def event_row(ev: Event) -> dict:
                 }
                 for c in ev.casualties
             ]
+    row["confidence"] = ev.confidence
     row["sources"] = [
         {
             "article": s.article,
@@ -92,23 +102,55 @@ def event_row(ev: Event) -> dict:
         }
         for s in ev.sources
     ]
+    row["reports"] = [report_json(m) for m in ev.members]
+    row["links"] = [
+        {"report": k.report, "joined": k.joined, "reason": k.reason, "score": k.score}
+        for k in ev.links
+    ]
     return row
+
+
+def report_json(r: EventRecord) -> dict:
+    """One report of an event: where it was read, what it says, how strong it is alone."""
+    s = r.sources[0]
+    return {
+        "id": r.local_id,
+        "article": s.article,
+        "start": s.start,
+        "end": s.end,
+        "rule": s.rule,
+        "type": r.type,
+        "status": r.status,
+        "date": r.date.value if r.date else None,
+        "date_precision": r.date.precision if r.date else None,
+        "strength": report_strength(r),
+    }
 
 
 def _role_value(ev: Event, r: Role):
     """What events.jsonl says of one role of an event."""
     if r.kind == "entity":
-        return [entity_json(e) for e in ev.fillers(r.name)]
-    if r.kind == "claim":
+        return [
+            {**entity_json(e), "confidence": ev.confidence_of(r.name, e.iri)}
+            for e in ev.fillers(r.name)
+        ]
+    if r.kind in ("claim", "denial"):  # who says they did it, or that they did not
         parties = {s.party for s in ev.responsibility if s.kind == r.kind and s.party}
-        return [entity_json(e) for e in sorted(parties)]
+        return [
+            {**entity_json(e), "confidence": ev.confidence_of(r.kind, e.iri)}
+            for e in sorted(parties)
+        ]
     if r.kind == "attribution":
         blamed: dict[EntityRef, set[EntityRef]] = {}
         for s in ev.responsibility:
             if s.kind == r.kind and s.party is not None:
                 blamed.setdefault(s.party, set()).update(s.by)
         return [
-            {**entity_json(p), "by": [entity_json(b) for b in sorted(by)]}
+            {
+                **entity_json(p),
+                "by": [entity_json(b) for b in sorted(by)],
+                "confidence": ev.confidence_of(r.kind, p.iri),
+            }
             for p, by in sorted(blamed.items())
         ]
     if r.kind == "noclaim":
@@ -139,7 +181,7 @@ def _csv_columns() -> list[str]:
         columns.append(r.field)
         if r.kind == "attribution":
             columns.append("attributed_by")
-    return [*columns, "articles", "sentences"]
+    return [*columns, "confidence", "reports", "articles", "sentences"]
 
 
 CSV_COLUMNS = _csv_columns()
@@ -216,7 +258,9 @@ def _csv_row(r: dict) -> dict:
     """One events.jsonl object as an events.csv row: every text value neutralised
     (a list item by item, in :func:`_joined`), every text cell capped."""
     row = _flat_row(r)
-    return {k: v if v is None or isinstance(v, int) else _capped(v) for k, v in row.items()}
+    return {
+        k: v if v is None or isinstance(v, (int, float)) else _capped(v) for k, v in row.items()
+    }
 
 
 def _flat_row(r: dict) -> dict:
@@ -233,6 +277,8 @@ def _flat_row(r: dict) -> dict:
             row[role.field] = _joined(value)
         if role.kind == "attribution":
             row["attributed_by"] = " | ".join(_labels(a["by"]) for a in value)
+    row["confidence"] = r["confidence"]
+    row["reports"] = _joined(x["id"] for x in r["reports"])
     row["articles"] = _joined(sorted({s["article"] for s in r["sources"]}))
     row["sentences"] = _joined(s["sentence"] for s in r["sources"])
     return row

@@ -38,6 +38,7 @@ class KGO(DefinedNamespace):
     IEDAttack: URIRef  # IED attack
     Location: URIRef  # location
     Mention: URIRef  # mention
+    MergeLink: URIRef  # merge link
     MilitaryBase: URIRef  # military base
     MilitaryForce: URIRef  # military force
     NoClaim: URIRef  # no claim
@@ -46,6 +47,7 @@ class KGO(DefinedNamespace):
     Person: URIRef  # person
     Place: URIRef  # place
     Redeployment: URIRef  # redeployment
+    Report: URIRef  # report
     ResponsibilityStatement: URIRef  # responsibility statement
     RocketAttack: URIRef  # rocket attack
     RoleAssertion: URIRef  # role assertion
@@ -68,6 +70,8 @@ class KGO(DefinedNamespace):
     impliesAttackType: URIRef  # implies attack type
     inArticle: URIRef  # in article
     inRetaliationFor: URIRef  # in retaliation for
+    joinedReport: URIRef  # joined report
+    joiningReport: URIRef  # joining report
     leaderOf: URIRef  # leader of
     locatedIn: URIRef  # located in
     location: URIRef  # location
@@ -76,6 +80,7 @@ class KGO(DefinedNamespace):
     partOf: URIRef  # part of
     recipient: URIRef  # recipient
     reportOf: URIRef  # report of
+    reportedType: URIRef  # reported type
     responsibleParty: URIRef  # responsible party
     spokespersonOf: URIRef  # spokesperson of
     stationedAt: URIRef  # stationed at
@@ -85,6 +90,7 @@ class KGO(DefinedNamespace):
 
     # Datatype properties
     accuserUnnamed: URIRef  # accuser unnamed
+    confidence: URIRef  # confidence
     date: URIRef  # date
     dateExpression: URIRef  # date expression
     demonym: URIRef  # demonym
@@ -97,7 +103,10 @@ class KGO(DefinedNamespace):
     latestDate: URIRef  # latest date
     published: URIRef  # published
     quote: URIRef  # quote
+    reason: URIRef  # reason
+    reportId: URIRef  # report id
     role: URIRef  # role
+    score: URIRef  # score
     sentence: URIRef  # sentence
     sha256: URIRef  # SHA-256 digest
     startOffset: URIRef  # start offset
