@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 _SCORED = tuple(r for r in KIND_ROLES if r.field)
-ENTITY_ROLES = tuple(r.field for r in _SCORED if r.kind in ("entity", "claim"))
+ENTITY_ROLES = tuple(r.field for r in _SCORED if r.kind in ("entity", "claim", "denial"))
 """Roles whose gold values are lists of entities, scored by label."""
 LIST_ROLES = tuple(r.field for r in _SCORED if r.kind in (*ENTITY_VALUED, "event"))
 """Roles scored as sets (entities, and the events an event answered)."""
@@ -157,6 +157,14 @@ class Report:
     entities_missing: tuple[str, ...] = ()
     entities_spurious: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    duplicates: float | None = None
+    """Predicted events not matched to a gold event but overlapping the sources of a
+    gold event that was found (an extra report of an event already found), over the
+    predicted events."""
+    confidence: Mapping[str, Any] = field(default_factory=dict)
+    """Does the events' confidence rank? The mean confidence of the predicted events
+    matched to gold (right) and of the others (wrong), and the probability that a
+    random right event scores above a random wrong one (AUC; ties count half)."""
 
     def role(self, name: str) -> RoleScore:
         for r in self.roles:
@@ -620,6 +628,14 @@ def evaluate(
         if j not in matched_p
     )
 
+    duplicate = sum(
+        1 for j in range(len(preds)) if j not in matched_p and any(ov[i][j] for i in matched_g)
+    )
+    duplicates = duplicate / len(preds) if preds else None
+    confidence = _ranking(
+        [p.row.get("confidence") for j, p in enumerate(preds) if j in matched_p],
+        [p.row.get("confidence") for j, p in enumerate(preds) if j not in matched_p],
+    )
     ent_scores, missing, spurious = _entities(pred_entities, gold.get("entities") or [], matcher)
     warnings = tuple(f"predicted event {p.pid} has no sources" for p in preds if not p.spans)
     return Report(
@@ -636,7 +652,25 @@ def evaluate(
         entities_missing=missing,
         entities_spurious=spurious,
         warnings=warnings,
+        duplicates=duplicates,
+        confidence=confidence,
     )
+
+
+def _ranking(right: list[Any], wrong: list[Any]) -> dict[str, Any]:
+    """Mean confidence of right and wrong events and the AUC (see Report.confidence)."""
+    r = [float(x) for x in right if isinstance(x, int | float)]
+    w = [float(x) for x in wrong if isinstance(x, int | float)]
+    out: dict[str, Any] = {
+        "right_mean": sum(r) / len(r) if r else None,
+        "wrong_mean": sum(w) / len(w) if w else None,
+        "right": len(r),
+        "wrong": len(w),
+    }
+    if r and w:
+        wins = sum((a > b) + 0.5 * (a == b) for a in r for b in w)
+        out["auc"] = wins / (len(r) * len(w))
+    return out
 
 
 def _best_candidate(i: int, ov: list[list[int]], preds: Sequence[_PredEvent]) -> str | None:
@@ -697,6 +731,16 @@ def format_report(report: Report) -> str:
     lines.append(_prf_line("category only", report.events))
     lines.append(_prf_line("category+type", report.events_typed))
     lines.append(f"{'type accuracy':<22} {_pct(report.type_accuracy)} over matched pairs")
+    lines.append(
+        f"{'duplicates':<22} {_pct(report.duplicates)} of predicted events are extra reports"
+        " of an event already found"
+    )
+    c = report.confidence
+    if c:
+        lines.append(
+            f"{'confidence':<22} right {_pct(c.get('right_mean'))} ({c.get('right')}),"
+            f" wrong {_pct(c.get('wrong_mean'))} ({c.get('wrong')}), AUC {_pct(c.get('auc'))}"
+        )
     lines.append("")
     lines.append(f"ROLES (accuracy over {report.events.correct_pred} matched pairs; set F1 micro)")
     for r in report.roles:
