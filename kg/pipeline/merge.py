@@ -611,6 +611,37 @@ def _within_article(
                 f"same article, {_coarse_reason(r)}: the article's only such {r.category}",
                 0.5,
             )
+        elif fits and _commentary(r):
+            # «ونفت الجماعة أي صلة بالهجوم»: a sentence that only comments on "the attack"
+            # (who claims, denies or is blamed, what it cost) speaks of the one told just
+            # before it, as a definite noun does
+            before = [
+                (max(recs[k].sources[0].start for k in cl.members[root]), root)
+                for root in fits
+                if min(recs[k].sources[0].start for k in cl.members[root]) < r.sources[0].start
+            ]
+            if before:
+                root = max(before)[1]
+                partner = max(
+                    (k for k in cl.members[root] if recs[k].sources[0].start < r.sources[0].start),
+                    key=lambda k: _canonical(recs[k]),
+                )
+                cl.join(
+                    i,
+                    partner,
+                    "same article, a comment on the attack told just before it (no place, no date)",
+                    0.35,
+                )
+
+
+def _commentary(r: EventRecord) -> bool:
+    """A report that names no place and no date and says only who claims, denies or is
+    blamed, or what the attack cost."""
+    return (
+        not _dated(r)
+        and not any(f.role in ("location", "target") for f in r.roles)
+        and bool(r.responsibility or r.casualties)
+    )
 
 
 def _coarse_fits(r: EventRecord, other: EventRecord, contains: Contains | None) -> bool:
