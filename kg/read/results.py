@@ -42,7 +42,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from kg.read.formats import GRAPH, SELECT
-from kg.read.store import Result, Term, prefixes, to_rdflib
+from kg.read.store import XSD, Result, Term, prefixes, to_rdflib
 
 __all__ = [
     "FLOAT_TYPES",
@@ -62,7 +62,6 @@ __all__ = [
     "to_rows",
 ]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 INT_TYPES = {
     XSD + t
     for t in (

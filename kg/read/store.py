@@ -43,12 +43,14 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 GRAPH_FILES = ("graph.trig", "graph.nq")
 ENGINES = ("oxigraph", "rdflib")
+XSD = "http://www.w3.org/2001/XMLSchema#"
 __all__ = [
     "ENGINES",
     "FORMAT_BY_SUFFIX",
     "GRAPH_FILES",
     "MAX_TRIPLE_TERM_DEPTH",
     "UNION_INTO_DEFAULT",
+    "XSD",
     "XSD_STRING",
     "OxigraphStore",
     "PushError",
@@ -437,7 +439,7 @@ def from_rdflib(term: Any) -> Term | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD + "string"
 
 
 def rdflib_dataset(quads: Iterable[ox.Quad]) -> Any:
