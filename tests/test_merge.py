@@ -190,3 +190,11 @@ def test_a_reply_never_answers_a_later_event(seed_build):
             o = events[other]
             if e["date_latest"] and o["date_earliest"]:
                 assert o["date_earliest"] <= e["date_latest"]
+
+
+def test_an_overrides_file_naming_unknown_reports_stops_the_build(tmp_path):
+    corpus = _corpus(tmp_path / "c", {"h.txt": HEADLINE_LEAD_BODY}, {"h.txt": "2023-05-15"})
+    overrides = tmp_path / "merges.csv"
+    overrides.write_text("nosuch#7,split\n", encoding="utf-8")
+    with pytest.raises(InputError, match="nosuch#7"):
+        build(corpus, tmp_path / "out", overrides=overrides)

@@ -58,6 +58,15 @@ def build(
             "beside yours and never removes or replaces them).",
         ),
     ] = False,
+    overrides: Annotated[
+        Path | None,
+        typer.Option(
+            "--overrides",
+            help="A CSV of corrections to the merge: rows 'report,split' keep a report out "
+            "of every join; 'report,join,other' put it in the event of report OTHER "
+            "(report ids as in events.jsonl's reports).",
+        ),
+    ] = None,
 ) -> None:
     """Read a folder of Arabic articles and write the graph (TriG, Turtle, N-Quads) and event tables.
 
@@ -83,6 +92,7 @@ def build(
                 scheduler=scheduler,
                 full=full,
                 force=force,
+                overrides=overrides,
                 on_start=progress.start,
                 on_phase=progress.phase,
             )

@@ -140,7 +140,7 @@ class Overrides:
     join (it becomes an event of its own, or is the seed of one); ``join`` puts the
     report in the event of report ``other``. Report ids are those of events.jsonl's
     ``reports`` (``{article_id}#{n}``). A row naming a report the corpus does not have
-    is reported, never silently ignored (see :func:`unknown_reports`)."""
+    stops the build with the ids (:func:`unknown_reports`), never silently ignored."""
 
     split: frozenset[str] = frozenset()
     join: tuple[tuple[str, str], ...] = ()
@@ -505,6 +505,13 @@ def merge_events(
     """
     specific = specific or _default_specific
     overrides = overrides or Overrides()
+    unknown = unknown_reports(overrides, records)
+    if unknown:
+        raise InputError(
+            f"the overrides file names {len(unknown)} report(s) this corpus does not have: "
+            + ", ".join(unknown[:5])
+            + (" …" if len(unknown) > 5 else "")
+        )
     recs = sorted((r for r in records if informative(r)), key=_canonical)
     cl = _Clusters(recs, overrides.split)
     index = {r.local_id: i for i, r in enumerate(recs)}
