@@ -219,6 +219,7 @@ CLASS_AXIOMS = [
     ("Claim", KGO.ResponsibilityStatement),
     ("Attribution", KGO.ResponsibilityStatement),
     ("NoClaim", KGO.ResponsibilityStatement),
+    ("Denial", KGO.ResponsibilityStatement),
     ("Article", PROV.Entity),
     ("Evidence", PROV.Entity),
     ("EventStatus", SKOS.Concept),
@@ -827,6 +828,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "claim:c4 a kgo:Claim ; kgo:aboutEvent event:e2 ; kgo:responsibleParty ent:iran .",
         "claim:c2 kgo:responsibleParty ent:kataib-hezbollah .",
         "",
+    ),
+    (
+        "DenialShape",
+        "claim:c6 a kgo:Denial ; kgo:aboutEvent event:e2 ; kgo:responsibleParty ent:iran .",
+        "",
+        "claim:c7 a kgo:Denial ; kgo:aboutEvent event:e1 .",
     ),
     (
         "AttributionShape",

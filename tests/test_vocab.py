@@ -14,6 +14,7 @@ from kg.vocab.kinds import (
     ATTACK,
     EVENT_KINDS,
     PRECISIONS,
+    RESPONSIBILITY_KINDS,
     ROLES,
     STATUSES,
     roles_of,
@@ -46,7 +47,7 @@ def test_every_kind_and_role_of_the_table_is_declared_in_the_ontology():
     for k in EVENT_KINDS:
         assert KGO + k.type in classes, k.type
     for r in ROLES:
-        wanted = classes if r.kind in ("claim", "attribution", "noclaim") else props
+        wanted = classes if r.kind in RESPONSIBILITY_KINDS else props
         assert KGO + r.term in wanted, r.name
 
 

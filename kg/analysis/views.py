@@ -42,7 +42,7 @@ from kg.errors import InputError, KgError
 from kg.read.sparql import KnowledgeGraph
 from kg.read.store import FORMAT_BY_SUFFIX, OxigraphStore, check_nesting, union_into_default
 from kg.read.store import graph_file as store_graph_file
-from kg.vocab.kinds import ROLES, roles_of
+from kg.vocab.kinds import ENTITY_VALUED, RESPONSIBILITY_KINDS, ROLES, roles_of
 
 VIEWS = ("events", "actors")
 FORMATS = ("graphml", "gexf", "json")
@@ -100,7 +100,9 @@ def view_query(view: str) -> str:
 def role_marks() -> dict[str, str]:
     """What a view's ``%%NAME%%`` marks stand for: the roles of kg.vocab.kinds in SPARQL."""
     entity = roles_of("entity")
-    responsibility = [r for r in ROLES if r.kind in ("claim", "attribution")]
+    responsibility = [
+        r for r in ROLES if r.kind in RESPONSIBILITY_KINDS and r.kind in ENTITY_VALUED
+    ]
     return {
         "ROLE_PATH": "|".join(f"kgo:{r.term}" for r in entity),
         "ROLE_VALUES": " ".join(f'(kgo:{r.term} "{r.name}")' for r in entity),

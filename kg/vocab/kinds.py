@@ -12,9 +12,9 @@ A *role* is something a report says about an event:
 
 - ``entity``: an entity fills it, stated as a role property (``kgo:attacker``) and a
   ``kgo:RoleAssertion`` with its evidence;
-- ``claim`` / ``attribution`` / ``noclaim``: responsibility, stated as a
+- ``claim`` / ``attribution`` / ``denial`` / ``noclaim``: responsibility, stated as a
   ``kgo:ResponsibilityStatement`` of that class (who says they did it, whom someone
-  blames and who says so, or that nobody claimed it);
+  blames and who says so, who says they did not do it, or that nobody claimed it);
 - ``count``: a number of people (``kgo:killed``), with the casualty reports behind it;
 - ``event``: another event (``kgo:inRetaliationFor``).
 """
@@ -60,11 +60,11 @@ class Role:
 
     name: str  # in extraction records and the networkx views' edges
     field: str | None  # events.jsonl key and events.csv column (None: not in the tables)
-    kind: str  # entity | claim | attribution | noclaim | count | event
+    kind: str  # entity | claim | attribution | denial | noclaim | count | event
     term: str  # the kgo: property (entity, count, event) or class (responsibility)
     categories: tuple[str, ...]  # the families of events that take it
     colour: str | None = None  # of its edges in pictures
-    party: str | None = None  # for "who did it": fact, claimed or attributed
+    party: str | None = None  # for "who did it": fact, claimed or attributed (a denial is not)
 
 
 ROLES: tuple[Role, ...] = (
@@ -79,6 +79,7 @@ ROLES: tuple[Role, ...] = (
         "#e377c2",
         "attributed",
     ),
+    Role("denied_by", "denied_by", "denial", "Denial", (ATTACK,), "#8c564b"),
     Role("not_claimed", "not_claimed", "noclaim", "NoClaim", (ATTACK,)),
     Role("target", "targets", "entity", "target", (ATTACK,), "#ff7f0e"),
     Role("weapon", "weapons", "entity", "weapon", (ATTACK,), "#7f7f7f"),
@@ -94,8 +95,9 @@ ROLES: tuple[Role, ...] = (
 )
 """In the order of the tables' columns."""
 
-RESPONSIBILITY_KINDS = ("claim", "attribution", "noclaim")
-ENTITY_VALUED = ("entity", "claim", "attribution")
+RESPONSIBILITY_KINDS = ("claim", "attribution", "denial", "noclaim")
+"""Roles stated as a kgo:ResponsibilityStatement of their class (``Role.term``)."""
+ENTITY_VALUED = ("entity", "claim", "attribution", "denial")
 """Roles whose values are entities (lists of them in events.jsonl)."""
 
 
@@ -116,7 +118,8 @@ def kind(type_: str) -> EventKind:
 
 
 def roles_of(kind_: str) -> tuple[Role, ...]:
-    """Roles of that kind (entity, claim, attribution, noclaim, count, event), in table order."""
+    """Roles of that kind (entity, claim, attribution, denial, noclaim, count, event), in
+    table order."""
     return tuple(r for r in ROLES if r.kind == kind_)
 
 

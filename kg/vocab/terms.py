@@ -31,6 +31,7 @@ class KGO(DefinedNamespace):
     Claim: URIRef  # claim of responsibility
     Coalition: URIRef  # coalition
     DatePrecision: URIRef  # date precision
+    Denial: URIRef  # denial of responsibility
     DroneAttack: URIRef  # drone attack
     Event: URIRef  # event
     EventStatus: URIRef  # event status

@@ -501,6 +501,8 @@ BLAME_NOUNS = "اللوم باللوم اللائمة باللائمة".split()
 HABIT_WORDS = "عادة غالبا دائما كثيرا طالما اعتاد اعتادت يعتاد تعتاد".split()
 # Nobody: "لم يحمّل … أي جهة المسؤولية" blames no one.
 ANY_PARTY = "أي جهة طرف".split()
+# "Not" before a present verb: "لا تقف وراء الهجوم".
+PLAIN_NEGATION = ["لا"]
 
 # Casualties: nouns that are counted before them ("ثلاثة قتلى", "5 جرحى", "قتيلان").
 KILLED_NOUNS = "قتلى قتيل قتيلا قتيلان قتيلين وفيات".split()
@@ -541,6 +543,7 @@ LEXICON_WORDS = _words(
     DISOWN_VERBS,
     ANNOUNCE_VERBS,
     CLAIMED_DEEDS,
+    THAT_IT,
     BLAME_VERBS,
     BLAME_NOUNS,
     HABIT_WORDS,

@@ -274,11 +274,8 @@ def attack_roles(
             roles = ("reference",)
         elif e.cls in LOCATION_CLASSES and any(w in W.LOC_PREPS for w in prev):
             roles = ("location",)
-        said = parties.get((m.start, m.end))
-        if said is not None:
-            roles = tuple(
-                r for r in roles if r != "target" and (r != "attacker" or said == "claim")
-            )
+        if (m.start, m.end) in parties:
+            roles = tuple(r for r in roles if r not in ("target", "attacker"))
         for role in roles:
             if role == "attacker":
                 attackers.append(_state_of(ctx.gazetteer, e))
