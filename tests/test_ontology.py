@@ -270,6 +270,7 @@ PROPERTY_SIGNATURES = [
     ("fileName", OWL.DatatypeProperty, KGO.Article, XSD.string),
     ("sha256", OWL.DatatypeProperty, KGO.Article, XSD.string),
     ("published", OWL.DatatypeProperty, KGO.Article, XSD.date),
+    ("publishedSource", OWL.DatatypeProperty, KGO.Article, XSD.string),
     ("ofEvent", OWL.ObjectProperty, KGO.RoleAssertion, KGO.Event),
     ("reportOf", OWL.ObjectProperty, None, KGO.Event),
     ("reportedType", OWL.ObjectProperty, KGO.Report, None),

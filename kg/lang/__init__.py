@@ -51,6 +51,8 @@ class DateSpan:
     ``value`` is ISO at ``precision`` ("2020-03-17", "2020-04", "2014"), None
     for a week or when unresolved. ``earliest``/``latest`` bound the interval.
     ``relative`` is True when the expression needs the publication date.
+    ``weekday`` (0 = Monday … 6 = Sunday) is the day of the week of a one-day date, or
+    the weekday an undated text names ("الثلاثاء" without a publication date), else None.
     """
 
     start: int
@@ -61,6 +63,7 @@ class DateSpan:
     earliest: dt.date | None
     latest: dt.date | None
     relative: bool
+    weekday: int | None = None
 
 
 def _same(word: str) -> str:
@@ -84,6 +87,10 @@ def _no_dates(text: str, published: dt.date | None) -> list[DateSpan]:
 
 
 def _no_dateline(text: str) -> dt.date | None:
+    return None
+
+
+def _no_dateline_span(text: str) -> DateSpan | None:
     return None
 
 
@@ -125,6 +132,10 @@ class Language:
     """Date expressions of a text, resolved against the publication date."""
     find_dateline: Callable[[str], dt.date | None] = _no_dateline
     """The publication date from a date line at the top, if there is one."""
+    find_dateline_span: Callable[[str], DateSpan | None] = _no_dateline_span
+    """That date line's date expression (offsets in the text): the article's date, which the
+    rules do not take for an event's. A language without it has its dateline read as
+    any other date."""
 
     # --- reading files: is this text in the language? -----------------------------
     letter: re.Pattern[str] = re.compile(r"[^\W\d_]")

@@ -93,6 +93,8 @@ def article_quads(x: ArticleExtraction) -> Iterator[Quad]:
     yield a, DCTERMS.title, Literal(x.title, lang=lang), g
     if x.published:
         yield a, KGO.published, Literal(x.published, datatype=XSD.date), g
+    if x.published_source:
+        yield a, KGO.publishedSource, Literal(x.published_source), g
     for m in x.mentions:
         mi = mention_iri(m)
         yield mi, RDF.type, KGO.Mention, g

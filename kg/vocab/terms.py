@@ -103,6 +103,7 @@ class KGO(DefinedNamespace):
     killed: URIRef  # killed
     latestDate: URIRef  # latest date
     published: URIRef  # published
+    publishedSource: URIRef  # publication date source
     quote: URIRef  # quote
     reason: URIRef  # reason
     reportId: URIRef  # report id

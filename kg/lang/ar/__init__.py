@@ -12,7 +12,7 @@ import re
 
 from kg.lang import Language
 from kg.lang.ar import lexicon
-from kg.lang.ar.dates import find_dateline, find_dates
+from kg.lang.ar.dates import find_dateline, find_dateline_span, find_dates
 from kg.lang.ar.normalize import clitic_variants, enclitic_variants, fold, strip_definite
 from kg.lang.ar.numbers import find_numbers
 
@@ -51,6 +51,7 @@ LANGUAGE = Language(
     find_numbers=find_numbers,
     find_dates=find_dates,
     find_dateline=find_dateline,
+    find_dateline_span=find_dateline_span,
     letter=ARABIC_LETTER,
     min_letters=20,
     legacy_encoding="windows-1256",

@@ -100,7 +100,8 @@ def text_parts(
 def extract_article(
     nlp: Language, gaz: Gazetteer, article: Article, *, deadline: float | None = None
 ) -> ArticleExtraction:
-    """Mentions and events of one article (the publication date falls back to a dateline).
+    """Mentions and events of one article (the publication date falls back to a dateline,
+    and ``published_source`` says which gave it).
 
     The article is read in its language (``article.language``), which must be the one
     ``nlp`` was built for (:func:`kg.pipeline.nlp.pipeline.build_pipeline`). An article longer than :data:`PART_CHARS` is extracted in parts (:func:`text_parts`):
@@ -114,7 +115,14 @@ def extract_article(
             f"{article.file_name}: an article in {lang.code!r} given to a pipeline for "
             f"{pipeline_language(nlp).code!r}"
         )
-    published = article.published or lang.find_dateline(article.text)
+    # the manifest's date wins; without one, the date the text itself gives at its top
+    # (a dateline "البصرة - 03-05-2021 -", a date line "نشر في: …"), never a date in a sentence
+    dateline = lang.find_dateline_span(article.text)
+    from_text = dateline.earliest if dateline is not None else lang.find_dateline(article.text)
+    published = article.published or from_text
+    source = "manifest" if article.published else "dateline" if published else None
+    # the dateline's own date expression dates the article, never an event in its sentence
+    skip = (dateline.start, dateline.end) if dateline is not None else None
     mentions: list[Mention] = []
     events: list[EventRecord] = []
     sentences = 0
@@ -123,7 +131,7 @@ def extract_article(
         budget.check(deadline)
         text = article.text if (start, end) == (0, len(article.text)) else article.text[start:end]
         part_mentions, part_events, count, n_sent = _extract_part(
-            nlp, gaz, article, text, start, published, deadline, lang
+            nlp, gaz, article, text, start, published, deadline, lang, skip
         )
         if start or made:
             part_mentions = [_shift_mention(m, start) for m in part_mentions]
@@ -144,6 +152,7 @@ def extract_article(
         events=tuple(events),
         sentence_count=sentences,
         language=lang.code,
+        published_source=source,
     )
 
 
@@ -156,9 +165,12 @@ def _extract_part(
     published,
     deadline: float | None,
     lang: kglang.Language,
+    skip: tuple[int, int] | None = None,
 ) -> tuple[list[Mention], list[EventRecord], int, int]:
     """Mentions and events of the part ``text`` that starts at ``offset`` (their offsets
-    in ``text``; boilerplate left out), the number of events made, the sentences."""
+    in ``text``; boilerplate left out), the number of events made, the sentences.
+    ``skip``: the article's dateline (offsets in the article): neither its date nor its
+    digits are the story's."""
     if deadline is None:
         doc = nlp(text)
     else:  # the pipeline's steps one by one, with the deadline checked between them
@@ -179,8 +191,8 @@ def _extract_part(
         text=text,
         published=published,
         mentions=tuple(mentions),
-        numbers=tuple(lang.find_numbers(text)),
-        dates=tuple(lang.find_dates(text, published)),
+        numbers=tuple(n for n in lang.find_numbers(text) if not _inside(n, offset, skip)),
+        dates=tuple(d for d in lang.find_dates(text, published) if not _inside(d, offset, skip)),
         gazetteer=gaz,
         demonyms=demonym_index(gaz, lang),
     )
@@ -191,6 +203,12 @@ def _extract_part(
         if not article.in_boilerplate(e.sources[0].start + offset, e.sources[0].end + offset)
     ]
     return mentions, events, len(made), len(doc_tokens(doc).sents)
+
+
+def _inside(span, offset: int, skip: tuple[int, int] | None) -> bool:
+    """A number or date of a part (starting at ``offset``) overlaps the dateline ``skip``
+    (article offsets): the dateline's digits and date are metadata, not the story's."""
+    return skip is not None and span.start + offset < skip[1] and skip[0] < span.end + offset
 
 
 def _shift_evidence(ev: Evidence, offset: int) -> Evidence:

@@ -71,4 +71,5 @@ def clause_date(
         earliest=d.earliest.isoformat() if d.earliest else None,
         latest=d.latest.isoformat() if d.latest else None,
         expression=d.text,
+        weekday=d.weekday,
     )

@@ -76,6 +76,7 @@ class DateInfo:
     earliest: str | None  # ISO day
     latest: str | None
     expression: str
+    weekday: int | None = None  # 0 = Monday … 6 = Sunday: of a one-day date, or named undated
 
 
 @dataclass(frozen=True)
@@ -115,3 +116,6 @@ class ArticleExtraction:
     language: str
     """The code of the language the article was read in (kg.lang): the tag of its
     literals in the graph."""
+    published_source: str | None = None
+    """Where ``published`` came from: "manifest" (the corpus manifest) or "dateline" (a
+    dateline or date line at the top of the text, when the manifest gives no date)."""
