@@ -135,3 +135,34 @@ def test_unreadable_articles_are_named_and_the_rest_builds(seeds_dir, tmp_path):
     for name in OUTPUTS:
         assert (out / name).is_file(), name
     assert not result.stdout.strip(), "--quiet prints only problems (on stderr)"
+
+
+def test_lang_names_the_language_of_the_articles(seeds_dir, tmp_path):
+    """`kg build --lang ar` is the default spelled out: the same bytes."""
+    from kg.cli import app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(sorted(seeds_dir.glob("*.txt"))[0], corpus)
+    shutil.copy(seeds_dir / "manifest.csv", corpus / "manifest.csv")
+    runner = CliRunner()
+    default, named = tmp_path / "default", tmp_path / "named"
+    first = runner.invoke(app, ["build", str(corpus), "-o", str(default), "--quiet"])
+    second = runner.invoke(app, ["build", str(corpus), "-o", str(named), "--quiet", "--lang", "ar"])
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    for name in OUTPUTS:
+        assert (default / name).read_bytes() == (named / name).read_bytes(), name
+
+
+def test_an_unknown_lang_is_one_line_naming_the_known_ones(seeds_dir, tmp_path):
+    import kg.lang as kglang
+    from kg.cli import app
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(seeds_dir), "-o", str(out), "--lang", "zz"])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "--lang 'zz'" in lines[0] and f"known: {', '.join(kglang.codes())}" in lines[0]
+    assert "ar" in kglang.codes()
+    assert not out.exists(), "nothing is written for an unknown language"

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+import kg.lang as kglang
 from kg.cli.common import EXIT_FAIL, EXIT_PARTIAL, err_console, fail, out_console
 from kg.errors import KgError
 
@@ -67,8 +68,15 @@ def build(
             "(report ids as in events.jsonl's reports).",
         ),
     ] = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            help="The language the articles are read in: a code of kg.lang (ar: Arabic).",
+        ),
+    ] = kglang.DEFAULT,
 ) -> None:
-    """Read a folder of Arabic articles and write the graph (TriG, Turtle, N-Quads) and event tables.
+    """Read a folder of articles (Arabic unless --lang) and write the graph (TriG, Turtle, N-Quads) and event tables.
 
     Only new or changed articles are extracted again: the others come from the cache.
     The outputs are replaced as one set, and only if at least one article was read.
@@ -80,6 +88,12 @@ def build(
         raise fail(f"--engine must be one of: {', '.join(ENGINES)}")
     if scheduler and engine != "dask":
         raise fail("--scheduler needs --engine dask")
+    try:
+        language = kglang.get(lang)  # an unknown code stops here, before any work
+    except ValueError:
+        raise fail(
+            f"--lang {lang!r}: no such language (known: {', '.join(kglang.codes())})"
+        ) from None
     try:
         with BuildProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
             result = run_build(
@@ -93,6 +107,7 @@ def build(
                 full=full,
                 force=force,
                 overrides=overrides,
+                language=language.code,
                 on_start=progress.start,
                 on_phase=progress.phase,
             )
