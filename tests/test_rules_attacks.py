@@ -176,3 +176,60 @@ def test_a_downed_aircraft_is_no_interception(attacks):
     ]
     # stopping words without any munition: no attack
     assert attacks("وأحبطت القوات محاولة تهريب أسلحة عبر الحدود.") == []
+
+
+# ------------------------------------------------- conditionals, habits, threats, plans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "إذا سقط قتلى في أي هجوم على القوات الأميركية فإن واشنطن سترد بقوة.",
+        "في حال تعرضت القوات لهجوم ستكون الفصائل مسؤولة عنه.",
+        "وقال القائد إن رجاله سيردون فوراً لو قصفت الطائرات مواقعهم في جرف الصخر.",
+        "وتتعرض القاعدة باستمرار لهجمات غالباً ما تنسبها واشنطن إلى فصائل موالية لإيران.",
+        "وعادة ما تستهدف الفصائل قاعدة عين الأسد بصواريخ كاتيوشا.",
+        "هددت الفصائل بقصف القواعد الأميركية في العراق.",
+        "وهددت كتائب حزب الله بقصف قاعدة عين الأسد إذا لم تنسحب القوات الأميركية.",
+        "وتبحث الإدارة الأميركية توجيه ضربة إلى مواقع الفصائل في سوريا.",
+        "وحذر مسؤولون من هجوم وشيك على السفارة الأميركية في بغداد.",
+        "وأعلنت الجماعة عزمها استهداف مطار أربيل بالطائرات المسيرة.",
+    ],
+)
+def test_conditional_habitual_threatened_and_expected_attacks_are_no_events(attacks, text):
+    assert attacks(text) == []
+
+
+def test_a_condition_after_the_report_leaves_the_reported_attack(attacks):
+    found = attacks(
+        "وسقط صاروخ على قاعدة عين الأسد فجر الثلاثاء، وقال مسؤول إن واشنطن سترد إذا تكررت الهجمات."
+    )
+    assert len(found) == 1
+    assert found[0].type == "RocketAttack" and "ain-al-asad" in slugs(found[0], "target")
+    assert found[0].date is not None and found[0].date.value == "2022-05-10"
+
+
+def test_a_threat_in_one_sentence_and_the_attack_in_the_next(attacks):
+    found = attacks(
+        "وكانت الفصائل قد هددت بضرب المصالح الأميركية. وقصفت طائرة مسيرة مطار أربيل مساء الأحد."
+    )
+    assert len(found) == 1
+    assert found[0].type == "DroneAttack" and "erbil-airport" in slugs(found[0], "target")
+
+
+def test_a_conditional_blame_is_no_attribution(attacks):
+    found = attacks(
+        "سقط صاروخ على قاعدة بلد فجر الثلاثاء. وقال مسؤول إنه إذا ثبت أن كتائب حزب الله "
+        "تقف وراء الهجوم فإن واشنطن سترد."
+    )
+    assert len(found) == 1
+    assert found[0].responsibility == ()
+
+
+def test_a_standing_accusation_is_no_attribution_of_the_attack_before(attacks):
+    found = attacks(
+        "انفجرت عبوة ناسفة على رتل للتحالف الدولي في الديوانية الأحد. وتتعرض أرتال "
+        "التحالف لهجمات غالباً ما تنسبها واشنطن إلى فصائل موالية لإيران."
+    )
+    assert len(found) == 1
+    assert not [r for r in found[0].responsibility if r.kind == "attribution"]

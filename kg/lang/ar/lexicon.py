@@ -174,15 +174,8 @@ RETALIATION_PHRASES = (
 )
 
 # --- statements that are not single events --------------------------------
-NOT_EVENT_PHRASES = (
-    "قائمة من الأهداف",
-    "تبحث",
-    "بحثت",
-    "تسعى لمهاجمة",
-    "هجمات وشيكة",
-    "عادة ما",
-    "خيارات",
-)
+# (an attack considered, threatened, expected, conditional or habitual is no event: the
+# rules read INTENT_WORDS, EXPECTED_WORDS, CONDITIONAL_WORDS, FREQUENCY_WORDS below)
 # Demands, votes and debates about a withdrawal are not withdrawals.
 WITHDRAWAL_NOT_EVENT = (
     "مطالبة",
@@ -469,10 +462,44 @@ TOWARDS = "نحو باتجاه اتجاه صوب".split()
 # was not stopped (it is done, not disrupted).
 FAILED_WORDS = "فشل فشلت تفشل يفشل عجز عجزت تعجز يعجز".split()
 ABILITY_WORDS = "تمكن تمكنت تتمكن يتمكن تستطع يستطع استطاع استطاعت تنجح ينجح نجح نجحت".split()
+# Conditionals: a trigger after one, up to a comma or the answer ("فإن …"), tells of no
+# event ("إذا سقط قتلى في أي هجوم …"); the nouns are conditionals after في ("في حال").
+CONDITIONAL_WORDS = "إذا لو متى كلما".split()
+CONDITIONAL_NOUNS = "حال حالة".split()
+PREP_IN = "في"
+# The proclitic ف that opens the answer of a condition ("فإن واشنطن سترد").
+PROCLITIC_THEN = "ف"
+# Frequency: a trigger next to one (or to a HABIT_WORDS word) tells of a habit, not of an
+# event ("عادة ما تستهدف …", "تتعرض القاعدة باستمرار لهجمات").
+FREQUENCY_WORDS = "باستمرار استمرار مرارا يوميا أحيانا بانتظام انتظام تكرارا دوما".split()
+# Threatening, planning, discussing, searching, intending, fearing: a trigger governed by
+# one is an act considered, not carried out ("هددت الفصائل بقصف …", "تبحث الإدارة
+# استهداف …", "خشية هجوم").
+INTENT_WORDS = (
+    "هدد هددت يهدد تهدد هددوا تهديد تهديدات توعد توعدت يتوعد تتوعد وعيد تسعى يسعى سعت سعى "
+    "سعي تخطط يخطط خططت خطط خطة مخطط تعتزم يعتزم اعتزام عزم عزمها عزمه تنوي ينوي نية نيتها "
+    "تبحث يبحث بحثت بحث ناقش ناقشت يناقش تناقش مناقشة تدرس يدرس درست دراسة تستعد يستعد "
+    "استعداد قائمة خيارات خيار احتمال إمكانية حذر حذرت يحذر تحذر تحذير مخاوف خشية مخافة "
+    "تتوقع يتوقع توقع"
+).split()
+# Adjectives after an attack noun that make it expected, not done ("هجمات وشيكة").
+EXPECTED_WORDS = "وشيك وشيكة محتمل محتملة مرتقب مرتقبة متوقع متوقعة مستقبلي مستقبلية".split()
+# "Any", "every" before an attack noun: no particular attack ("أي هجوم", "كل هجوم").
+ANY_WORDS = "أي أية كل".split()
 
 # Proclitics are stripped onto these words too ("وفشلت" → فشلت).
 LEXICON_WORDS = _words(
-    LEXICON_WORDS, NAMING_VERBS, DESCRIPTIVE_VERBS, TOWARDS, FAILED_WORDS, ABILITY_WORDS
+    LEXICON_WORDS,
+    NAMING_VERBS,
+    DESCRIPTIVE_VERBS,
+    TOWARDS,
+    FAILED_WORDS,
+    ABILITY_WORDS,
+    CONDITIONAL_WORDS,
+    CONDITIONAL_NOUNS,
+    FREQUENCY_WORDS,
+    INTENT_WORDS,
+    EXPECTED_WORDS,
 )
 
 

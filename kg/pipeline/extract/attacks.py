@@ -23,7 +23,10 @@ from kg.pipeline.extract.context import (
     Clause,
     EventList,
     Words,
+    conditional_at,
+    considered_at,
     coordinated,
+    habitual_at,
     has_proclitic,
     is_naming,
     is_negated,
@@ -89,7 +92,15 @@ def attack_triggers(
             out.append(i)
         elif i in stopped:
             out.append(i)
-    return [i for i in out if not is_negated(tk, i, clause.start)]
+    a, b = clause.start, clause.end
+    return [
+        i
+        for i in out
+        if not is_negated(tk, i, a)
+        and not conditional_at(tk, i, a)  # "إذا سقط قتلى في أي هجوم …"
+        and not habitual_at(tk, i, a, b)  # "عادة ما تستهدف …"
+        and not considered_at(tk, i, a, b)  # "هددت الفصائل بقصف …", "هجمات وشيكة"
+    ]
 
 
 def _demonym_attacker(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[EntityRef]:
@@ -126,7 +137,15 @@ def is_aggregate(ctx: ArticleContext, tk: DocTokens, clause: Clause, triggers: l
             return True
     norm = tk.norm
     nouns = [i for i in triggers if norm[i] in W.ATTACK_NOUN]
-    plurals = [i for i in range(clause.start, clause.end) if norm[i] in W.ATTACK_PLURAL]
+    a, b = clause.start, clause.end
+    plurals = [
+        i
+        for i in range(a, b)
+        if norm[i] in W.ATTACK_PLURAL
+        # "… سترد إذا تكررت الهجمات": attacks in a condition or a threat are no series told
+        and not conditional_at(tk, i, a)
+        and not considered_at(tk, i, a, b)
+    ]
     if nouns or not plurals:
         return False
     # Only plural nouns (and maybe verbs): strikes by a named actor or on a date are one

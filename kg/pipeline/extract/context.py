@@ -101,6 +101,12 @@ class Words:
         self.TOWARDS = K(lx.TOWARDS)
         self.FAILED = K(lx.FAILED_WORDS)
         self.ABILITY = K(lx.ABILITY_WORDS)
+        self.CONDITIONAL = K(lx.CONDITIONAL_WORDS)
+        self.CONDITIONAL_NOUNS = K(lx.CONDITIONAL_NOUNS)
+        self.HABIT = K(lx.FREQUENCY_WORDS) | K(lx.HABIT_WORDS)
+        self.INTENT = K(lx.INTENT_WORDS)
+        self.EXPECTED = K(lx.EXPECTED_WORDS)
+        self.ANY = K(lx.ANY_WORDS)
         self.RESPONSIBILITY = lang.strip_definite(lang.fold(lx.RESPONSIBILITY))
         # folded phrases
         self.BREAKS = tuple(lang.fold(b) for b in lx.CLAUSE_BREAKS)
@@ -294,6 +300,48 @@ def is_naming(tk: DocTokens, i: int) -> bool:
             and bool(reflexive)
             and after[1].startswith(reflexive)
         )
+    )
+
+
+def conditional_at(tk: DocTokens, i: int, floor: int) -> bool:
+    """Token i stands in the condition of a conditional ("إذا سقط قتلى في أي هجوم …",
+    "في حال تعرضت القوات لهجوم"): a conditional word before it in its clause (from
+    ``floor``), with no comma and no answer ("فإن …") between them."""
+    W = word_table(tk.lang)
+    lx = W.lx
+    for k in range(i - 1, max(floor, sentence_start(tk, i), i - 12) - 1, -1):
+        n = tk.norm[k]
+        if tk.text[k] in lx.COMMAS or (
+            k > floor and has_proclitic(tk, k, lx.PROCLITIC_THEN) and k != i
+        ):
+            return False
+        if n in W.CONDITIONAL:
+            return True
+        if n in W.CONDITIONAL_NOUNS and k - 1 >= floor and tk.norm[k - 1] == lx.PREP_IN:
+            return True
+    return False
+
+
+def habitual_at(tk: DocTokens, i: int, floor: int, end: int) -> bool:
+    """ "عادة ما تستهدف", "تتعرض القاعدة باستمرار لهجمات": a word of habit or frequency
+    within three tokens of token i, in its clause [floor, end)."""
+    W = word_table(tk.lang)
+    near = prev_words(tk, i, 3, floor) + tk.norm[i + 1 : min(end, sentence_end(tk, i), i + 4)]
+    return any(w in W.HABIT for w in near)
+
+
+def considered_at(tk: DocTokens, i: int, floor: int, end: int) -> bool:
+    """An attack considered, feared, threatened or expected, not carried out: governed by
+    a word of threatening, planning, discussing or fearing ("هددت الفصائل بقصف …",
+    "تبحث الإدارة استهداف …"), followed by an adjective of expectation ("هجمات وشيكة"),
+    or no particular one ("أي هجوم")."""
+    W = word_table(tk.lang)
+    before = prev_words(tk, i, 6, floor)
+    after = tk.norm[i + 1 : min(end, sentence_end(tk, i), i + 3)]
+    return (
+        any(w in W.INTENT for w in before)
+        or any(w in W.EXPECTED for w in after)
+        or (bool(before) and before[-1] in W.ANY)
     )
 
 

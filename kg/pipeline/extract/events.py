@@ -45,8 +45,8 @@ from kg.pipeline.extract.attacks import (
 from kg.pipeline.extract.context import (
     ArticleContext,
     EventList,
+    conditional_at,
     mentions_in,
-    phrase_in,
     place_contains,
     split_clauses,
     word_table,
@@ -98,6 +98,8 @@ def extract_events(
             # ("وحمّلت كتائب حزب الله المسؤولية، وأعقب ذلك غارات …": the blame is for the
             # attack of the previous sentence, not for the strikes that followed)
             resp = responsibility(ctx, tk, clause, replace(ev_base, rule="responsibility"))
+            if resp and blame_in_condition(tk, clause):
+                resp = []  # "إذا ثبت أن الفصيل يقف وراء الهجوم …": no one is blamed yet
             if not resp:
                 continue  # nothing to add to any event
             here = [i for i in sent_events[before:] if st.events[i].category == "attack"]
@@ -119,11 +121,23 @@ def extract_events(
     return st.events
 
 
-def clause_events(ctx, tk: DocTokens, clause, ev_base, st, sent_events) -> bool:
-    """Record the attack or withdrawal events of one clause; True if it is an aggregate."""
+def blame_in_condition(tk: DocTokens, clause) -> bool:
+    """A word of claiming or blaming stands in the condition of a conditional ("إذا ثبت
+    أن الفصيل يقف وراء الهجوم", "في حال تبنت الجماعة …"): the clause blames nobody."""
     W = word_table(tk.lang)
-    if phrase_in(W, clause.text(tk), W.lx.NOT_EVENT_PHRASES):
-        return False
+    words = W.CLAIM | W.ATTRIB | W.BEHIND_VERBS
+    return any(
+        tk.norm[i] in words and conditional_at(tk, i, clause.start)
+        for i in range(clause.start, clause.end)
+    )
+
+
+def clause_events(ctx, tk: DocTokens, clause, ev_base, st, sent_events) -> bool:
+    """Record the attack or withdrawal events of one clause; True if it is an aggregate.
+
+    What is not an event is decided trigger by trigger (attacks.attack_triggers): a
+    negated, conditional, habitual, threatened or expected attack is none.
+    """
     weapons = [m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls == "Weapon"]
     trig = attack_triggers(tk, clause, weapons, munitions(ctx, weapons))
     if trig:
