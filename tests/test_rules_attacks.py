@@ -233,3 +233,37 @@ def test_a_standing_accusation_is_no_attribution_of_the_attack_before(attacks):
     )
     assert len(found) == 1
     assert not [r for r in found[0].responsibility if r.kind == "attribution"]
+
+
+# ------------------------------------------------------------------- two bases, two attacks
+
+
+def test_one_attack_on_two_bases_named_by_a_dual_has_both(attacks, read):
+    text = "استهدف هجوم بطائرات مسيرة قاعدتي عين الأسد وحرير الثلاثاء."
+    bases = [m for m in read(text).mentions if m.entity.cls == "MilitaryBase"]
+    assert [m.text for m in bases] == ["عين الأسد", "حرير"]  # not "حرير الثلاثاء"
+    found = attacks(text)
+    # one attack named, one strike wave on two sites (gold notes): one report, two places
+    assert len(found) == 1
+    assert slugs(found[0], "location") == {"ain-al-asad", "harir-air-base"}
+    assert slugs(found[0], "target") == {"ain-al-asad", "harir-air-base"}
+
+
+def test_two_attacks_on_two_bases_named_by_a_dual_are_one_each(attacks):
+    found = attacks("تعرضت قاعدتا بلد والصقر لهجومين بالصواريخ ليل الاثنين.")
+    assert len(found) == 2
+    assert [slugs(e, "location") for e in found] == [{"balad-air-base"}, {"camp-saqr"}]
+    assert all(e.type == "RocketAttack" for e in found)
+
+
+def test_a_dual_airport_cue_reads_the_city_as_its_airport(attacks):
+    found = attacks("سقطت صواريخ على مطاري أربيل وبغداد فجر الأحد.")
+    assert len(found) == 1
+    assert slugs(found[0], "target") == {"erbil-airport", "baghdad-airport"}
+
+
+def test_a_dual_cue_without_two_names_names_no_base(read):
+    x = read("وسينسحب الجيش من قاعدتين عسكريتين أخريين قرب الحدود.")
+    assert not [m for m in x.mentions if m.entity.cls == "MilitaryBase"]
+    x = read("وأكد أن القاعدتين تعرضتا لهجمات متكررة.")
+    assert not [m for m in x.mentions if m.rule == "cue:dual"]

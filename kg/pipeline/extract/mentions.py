@@ -18,9 +18,10 @@ import hashlib
 from spacy.tokens import Doc, Span
 
 import kg.lang as kglang
+from kg.pipeline.extract.context import has_proclitic
 from kg.pipeline.extract.records import EntityRef, Mention
 from kg.pipeline.nlp.tokens import DocTokens, doc_tokens
-from kg.vocab.gazetteer import ENTITY_NS, Gazetteer
+from kg.vocab.gazetteer import ENTITY_NS, GazEntity, Gazetteer
 
 
 class Cues:
@@ -43,10 +44,17 @@ class Cues:
         self.LEXICON_KEYS = keys(lx.LEXICON_WORDS)
         self.ANAPHOR_KEYS = keys(lx.BASE_ANAPHORS)
         self.SELF_NAMED_KEYS = _self_named_keys(lang)
+        # "قاعدتي X وY": the dual of a base cue → its singular ("قاعدة")
+        self.DUAL_CUES = {
+            lang.strip_definite(lang.fold(k)): v for k, v in lx.DUAL_BASE_CUES.items()
+        }
         # verbs that follow a noun ("قاعدة تقع شمال بغداد", "قاعدة تضم قوات"): never a name
         self.VERB_KEYS = keys(
             (*lx.DESCRIPTIVE_VERBS, *lx.UNDERGO_VERBS, *lx.STATIONED_WORDS, *lx.NAMING_VERBS)
         )
+        # words of time end the name of a place or base ("… وحرير الثلاثاء", "قاعدة X فجر
+        # الأحد"); a group may bear one ("سرايا الفجر")
+        self.TIME_KEYS = keys(lx.TIME_WORDS)
 
 
 @functools.lru_cache(maxsize=8)
@@ -162,7 +170,13 @@ def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> li
         else:
             k = j
             limit = 2 if cls in ("Person", "Place", "MilitaryBase") else 4
-            while k < last and k - j < limit and k not in taken and _is_name_word(tk, k, c):
+            while (
+                k < last
+                and k - j < limit
+                and k not in taken
+                and _is_name_word(tk, k, c)
+                and not (cls in ("Place", "MilitaryBase") and norms[k] in c.TIME_KEYS)
+            ):
                 k += 1
             name = (j, k) if k > j else None
         if name is None or any(t in taken for t in range(*name)) or _adjective_only(tk, name, cls):
@@ -193,6 +207,114 @@ def cue_mentions(doc: Doc, taken: set[int], article: str, article_id: str) -> li
         taken.update(range(span_start, name_end))
         i = name_end
     return out
+
+
+def dual_cue_mentions(
+    doc: Doc,
+    gaz: Gazetteer,
+    mentions: list[Mention],
+    taken: set[int],
+    article: str,
+    article_id: str,
+) -> list[Mention]:
+    """ "قاعدتي عين الأسد وحرير", "مطاري أربيل والسليمانية": the two names coordinated after
+    the dual of a base cue are two bases. A name is the gazetteer's base "قاعدة Y" (a
+    place the gazetteer matched alone, "أربيل", is re-read as "مطار أربيل" when the
+    gazetteer has that base), else a new base of that label. Returns ``mentions`` with
+    the new and re-read ones."""
+    tk = doc_tokens(doc)
+    c = cues(tk.lang)
+    if not c.DUAL_CUES:
+        return mentions
+    index = _base_labels(gaz, c.lang)
+    lx = c.lx
+    by_start = {m.start: k for k, m in enumerate(mentions)}
+    out = list(mentions)
+    for i, norm in enumerate(tk.norm):
+        singular = c.DUAL_CUES.get(norm)
+        if singular is None or _definite(tk, i):  # "القاعدتان": the two named before
+            continue
+        last = tk.sents[tk.sent_of[i]].end
+        names: list[tuple[int, int]] = []
+        j = i + 1
+        while j < last and len(names) < 2:
+            if names and not has_and(tk, j, lx):
+                break
+            k = j
+            if j in taken:  # a name the gazetteer matched: its whole span
+                k = j + 1
+                while k < last and k in taken and not has_and(tk, k, lx):
+                    k += 1
+            else:
+                while (
+                    k < last
+                    and k - j < 2
+                    and k not in taken
+                    and (k == j or not has_and(tk, k, lx))
+                    and _is_name_word(tk, k, c)
+                    and tk.norm[k] not in c.TIME_KEYS
+                ):
+                    k += 1
+            if k == j:
+                break
+            names.append((j, k))
+            j = k
+        if len(names) != 2:
+            continue  # "قاعدتين عسكريتين": no two names, no bases
+        for start, end in names:
+            cut = _strip_proclitic_text(tk, start)
+            start_char = tk.idx[start] + cut
+            surface = tk.doc_text[start_char : tk.end[end - 1]]
+            label = f"{singular} {surface}"
+            known = index.get(_label_key(label, c.lang))
+            matched = by_start.get(start_char, by_start.get(tk.idx[start]))
+            if matched is not None:
+                m = out[matched]
+                if known is not None and m.entity.cls != "MilitaryBase":
+                    ref = EntityRef(known.iri, known.cls, known.label_ar, known.label_en, True)
+                    out[matched] = Mention(
+                        m.article, m.article_id, m.start, m.end, m.text, ref, "cue:dual"
+                    )
+                continue
+            if start in taken:
+                continue
+            if known is not None:
+                ref = EntityRef(known.iri, known.cls, known.label_ar, known.label_en, True)
+            else:
+                iri = new_entity_iri("MilitaryBase", label, c.lang)
+                ref = EntityRef(iri, "MilitaryBase", label, None, False)
+            end_char = tk.end[end - 1]
+            out.append(Mention(article, article_id, start_char, end_char, surface, ref, "cue:dual"))
+            taken.update(range(start, end))
+    return out
+
+
+def has_and(tk: DocTokens, k: int, lx) -> bool:
+    """Token k is و, or starts with the proclitic و ("وحرير")."""
+    return tk.text[k] == lx.PROCLITIC_AND or has_proclitic(tk, k, lx.PROCLITIC_AND)
+
+
+def _label_key(label: str, lang: kglang.Language) -> str:
+    return " ".join(lang.strip_definite(w) for w in lang.fold(label).split())
+
+
+def _base_labels(gaz: Gazetteer, lang: kglang.Language) -> dict[str, GazEntity]:
+    """Folded label (article removed, word by word) → the gazetteer's base of that label
+    (built once per gazetteer and language: one gazetteer serves a whole build)."""
+    cached = _base_index.get((id(gaz), lang.code))
+    if cached is not None and cached[0] is gaz:
+        return cached[1]
+    out: dict[str, GazEntity] = {}
+    for e in gaz.entities:
+        if e.cls == "MilitaryBase":
+            for label in e.labels(lang.code):
+                out.setdefault(_label_key(label, lang), e)
+    _base_index.clear()
+    _base_index[(id(gaz), lang.code)] = (gaz, out)
+    return out
+
+
+_base_index: dict[tuple[int, str], tuple[Gazetteer, dict[str, GazEntity]]] = {}
 
 
 def _adjective_only(tk: DocTokens, name: tuple[int, int], cls: str) -> bool:
@@ -294,6 +416,7 @@ def extract_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) ->
     for span in doc.spans.get("gazetteer", []):
         taken.update(range(span.start, span.end))
     mentions = gaz_mentions + cue_mentions(doc, taken, article, article_id)
+    mentions = dual_cue_mentions(doc, gaz, mentions, taken, article, article_id)
     for m in mentions:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None:
