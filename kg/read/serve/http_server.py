@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from kg.read.serve.access import normal_origin, own_names, split_host
 from kg.read.serve.config import ServeConfig
-from kg.read.serve.messages import line, one_line
+from kg.read.serve.messages import PLAIN, line, one_line
 from kg.read.serve.page import render_page
 from kg.read.serve.pool import Busy, QueryTimeout, TooManyHeavy, WorkerPool
 
@@ -166,7 +166,7 @@ class SparqlServer(ThreadingHTTPServer):
         )
         head = (
             "HTTP/1.0 503 Service Unavailable\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Type: {PLAIN}\r\n"
             f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
         )
         try:
@@ -274,7 +274,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        self._send(status, "text/plain; charset=utf-8", line(message), headers)
+        self._send(status, PLAIN, line(message), headers)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The stdlib's own errors (bad request line, URI too long ...) as one plain line."""

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from kg.read.serve.config import MB
-from kg.read.serve.messages import line, memory_message, one_line, size_text
+from kg.read.serve.messages import PLAIN, line, memory_message, one_line, size_text
 from kg.read.serve.negotiation import MIME, negotiate
 
 WORKER_STACK = 512 * MB  # the stack of the thread that runs a worker's queries
@@ -45,7 +45,7 @@ def _answer(store: Any, req: dict, memory_mb: int) -> tuple[int, str, bytes, dic
     from kg.errors import QueryError
     from kg.read.results import serialize
 
-    text = "text/plain; charset=utf-8"
+    text = PLAIN
     limit = req.get("max_bytes")
     too_large = (
         507,
