@@ -267,3 +267,140 @@ def test_a_dual_cue_without_two_names_names_no_base(read):
     assert not [m for m in x.mentions if m.entity.cls == "MilitaryBase"]
     x = read("وأكد أن القاعدتين تعرضتا لهجمات متكررة.")
     assert not [m for m in x.mentions if m.rule == "cue:dual"]
+
+
+# ------------------------------------------------- background events, causes, replies
+
+
+def referenced(event) -> bool:
+    return event.sources[0].rule.endswith("+referenced")
+
+
+def test_two_incidents_in_one_sentence_each_with_its_own_place(attacks):
+    found = attacks("بعد ساعة من قصف استهدف قاعدة بلد، سقط صاروخ قرب مطار بغداد.")
+    assert len(found) == 2
+    before, main = found
+    assert referenced(before) and not referenced(main)
+    assert slugs(before, "location") == {"balad-air-base"}
+    assert slugs(main, "location") == {"baghdad-airport"}
+    assert "balad-air-base" not in slugs(main, "target") | slugs(main, "location")
+    assert main.type == "RocketAttack"
+    assert main.retaliation_for == ()  # "بعد": only earlier, no answer
+
+
+def test_a_killing_named_as_background_is_its_own_report(attacks):
+    found = attacks(
+        "عقب مقتل العقيد حسن الربيعي في غارة أميركية الشهر الماضي، قصفت الفصائل قاعدة "
+        "عين الأسد بالصواريخ."
+    )
+    assert len(found) == 2
+    strike, rockets = found
+    assert referenced(strike) and strike.type == "AirStrike"
+    assert labels(strike, "target") == {"حسن الربيعي"}
+    assert slugs(strike, "attacker") == {"united-states"}
+    assert strike.date is not None and strike.date.value == "2022-04"
+    # none of the background's roles, date or dead is the rocket attack's
+    assert rockets.type == "RocketAttack" and not referenced(rockets)
+    assert slugs(rockets, "target") == {"ain-al-asad"}
+    assert not rockets.fillers("attacker")
+    assert rockets.date is None
+    assert rockets.casualties == ()
+
+
+def test_a_reply_answers_the_attack_it_names_and_takes_none_of_its_roles(attacks):
+    found = attacks(
+        "رداً على الهجوم الذي استهدف قاعدة التاجي الأسبوع الماضي، شنت الولايات المتحدة "
+        "غارات جوية على مواقع لكتائب حزب الله."
+    )
+    assert len(found) == 2
+    taji, strikes = found
+    assert referenced(taji) and slugs(taji, "target") == {"camp-taji"}
+    assert not referenced(strikes) and strikes.type == "AirStrike"
+    assert slugs(strikes, "target") == {"kataib-hezbollah"}
+    assert "camp-taji" not in slugs(strikes, "location") | slugs(strikes, "target")
+    assert strikes.retaliation_for == (taji.local_id,)
+    assert taji.retaliation_for == ()
+
+
+def test_a_reply_named_after_the_attack(attacks):
+    found = attacks(
+        "شنت الولايات المتحدة غارات جوية على مواقع لكتائب حزب الله في البوكمال رداً على "
+        "هجوم صاروخي استهدف قاعدة عين الأسد الأحد."
+    )
+    assert len(found) == 2
+    strikes, rockets = found
+    assert slugs(strikes, "location") == {"albukamal"}
+    assert strikes.date is None  # "الأحد" dates the attack it answers
+    assert referenced(rockets) and rockets.type == "RocketAttack"
+    assert slugs(rockets, "target") == {"ain-al-asad"}
+    assert rockets.date is not None and rockets.date.value == "2022-05-08"
+    assert strikes.retaliation_for == (rockets.local_id,)
+
+
+def test_a_claim_in_the_background_is_the_backgrounds(attacks):
+    found = attacks(
+        "وقصفت طائرات أميركية مواقع للفصائل قرب القائم رداً على الهجوم الذي تبنته كتائب "
+        "حزب الله على قاعدة حرير."
+    )
+    assert len(found) == 2
+    strikes, harir = found
+    assert referenced(harir)
+    assert [r.party.iri.removeprefix(ENT) for r in harir.responsibility if r.kind == "claim"] == [
+        "kataib-hezbollah"
+    ]
+    assert not [r for r in strikes.responsibility if r.kind == "claim"]
+    assert "kataib-hezbollah" not in slugs(strikes, "target") | slugs(strikes, "attacker")
+
+
+def test_a_reply_to_the_attack_just_told_is_no_new_report(attacks):
+    found = attacks(
+        "سقط صاروخ على قاعدة التاجي الأحد. وردت واشنطن الثلاثاء بغارات على مواقع "
+        "للفصائل رداً على الهجوم."
+    )
+    assert len(found) == 2
+    taji, strikes = found
+    assert not referenced(strikes)
+    assert strikes.retaliation_for == (taji.local_id,)
+
+
+def test_a_retaliation_never_points_to_a_later_event(attacks):
+    found = attacks(
+        "وقصفت طائرة مسيرة قاعدة حرير الثلاثاء. وكانت واشنطن قد ردت الأحد بغارات على مواقع للفصائل."
+    )
+    assert len(found) == 2
+    drone, strikes = found
+    assert drone.date.value == "2022-05-10" and strikes.date.value == "2022-05-08"
+    assert strikes.retaliation_for == ()
+
+
+def test_a_series_answered_is_no_report(attacks):
+    found = attacks(
+        "ونفذت الطائرات الأميركية غارات على مواقع للفصائل في القائم رداً على الهجمات "
+        "الصاروخية التي استهدفت قواعدها."
+    )
+    assert len(found) == 1 and not referenced(found[0])
+    assert found[0].retaliation_for == ()
+
+
+def test_an_attack_named_as_the_cause_of_another(attacks):
+    found = attacks(
+        "وقتل جندي أميركي في هجوم بطائرة مسيرة على قاعدة حرير في 3 أيار، كان سبباً مباشراً "
+        "في الغارة التي شنتها واشنطن على مواقع الفصائل في البوكمال."
+    )
+    assert len(found) == 2
+    drone, strike = found
+    assert drone.type == "DroneAttack" and slugs(drone, "location") == {"harir-air-base"}
+    assert strike.type == "AirStrike" and slugs(strike, "location") == {"albukamal"}
+    assert slugs(strike, "attacker") == {"united-states"}
+    assert strike.retaliation_for == (drone.local_id,)
+    assert drone.retaliation_for == ()
+    assert [(c.killed, c.wounded) for c in drone.casualties] == [(1, None)]
+    assert strike.casualties == ()
+
+
+def test_an_outcome_is_no_second_attack(attacks):
+    found = attacks("وسقط صاروخ على قاعدة بلد ما أدى إلى مقتل جنديين.")
+    assert len(found) == 1
+    found = attacks("وقتل جنديان بعد سقوط صاروخ على قاعدة بلد.")
+    assert len(found) == 1 and not referenced(found[0])
+    assert [(c.killed, c.wounded) for c in found[0].casualties] == [(2, None)]

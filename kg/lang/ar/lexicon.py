@@ -155,25 +155,6 @@ PERSON_PLURALS = (
     "متعاقدين مستشارين أفراد حراس أطفال نساء موظفين رجال"
 ).split()
 
-# --- retaliation --------------------------------------------------------------
-RETALIATION_PHRASES = (
-    "ردا على",
-    "رداً على",
-    "رد على",
-    "انتقاما ل",
-    "انتقاماً ل",
-    "انتقامي",
-    "الانتقامي",
-    "الانتقامية",
-    "ردت",
-    "رد",
-    "سببا رئيسيا في",
-    "سببا في",
-    "أعقب ذلك",
-    "عقب ذلك",
-    "تلا ذلك",
-)
-
 # --- statements that are not single events --------------------------------
 # (an attack considered, threatened, expected, conditional or habitual is no event: the
 # rules read INTENT_WORDS, EXPECTED_WORDS, CONDITIONAL_WORDS, FREQUENCY_WORDS below)
@@ -271,9 +252,8 @@ BASE_PLURALS = "قواعد قاعدتين قاعدتي قاعدتان قاعدت
 
 # --- phrases (folded when used) ----------------------------------------------
 # Phrases that start a clause reporting its own event ("… في حين أدى الهجوم الثاني …").
-CLAUSE_BREAKS = ("في حين", "بينما", "فيما", "كان سببا", "وكان سببا", "وأعقب ذلك", "أعقب ذلك")
-# Cause: "كان سببا في الغارة": the last attack of the sentence answers the first.
-CAUSE_PHRASES = ("سببا رئيسيا في", "سببا في", "سببا رئيسيا ل")
+# (A causal predicate between two attacks cuts a clause too: CAUSE_WORDS below.)
+CLAUSE_BREAKS = ("في حين", "بينما", "فيما", "وأعقب ذلك", "أعقب ذلك")
 # Reply: the attacks of the sentence answer an earlier one.
 REPLY_PHRASES = ("أعقب ذلك", "عقب ذلك", "تلا ذلك", "ردا على", "رداً على", "انتقاما ل")
 # Reply, as folded words of the sentence (compared as written: folded forms).
@@ -479,6 +459,16 @@ FREQUENCY_WORDS = "باستمرار استمرار مرارا يوميا أحي�
 INTENT_WORDS = (
     "هدد هددت يهدد تهدد هددوا تهديد تهديدات توعد توعدت يتوعد تتوعد وعيد تسعى يسعى سعت سعى "
     "سعي تخطط يخطط خططت خطط خطة مخطط تعتزم يعتزم اعتزام عزم عزمها عزمه تنوي ينوي نية نيتها "
+# Causal predicates: between two attacks, the one after is caused by the one before
+# ("…، كان سبباً رئيسياً في الغارة التي …", "… ما تسبب في قصف …"); a copula before one
+# starts the clause of the effect with it.
+CAUSE_WORDS = "سبب سببا سبباً تسبب تسببت يتسبب أدى أدت دفع دفعت استدعى استدعت".split()
+COPULAS = "كان كانت يكون تكون".split()
+# Openers of a background event: after a reply word ("رداً على الهجوم الذي …", "انتقاماً
+# لمقتل …") the sentence's attack answers it; after a word of sequence or cause ("عقب
+# مقتل …", "بعد ساعة من قصف …", "إثر", "في أعقاب", "على خلفية") it only came before.
+REPLY_OPENERS = "رد ردا رداً انتقاما انتقاماً ثأرا ثأراً بسبب جراء".split()
+AFTER_OPENERS = "عقب إثر أعقاب بعد غداة خلفية".split()
     "تبحث يبحث بحثت بحث ناقش ناقشت يناقش تناقش مناقشة تدرس يدرس درست دراسة تستعد يستعد "
     "استعداد قائمة خيارات خيار احتمال إمكانية حذر حذرت يحذر تحذر تحذير مخاوف خشية مخافة "
     "تتوقع يتوقع توقع"
@@ -499,6 +489,11 @@ DUAL_BASE_CUES = {
     "قاعدتي": "قاعدة",
     "قاعدتا": "قاعدة",
     "قاعدتين": "قاعدة",
+    tuple(DUAL_BASE_CUES),
+    CAUSE_WORDS,
+    COPULAS,
+    REPLY_OPENERS,
+    AFTER_OPENERS,
     "قاعدتان": "قاعدة",
     "معسكري": "معسكر",
     "معسكرا": "معسكر",

@@ -18,6 +18,7 @@ from kg.pipeline.extract.context import (
     LOCATION_CLASSES,
     MUNITION_TYPES,
     REFERENCE_MARK,
+    REFERENCED_MARK,
     SPECIFIC_ATTACK_TYPES,
     ArticleContext,
     Clause,
@@ -28,11 +29,13 @@ from kg.pipeline.extract.context import (
     coordinated,
     habitual_at,
     has_proclitic,
+    is_attack_word,
     is_naming,
     is_negated,
     mentions_in,
     most_specific,
     number_before,
+    ordinal_after,
     prev_words,
     reference_tokens,
     status_of,
@@ -77,6 +80,8 @@ def attack_triggers(
     norms = tk.norm[clause.start : clause.end]
     has_noun = any(n in W.ATTACK_NOUN for n in norms)
     refs = reference_tokens(tk, clause)
+    if clause.background:
+        refs = set()  # the background's own attack: "عقب مقتل فلان في غارة …"
     stopped = set(stopped_at(tk, clause)) if munitions else set()
     out = []
     for i, n in enumerate(norms, clause.start):
@@ -92,6 +97,8 @@ def attack_triggers(
             out.append(i)
         elif i in stopped:
             out.append(i)
+        elif clause.background and weapons and (n in W.KILLED or n in W.ASSASSINATION):
+            out.append(i)  # "انتقاماً لمقتل قائدها بطائرة مسيرة"
     a, b = clause.start, clause.end
     return [
         i
@@ -101,6 +108,93 @@ def attack_triggers(
         and not habitual_at(tk, i, a, b)  # "عادة ما تستهدف …"
         and not considered_at(tk, i, a, b)  # "هددت الفصائل بقصف …", "هجمات وشيكة"
     ]
+
+
+def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[Clause]:
+    """The clause, or its background and its own report as two clauses.
+
+    "رداً على الهجوم الذي استهدف قاعدة التاجي الأسبوع الماضي، شنت واشنطن غارات …",
+    "عقب مقتل فلان في غارة أميركية، قصفت الفصائل …", "بعد ساعة من قصف استهدف قاعدة
+    بلد، سقط صاروخ قرب مطار بغداد", "… قاعدة عين الأسد بعد أيام من غارة على …": an
+    opener (a reply or a word of sequence), then within four words an attack (or a
+    killing) told with something of its own (a place, a person, a side, a weapon or a
+    date): that earlier event is a report of its own, and none of its words fill the
+    roles of the sentence's attack. It runs from the opener to the comma after it (to the
+    first attack verb of the sentence's own report if there is none), or to the clause's
+    end when it comes last. No split when only one side tells of an attack, when the
+    background is a series ("رداً على الهجمات …") or an attack the text counted
+    ("على الهجوم الأول"), or when it stands in the middle of the clause.
+    """
+    W = word_table(tk.lang)
+    norm, a, b = tk.norm, clause.start, clause.end
+    for k in range(a, b):
+        n = norm[k]
+        if n in W.REPLY_OPENERS:
+            kind = "reply"
+        elif n in W.AFTER_OPENERS:
+            kind = "before"
+        else:
+            continue
+        event = None
+        for t in range(k + 1, min(b, k + 6)):
+            if tk.text[t] in W.lx.COMMAS:
+                break
+            if norm[t] in W.ATTACK_PLURAL:
+                break  # a series, not one event
+            if norm[t] in W.ATTACK_NOUN or norm[t] in W.ASSASSINATION or norm[t] in W.KILLED:
+                event = t
+                break
+            if is_attack_word(W, norm[t]) and norm[t - 1] in W.THAT:
+                event = t  # "بعد أن قصفت الفصائل …"
+                break
+        if event is None or ordinal_after(tk, event, b) is not None:
+            continue
+        fronted = all(not tk.norm[t] or tk.text[t] in W.lx.COMMAS for t in range(a, k))
+        end = b
+        comma = next((t for t in range(event + 1, b) if tk.text[t] in W.lx.COMMAS), None)
+        if fronted:
+            if comma is not None:
+                end = comma + 1
+            else:
+                verb = next(
+                    (
+                        t
+                        for t in range(event + 1, b)
+                        if norm[t] in W.ATTACK_VERB
+                        and norm[t] not in W.WEAK_VERB
+                        and norm[t - 1] not in W.lx.RELATIVES
+                    ),
+                    None,
+                )
+                if verb is None:
+                    continue
+                end = verb
+            parts = [(k, end, kind), (end, b, "")]
+        elif comma is None or comma + 1 >= b:
+            parts = [(a, k, ""), (k, b, kind)]
+        else:
+            continue  # in the middle: the reference words are left out of the roles
+        pieces = [replace(clause, start=x, end=y, ordinal=None, background=g) for x, y, g in parts]
+        own, bg = [p for p in pieces if not p.background][0], [p for p in pieces if p.background][0]
+        if not _tells_attack(ctx, tk, own) or not _tells_attack(ctx, tk, bg):
+            continue
+        if not _has_own_content(ctx, tk, bg, event):
+            continue  # "رداً على الهجوم": the attack already told, linked as before
+        return [p if p.background else replace(p, ordinal=clause.ordinal) for p in pieces]
+    return [clause]
+
+
+def _tells_attack(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> bool:
+    weapons = [m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls == "Weapon"]
+    return bool(attack_triggers(tk, clause, weapons, munitions(ctx, weapons)))
+
+
+def _has_own_content(ctx: ArticleContext, tk: DocTokens, clause: Clause, event: int) -> bool:
+    """The background names something of its own: an entity or a date."""
+    start, end = clause.chars(tk)
+    return bool(mentions_in(ctx, start, end)) or any(
+        start <= d.start and d.end <= end for d in ctx.dates
+    )
 
 
 def _demonym_attacker(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[EntityRef]:
@@ -157,8 +251,9 @@ def is_aggregate(ctx: ArticleContext, tk: DocTokens, clause: Clause, triggers: l
         d.precision in ("day", "month") and start_char <= d.start < end_char for d in ctx.dates
     )
     has_actor = bool(_demonym_attacker(ctx, tk, clause)) or any(
-        norm[k] in W.STRIKE_SUBJECT_VERBS for k in range(clause.start, clause.end)
-    )
+        norm[k] in W.STRIKE_SUBJECT_VERBS or norm[k] in W.RELATIVE_AGENT
+        for k in range(clause.start, clause.end)
+    )  # "شنت واشنطن ضربات", "الغارات التي شنتها واشنطن"
     return not (has_date or has_actor)
 
 
@@ -208,7 +303,8 @@ def attack_roles(
     locations: list[EntityRef] = []
     references: list[EntityRef] = []  # "جنوب بغداد": a reference point, kept only if alone
     # "مخازن أسلحة وصواريخ": weapons stored at a target are not the weapons used
-    refs = reference_tokens(tk, clause)
+    # (a background clause is all reference: its own words are its roles)
+    refs = set() if clause.background else reference_tokens(tk, clause)
     weapons = [
         m.entity
         for m in ms
@@ -363,7 +459,8 @@ def attack_events(
     ctx, tk: DocTokens, clause, trig, ev_base, st: EventList, sent_events: list[int]
 ) -> None:
     W = word_table(tk.lang)
-    ev = replace(ev_base, rule="attack:" + tk.norm[trig[0]])
+    mark = REFERENCED_MARK if clause.background else ""
+    ev = replace(ev_base, rule="attack:" + tk.norm[trig[0]] + mark)
     roles = attack_roles(ctx, tk, clause, ev)
     etype = attack_type(W, roles, ctx, tk.norm[clause.start : clause.end])
     date = clause_date(ctx, tk, clause, trig[0])

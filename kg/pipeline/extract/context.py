@@ -29,6 +29,9 @@ ACTOR_CLASSES = {"State", "ArmedGroup", "MilitaryForce", "Coalition", "Person", 
 ARMED_ACTORS = {"State", "ArmedGroup", "MilitaryForce", "Coalition"}
 LOCATION_CLASSES = {"MilitaryBase", "Place", "State"}
 REFERENCE_MARK = "+reference"
+# The rule of a report of an event the sentence only names as its background
+# ("رداً على الهجوم الذي استهدف …"): its own report, never a source of the main one's roles.
+REFERENCED_MARK = "+referenced"
 SPECIFIC_ATTACK_TYPES = ("IEDAttack", "DroneAttack", "RocketAttack", "AirStrike")
 # Attacks whose munition can be stopped on its way: a drone or rocket shot down, an IED
 # defused is still an attack, disrupted (ANNOTATION.md); a downed helicopter is not.
@@ -98,6 +101,10 @@ class Words:
         self.BASE_PLURALS = K(lx.BASE_PLURALS)
         self.BASE_CUE_KEYS = K(lx.BASE_CUES)
         self.NAMING_VERBS = K(lx.NAMING_VERBS)
+        self.CAUSE = K(lx.CAUSE_WORDS)
+        self.COPULA = K(lx.COPULAS)
+        self.REPLY_OPENERS = K(lx.REPLY_OPENERS)
+        self.AFTER_OPENERS = K(lx.AFTER_OPENERS)
         self.TOWARDS = K(lx.TOWARDS)
         self.FAILED = K(lx.FAILED_WORDS)
         self.ABILITY = K(lx.ABILITY_WORDS)
@@ -160,6 +167,12 @@ class Clause:
     start: int  # token index
     end: int
     ordinal: int | None = None  # "الهجوم الثاني": this clause describes attack number 2
+    # "" (the sentence's own report), or an earlier event the sentence names as its
+    # background: "reply" (the sentence's attack answers it: "رداً على الهجوم الذي …") or
+    # "before" (it only came earlier: "عقب مقتل فلان في غارة …", "بعد ساعة من قصف …")
+    background: str = ""
+    # the clause tells of the effect of the clause before ("…، كان سبباً في الغارة التي …")
+    effect: bool = False
 
     def chars(self, tk: DocTokens) -> tuple[int, int]:
         """(start_char, end_char) of the clause's tokens, as on ``doc[start:end]``."""
@@ -374,14 +387,21 @@ def number_before(ctx: ArticleContext, tk: DocTokens, i: int, floor: int = 0) ->
 
 
 def split_clauses(tk: DocTokens, sent: Sentence) -> list[Clause]:
-    """Clauses of a sentence that may each report their own event."""
+    """Clauses of a sentence that may each report their own event: cut before a
+    connective of contrast or sequence ("في حين", "بينما", "وأعقب ذلك"), and before a
+    causal predicate between two attacks (:func:`causal_cut`)."""
     W = word_table(tk.lang)
     cuts = [sent.start]
+    effects = set()
     folded = tk.folded
     for i in range(sent.start + 1, sent.end):
         two = folded[i] + (" " + folded[i + 1] if i + 1 < sent.end else "")
         if two.startswith(W.BREAKS):
             cuts.append(i)
+        cut = causal_cut(tk, sent, i)
+        if cut is not None:
+            cuts.append(cut)
+            effects.add(cut)
     cuts = sorted(set(cuts))
     clauses = []
     for a, b in zip(cuts, [*cuts[1:], sent.end], strict=True):
@@ -391,8 +411,36 @@ def split_clauses(tk: DocTokens, sent: Sentence) -> list[Clause]:
             if o is not None and not is_reference(tk, k, a):
                 ordinal = o
                 break
-        clauses.append(Clause(sent, a, b, ordinal))
+        clauses.append(Clause(sent, a, b, ordinal, effect=a in effects))
     return clauses
+
+
+def is_attack_word(W: Words, norm: str) -> bool:
+    """A strong attack word: an attack noun, a plural, a verb that needs no weapon."""
+    return (
+        norm in W.ATTACK_NOUN
+        or norm in W.ATTACK_PLURAL
+        or (norm in W.ATTACK_VERB and norm not in W.WEAK_VERB)
+    )
+
+
+def causal_cut(tk: DocTokens, sent: Sentence, i: int) -> int | None:
+    """Where a clause telling of an effect starts, when token i is a causal predicate
+    between two attacks: "قتل مقاول في هجوم على كركوك، كان سبباً رئيسياً في الغارة التي
+    …", "… ما تسبب في قصف …" (the attack after it was caused by the attack before it).
+    The cut is at the predicate, or at the copula before it ("كان سببا"); None when no
+    attack stands on both sides ("ما أدى إلى مقتل جنديين" tells of the same attack)."""
+    W = word_table(tk.lang)
+    norm = tk.norm
+    if norm[i] not in W.CAUSE:
+        return None
+    if not any(is_attack_word(W, norm[k]) for k in range(sent.start, i)):
+        return None
+    ahead = norm[i + 1 : min(sent.end, i + 5)]
+    if not any(is_attack_word(W, n) for n in ahead):
+        return None
+    cut = i - 1 if i - 1 > sent.start and norm[i - 1] in W.COPULA else i
+    return cut if cut > sent.start else None
 
 
 def coordinated(tk: DocTokens, text: str, m: Mention, prev_m: Mention | None) -> bool:

@@ -2,15 +2,22 @@
 
 The rules read a sentence as a researcher would:
 
-1. find triggers (attack nouns and verbs, withdrawal, handover and
+1. find triggers (attack nouns and verbs, a word of stopping with a munition:
+   "أسقطت الدفاعات طائرة مسيرة" is an attack, disrupted; withdrawal, handover and
    redeployment words) on the token NORMs; "رد على الهجوم الأول" refers to an
-   attack, it does not report a new one;
-2. drop what is not a single event: aggregates ("24 هجوماً", "هجمات" in
-   general), negated events ("لم تتعرض لهجمات"), threats and plans to attack;
-3. split a sentence into clauses where it reports two events ("… كان سببا في
-   الغارة التي …", "في حين أدى الهجوم الثاني …"), and a dual ("هجومان",
-   "لهجومين") into two events whose later description ("الهجوم الثاني، السبت")
-   completes the right one;
+   attack, it does not report a new one; "تطلق على نفسها" names, it does not launch;
+2. drop what is not a single event, trigger by trigger: aggregates ("24 هجوماً",
+   "هجمات" in general), negated events ("لم تتعرض لهجمات"), attacks in the
+   condition of a conditional ("إذا سقط قتلى في أي هجوم …"), habits ("عادة ما
+   تستهدف …"), and attacks threatened, planned, discussed or expected ("هددت
+   بقصف …", "هجوم وشيك");
+3. split a sentence into clauses where it reports two events ("في حين أدى الهجوم
+   الثاني …", a causal predicate between two attacks: "…، كان سبباً في الغارة التي
+   …"), a background event it names into a clause and a report of its own
+   ("رداً على الهجوم الذي استهدف …،", "عقب مقتل فلان في غارة …،", "بعد ساعة من قصف
+   …،": its roles are never the main report's), and a dual ("هجومان", "لهجومين")
+   into two events whose later description ("الهجوم الثاني، السبت") completes
+   the right one;
 4. fill the roles from the entities of the clause and the words before them
    (على/ضد/استهدف → target; a base in an attack clause is its target and place;
    في/قرب → location; a state or force as the subject of an active strike verb
@@ -21,8 +28,10 @@ The rules read a sentence as a researcher would:
    (تنسبها واشنطن لـ…, حمّلت … المسؤولية, اتهمت) with who says so, or
    a statement that nobody claimed it;
 6. dates (not the date a statement was made, and a deadline for a plan),
-   casualties, retaliation links, and "الصاروخان/القصف" in the next sentence
-   continuing the same event.
+   casualties, retaliation links (to the background a reply names, to the cause
+   a causal predicate names, else to the attack told just before; never to an
+   event dated later), and "الصاروخان/القصف" in the next sentence continuing
+   the same event.
 
 Each record keeps the sentence and the rule that produced it. The words are the
 doc's language's (``doc_tokens(doc).lang``, kg.lang): the rules read its lexicon by
@@ -41,6 +50,7 @@ from kg.pipeline.extract.attacks import (
     attack_triggers,
     is_aggregate,
     munitions,
+    split_background,
 )
 from kg.pipeline.extract.context import (
     ArticleContext,
@@ -53,6 +63,8 @@ from kg.pipeline.extract.context import (
 )
 from kg.pipeline.extract.links import (
     continuation,
+    is_referenced,
+    link_background,
     link_retaliation,
 )
 from kg.pipeline.extract.records import (
@@ -91,9 +103,16 @@ def extract_events(
         )
         sent_events: list[int] = []
         aggregate = False
-        for clause in split_clauses(tk, sent):
+        # a background event the sentence names ("رداً على الهجوم الذي …", "عقب مقتل فلان
+        # في غارة …") is a clause of its own: its report, never a source of the main roles
+        clauses = [
+            c for clause in split_clauses(tk, sent) for c in split_background(ctx, tk, clause)
+        ]
+        found: list[list[int]] = []
+        for clause in clauses:
             before = len(sent_events)
             aggregate = clause_events(ctx, tk, clause, ev_base, st, sent_events) or aggregate
+            found.append(sent_events[before:])
             # responsibility: this clause's attacks, else the attacks reported before it
             # ("وحمّلت كتائب حزب الله المسؤولية، وأعقب ذلك غارات …": the blame is for the
             # attack of the previous sentence, not for the strikes that followed)
@@ -103,7 +122,11 @@ def extract_events(
             if not resp:
                 continue  # nothing to add to any event
             here = [i for i in sent_events[before:] if st.events[i].category == "attack"]
-            earlier = [i for i in sent_events[:before] if st.events[i].category == "attack"]
+            earlier = [
+                i
+                for i in sent_events[:before]
+                if st.events[i].category == "attack" and not is_referenced(st.events[i])
+            ]
             previous = (
                 last_attack_sentence if last_attack_at == n_sent - 1 and not aggregate else []
             )
@@ -112,8 +135,11 @@ def extract_events(
                 st.events[i] = replace(
                     st.events[i], responsibility=st.events[i].responsibility + tuple(resp)
                 )
-        attacks_here = [i for i in sent_events if st.events[i].category == "attack"]
-        link_retaliation(ctx, tk, sent, st.events, sent_events, last_attack_sentence)
+        attacks_all = [i for i in sent_events if st.events[i].category == "attack"]
+        # the sentence's own attacks (a background's report only when there is none)
+        attacks_here = [i for i in attacks_all if not is_referenced(st.events[i])] or attacks_all
+        if not link_background(st.events, clauses, found):
+            link_retaliation(ctx, tk, sent, st.events, sent_events, last_attack_sentence)
         continuation(tk, ctx.text, sent, st.events, attacks_here, last_attack_sentence)
         if attacks_here:
             last_attack_sentence = attacks_here

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import replace
 
 from kg.pipeline.extract.context import (
+    REFERENCED_MARK,
     definite_after_proclitics,
     is_reference,
     ordinal_after,
@@ -30,17 +31,10 @@ def link_retaliation(ctx, tk: DocTokens, sent, events, sent_events, last_attack_
     """
     W = word_table(tk.lang)
     text = W.fold(sent.text)
-    attacks = [i for i in sent_events if events[i].category == "attack"]
+    attacks = [
+        i for i in sent_events if events[i].category == "attack" and not is_referenced(events[i])
+    ]
     if not attacks:
-        return
-    if any(W.fold(p) in text for p in W.lx.CAUSE_PHRASES) and len(attacks) >= 2:
-        cause, effect = attacks[0], attacks[-1]
-        events[effect] = replace(
-            events[effect],
-            retaliation_for=tuple(
-                dict.fromkeys(events[effect].retaliation_for + (events[cause].local_id,))
-            ),
-        )
         return
     words = set((text.replace(W.lx.COMMA, " ") if W.lx.COMMA else text).split())
     reply = bool(words & W.REPLY_WORDS) or any(W.fold(p) in text for p in W.lx.REPLY_PHRASES)
@@ -88,11 +82,66 @@ def link_retaliation(ctx, tk: DocTokens, sent, events, sent_events, last_attack_
         answered = [i for i in last_attack_sentence if i not in sent_events]
     if not answered:
         return
-    ids = tuple(events[a].local_id for a in answered)
     for i in attacks:
-        events[i] = replace(
-            events[i], retaliation_for=tuple(dict.fromkeys(events[i].retaliation_for + ids))
-        )
+        answers(events, i, answered)
+
+
+def is_referenced(e: EventRecord) -> bool:
+    """A report of an event the sentence names as its background ("رداً على الهجوم الذي …")."""
+    return e.sources[0].rule.endswith(REFERENCED_MARK)
+
+
+def answers(events: list[EventRecord], i: int, answered: list[int]) -> None:
+    """Report i answers (or was caused by) the reports ``answered``; never one dated after
+    it: a retaliation points to an earlier event."""
+    e = events[i]
+    ids = tuple(events[a].local_id for a in answered if a != i and not _later(events[a], e))
+    if ids:
+        events[i] = replace(e, retaliation_for=tuple(dict.fromkeys(e.retaliation_for + ids)))
+
+
+def _later(a: EventRecord, b: EventRecord) -> bool:
+    """Report a is dated after report b (both dated): a cannot be what b answers."""
+    if not (a.date and b.date and a.date.earliest and b.date.latest):
+        return False
+    return a.date.earliest > b.date.latest
+
+
+def link_background(
+    events: list[EventRecord], clauses: list, clause_events: list[list[int]]
+) -> bool:
+    """Links told by the shape of the sentence: the sentence's attacks answer the
+    background they reply to ("رداً على الهجوم الذي …، شنت …"), and an effect clause's
+    attacks were caused by the attacks of the clause before ("…، كان سبباً في الغارة
+    …"). True if the sentence's reply was read this way (no other reply is looked for)."""
+    own = [
+        i
+        for c, idx in zip(clauses, clause_events, strict=True)
+        if not c.background
+        for i in idx
+        if events[i].category == "attack"
+    ]
+    replied = False
+    for c, idx in zip(clauses, clause_events, strict=True):
+        attacks = [i for i in idx if events[i].category == "attack"]
+        if c.background == "reply" and attacks:
+            replied = True
+            for i in own:
+                answers(events, i, attacks)
+    for n, (c, idx) in enumerate(zip(clauses, clause_events, strict=True)):
+        if not c.effect or n == 0:
+            continue
+        causes = [
+            i
+            for c2, idx2 in zip(clauses[:n], clause_events[:n], strict=True)
+            if not c2.background
+            for i in idx2
+            if events[i].category == "attack"
+        ]
+        for i in idx:
+            if events[i].category == "attack":
+                answers(events, i, causes)
+    return replied
 
 
 def _replies_to_series(tk: DocTokens, sent: Sentence) -> bool:
