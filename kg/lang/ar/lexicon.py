@@ -459,16 +459,6 @@ FREQUENCY_WORDS = "باستمرار استمرار مرارا يوميا أحي�
 INTENT_WORDS = (
     "هدد هددت يهدد تهدد هددوا تهديد تهديدات توعد توعدت يتوعد تتوعد وعيد تسعى يسعى سعت سعى "
     "سعي تخطط يخطط خططت خطط خطة مخطط تعتزم يعتزم اعتزام عزم عزمها عزمه تنوي ينوي نية نيتها "
-# Causal predicates: between two attacks, the one after is caused by the one before
-# ("…، كان سبباً رئيسياً في الغارة التي …", "… ما تسبب في قصف …"); a copula before one
-# starts the clause of the effect with it.
-CAUSE_WORDS = "سبب سببا سبباً تسبب تسببت يتسبب أدى أدت دفع دفعت استدعى استدعت".split()
-COPULAS = "كان كانت يكون تكون".split()
-# Openers of a background event: after a reply word ("رداً على الهجوم الذي …", "انتقاماً
-# لمقتل …") the sentence's attack answers it; after a word of sequence or cause ("عقب
-# مقتل …", "بعد ساعة من قصف …", "إثر", "في أعقاب", "على خلفية") it only came before.
-REPLY_OPENERS = "رد ردا رداً انتقاما انتقاماً ثأرا ثأراً بسبب جراء".split()
-AFTER_OPENERS = "عقب إثر أعقاب بعد غداة خلفية".split()
     "تبحث يبحث بحثت بحث ناقش ناقشت يناقش تناقش مناقشة تدرس يدرس درست دراسة تستعد يستعد "
     "استعداد قائمة خيارات خيار احتمال إمكانية حذر حذرت يحذر تحذر تحذير مخاوف خشية مخافة "
     "تتوقع يتوقع توقع"
@@ -483,17 +473,22 @@ TIME_WORDS = (
     "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة أمس اليوم فجر صباح ظهر "
     "عصر مساء ليل ليلة الليلة فجرا صباحا مساء ليلا"
 ).split()
+# Causal predicates: between two attacks, the one after is caused by the one before
+# ("…، كان سبباً رئيسياً في الغارة التي …", "… ما تسبب في قصف …"); a copula before one
+# starts the clause of the effect with it.
+CAUSE_WORDS = "سبب سببا سبباً تسبب تسببت يتسبب أدى أدت دفع دفعت استدعى استدعت".split()
+COPULAS = "كان كانت يكون تكون".split()
+# Openers of a background event: after a reply word ("رداً على الهجوم الذي …", "انتقاماً
+# لمقتل …") the sentence's attack answers it; after a word of sequence or cause ("عقب
+# مقتل …", "بعد ساعة من قصف …", "إثر", "في أعقاب", "على خلفية") it only came before.
+REPLY_OPENERS = "رد ردا رداً انتقاما انتقاماً ثأرا ثأراً بسبب جراء".split()
+AFTER_OPENERS = "عقب إثر أعقاب بعد غداة خلفية".split()
 # Duals of a base cue and their singular: "قاعدتي عين الأسد وحرير" names two bases,
 # "قاعدة عين الأسد" and "قاعدة حرير".
 DUAL_BASE_CUES = {
     "قاعدتي": "قاعدة",
     "قاعدتا": "قاعدة",
     "قاعدتين": "قاعدة",
-    tuple(DUAL_BASE_CUES),
-    CAUSE_WORDS,
-    COPULAS,
-    REPLY_OPENERS,
-    AFTER_OPENERS,
     "قاعدتان": "قاعدة",
     "معسكري": "معسكر",
     "معسكرا": "معسكر",
@@ -508,6 +503,11 @@ DUAL_BASE_CUES = {
 # Proclitics are stripped onto these words too ("وفشلت" → فشلت).
 LEXICON_WORDS = _words(
     LEXICON_WORDS,
+    tuple(DUAL_BASE_CUES),
+    CAUSE_WORDS,
+    COPULAS,
+    REPLY_OPENERS,
+    AFTER_OPENERS,
     NAMING_VERBS,
     DESCRIPTIVE_VERBS,
     TOWARDS,
