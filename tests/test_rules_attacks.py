@@ -404,3 +404,23 @@ def test_an_outcome_is_no_second_attack(attacks):
     found = attacks("وقتل جنديان بعد سقوط صاروخ على قاعدة بلد.")
     assert len(found) == 1 and not referenced(found[0])
     assert [(c.killed, c.wounded) for c in found[0].casualties] == [(2, None)]
+
+
+def test_two_incidents_joined_by_a_comma_and_and(attacks):
+    found = attacks(
+        "سقط صاروخ على قاعدة بلد فجر الأحد، وانفجرت عبوة ناسفة على رتل للتحالف الدولي في الديوانية."
+    )
+    assert [e.type for e in found] == ["RocketAttack", "IEDAttack"]
+    rocket, ied = found
+    assert slugs(rocket, "location") == {"balad-air-base"}
+    assert slugs(ied, "location") == {"diwaniyah"} and "global-coalition" in slugs(ied, "target")
+    assert "rocket" not in slugs(ied, "weapon") and "ied" not in slugs(rocket, "weapon")
+    found = attacks("قصفت طائرة مسيرة مطار أربيل، واستهدفت طائرة أخرى قاعدة حرير مساء السبت.")
+    assert [slugs(e, "target") for e in found] == [{"erbil-airport"}, {"harir-air-base"}]
+
+
+def test_a_clause_that_goes_on_telling_the_same_attack_is_not_split(attacks):
+    found = attacks("استهدف صاروخان قاعدة عين الأسد، وسقط أحدهما قرب مهبط الطائرات.")
+    assert len(found) == 1
+    found = attacks("استهدف صاروخ قاعدة بلد، وسقط الصاروخ داخل القاعدة دون إصابات.")
+    assert len(found) == 1

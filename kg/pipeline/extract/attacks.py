@@ -184,6 +184,40 @@ def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list
     return [clause]
 
 
+def split_incidents(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[Clause]:
+    """Two incidents told in one clause, joined by a comma and و before an attack verb:
+    "سقط صاروخ على قاعدة بلد، وانفجرت عبوة ناسفة على رتل في الديوانية", "قصفت طائرة
+    مسيرة مطار أربيل، واستهدفت طائرة أخرى قاعدة حرير". The part after the comma is a
+    clause of its own when it names its own place (a base or place the part before does
+    not name) and its own means (another weapon, or "أخرى/آخر" after the verb); "استهدف صاروخان قاعدة
+    عين الأسد، وسقط أحدهما قرب المهبط" goes on telling of the same attack."""
+    W = word_table(tk.lang)
+    lx = W.lx
+    norm, a, b = tk.norm, clause.start, clause.end
+    for k in range(a + 1, b - 1):
+        if tk.text[k] not in lx.COMMAS:
+            continue
+        v = k + 1
+        if not (norm[v] in W.ATTACK_VERB and has_proclitic(tk, v, lx.PROCLITIC_AND)):
+            continue
+        first, second = replace(clause, end=k), replace(clause, start=v, ordinal=None)
+        m1 = mentions_in(ctx, *first.chars(tk))
+        m2 = mentions_in(ctx, *second.chars(tk))
+        places1 = {m.entity for m in m1 if m.entity.cls in ("MilitaryBase", "Place")}
+        places2 = {m.entity for m in m2 if m.entity.cls in ("MilitaryBase", "Place")}
+        weapons1 = {m.entity for m in m1 if m.entity.cls == "Weapon"}
+        weapons2 = {m.entity for m in m2 if m.entity.cls == "Weapon"}
+        another = any(n in W.NEW_EVENT_ADJ for n in norm[v + 1 : min(b, v + 5)])
+        if not (places2 - places1) or places2 & places1:
+            continue
+        if not ((weapons2 - weapons1) or another):
+            continue
+        if not (_tells_attack(ctx, tk, first) and _tells_attack(ctx, tk, second)):
+            continue
+        return [first, *split_incidents(ctx, tk, second)]
+    return [clause]
+
+
 def _tells_attack(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> bool:
     weapons = [m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls == "Weapon"]
     return bool(attack_triggers(tk, clause, weapons, munitions(ctx, weapons)))

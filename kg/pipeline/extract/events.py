@@ -51,6 +51,7 @@ from kg.pipeline.extract.attacks import (
     is_aggregate,
     munitions,
     split_background,
+    split_incidents,
 )
 from kg.pipeline.extract.context import (
     ArticleContext,
@@ -106,7 +107,10 @@ def extract_events(
         # a background event the sentence names ("رداً على الهجوم الذي …", "عقب مقتل فلان
         # في غارة …") is a clause of its own: its report, never a source of the main roles
         clauses = [
-            c for clause in split_clauses(tk, sent) for c in split_background(ctx, tk, clause)
+            c
+            for clause in split_clauses(tk, sent)
+            for part in split_incidents(ctx, tk, clause)
+            for c in split_background(ctx, tk, part)
         ]
         found: list[list[int]] = []
         for clause in clauses:
