@@ -198,3 +198,23 @@ def test_an_overrides_file_naming_unknown_reports_stops_the_build(tmp_path):
     overrides.write_text("nosuch#7,split\n", encoding="utf-8")
     with pytest.raises(InputError, match="nosuch#7"):
         build(corpus, tmp_path / "out", overrides=overrides)
+
+
+def test_a_claimant_alone_does_not_pick_one_of_several_events(tmp_path):
+    # a group that claims many attacks is no ground to choose between two attacks on
+    # one base: the undated report that only shares the claimant joins neither
+    one = (
+        "الأنبار - استهدفت طائرة مسيرة قاعدة عين الأسد الجوية يوم 3 مارس 2024، "
+        "وتبنت المقاومة الإسلامية في العراق الهجوم.\n"
+    )
+    two = "الأنبار - سقط صاروخ على قاعدة عين الأسد الجوية يوم 20 مارس 2024.\n"
+    three = (
+        "استهدفت طائرة مسيرة قاعدة عين الأسد الجوية، "
+        "وتبنت المقاومة الإسلامية في العراق الهجوم في بيان.\n"
+    )
+    four = "الأنبار - استهدفت طائرة مسيرة قاعدة عين الأسد الجوية يوم 25 مارس 2024.\n"
+    corpus = _corpus(tmp_path / "c", {"a.txt": one, "b.txt": two, "c.txt": three, "d.txt": four})
+    build(corpus, tmp_path / "out")
+    attacks = _attacks_on(_events(tmp_path / "out"), "ain-al-asad")
+    alone = [e for e in attacks if {s["article"] for s in e["sources"]} == {"c.txt"}]
+    assert len(alone) == 1, [sorted({s["article"] for s in e["sources"]}) for e in attacks]

@@ -603,6 +603,8 @@ def _within_article(
             cl.join(i, j, reason, 0.6 + bonus)
     for i in coarse:
         r = recs[i]
+        if any(other in index for other in r.same_as):
+            continue  # it continues the report the text points to (joined above), no other
         fits = set()
         for j in members:
             if j == i or cl.find(j) == cl.find(i) or recs[j].category != r.category:
@@ -703,7 +705,8 @@ def _across_articles(cl: _Clusters, specific: Specific) -> None:
         for i in mine:
             for a in _anchors(recs[i], specific):
                 anchors.setdefault(a, i)
-        candidates: dict[int, tuple[int, int, str]] = {}
+        candidates: dict[int, tuple[int, int, tuple[str, float, str]]] = {}
+        fitting: set[int] = set()  # every event that fits, corroborated or not
         for anchor in sorted(anchors):
             for ev_root in by_anchor.get(anchor, ()):
                 ev_root = cl.find(ev_root)
@@ -717,8 +720,16 @@ def _across_articles(cl: _Clusters, specific: Specific) -> None:
                 i = anchors[anchor]
                 partner = next(k for k in theirs if anchor in _anchors(recs[k], specific))
                 why = _why_across(cl, mine, theirs, anchor)
+                if why is not None or anchor[0] != "place":
+                    fitting.add(ev_root)
                 if why is not None:
                     candidates[ev_root] = (i, partner, why)
+        if len(candidates) == 1 and len(fitting) > 1:
+            # an undated report corroborated only by a claimant or a blamed group (who claim
+            # and are blamed for many attacks) joins only the one event that fits at all
+            ((_, _, why),) = candidates.values()
+            if why[2] == "weak":
+                candidates = {}
         if len(candidates) > 1:
             # several events fit: the one with the same ordinal, if exactly one has it
             same = {
@@ -732,9 +743,8 @@ def _across_articles(cl: _Clusters, specific: Specific) -> None:
             }
             candidates = same if len(same) == 1 else {}
         if len(candidates) == 1:
-            i, partner, why = next(iter(candidates.values()))
-            reason, score = why.split("|")
-            cl.join(i, partner, reason, float(score))
+            i, partner, (reason, score, _) = next(iter(candidates.values()))
+            cl.join(i, partner, reason, score)
         new_root = cl.find(root)
         for anchor in anchors:
             lst = by_anchor.setdefault(anchor, [])
@@ -742,10 +752,13 @@ def _across_articles(cl: _Clusters, specific: Specific) -> None:
                 lst.append(new_root)
 
 
-def _why_across(cl: _Clusters, mine: list[int], theirs: list[int], anchor) -> str | None:
-    """The reason (and score, after "|") for joining two clusters that share ``anchor``,
-    or None when the place alone would be the ground (an undated side with nothing
-    that corroborates it)."""
+def _why_across(
+    cl: _Clusters, mine: list[int], theirs: list[int], anchor
+) -> tuple[str, float, str] | None:
+    """(reason, score, ground) for joining two clusters that share ``anchor``, or None
+    when the place alone would be the ground (an undated side with nothing that
+    corroborates it). ``ground`` is "dated", "strong" (a corroborating detail) or "weak"
+    (only a claimant or a blamed group)."""
     recs = cl.recs
     if anchor[0] == "movement":
         what = f"the same movement ({_short(anchor[1])} from {_short(anchor[2])})"
@@ -760,12 +773,19 @@ def _why_across(cl: _Clusters, mine: list[int], theirs: list[int], anchor) -> st
         pairs = [(i, k) for i in mine for k in theirs if _dated(recs[i]) and _dated(recs[k])]
         when, bonus = max((_date_score(recs[i], recs[k]) for i, k in pairs), key=lambda x: x[1])
         base = 0.3 if anchor[0] == "place" else 0.45
-        return f"another article: {what}, {when or 'dates that overlap'}|{base + bonus:.3f}"
+        return f"another article: {what}, {when or 'dates that overlap'}", base + bonus, "dated"
+    weak = None
     for i in mine:
         for k in theirs:
             c = corroboration(recs[i], recs[k])
-            if c is not None:
-                return f"another article (undated): {what} and {c}|0.45"
+            if c is None:
+                continue
+            if c.startswith(("the same claim", "the same attribution")):
+                weak = weak or c
+                continue
+            return f"another article (undated): {what} and {c}", 0.45, "strong"
+    if weak is not None:
+        return f"another article (undated): {what} and {weak}", 0.35, "weak"
     return None
 
 
@@ -792,6 +812,14 @@ def _answered_alike(cl: _Clusters, index: Mapping[str, int], specific: Specific)
             if not any(_anchors(recs[k], specific) for k in theirs):
                 continue
             if cl.find(other_attack) == cl.find(attack) or cl.find(other_reply) == cl.find(reply):
+                continue
+            # the other reply must name the attack precisely («الهجوم الأول») or strike
+            # where this reply struck: two replies by one side are otherwise too common
+            named = any(recs[k].ordinal for k in theirs)
+            struck = set().union(*(_places(recs[k]) for k in cl.of(reply))) & set().union(
+                *(_places(recs[k]) for k in cl.of(other_reply))
+            )
+            if not (named or struck):
                 continue
             if cl.compatible(attack, other_attack) and cl.compatible(reply, other_reply):
                 fits.setdefault(cl.find(other_attack), other_attack)
