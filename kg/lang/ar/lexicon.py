@@ -158,22 +158,8 @@ PERSON_PLURALS = (
 # --- statements that are not single events --------------------------------
 # (an attack considered, threatened, expected, conditional or habitual is no event: the
 # rules read INTENT_WORDS, EXPECTED_WORDS, CONDITIONAL_WORDS, FREQUENCY_WORDS below)
-# Demands, votes and debates about a withdrawal are not withdrawals.
-WITHDRAWAL_NOT_EVENT = (
-    "مطالبة",
-    "المطالبين",
-    "يطالب",
-    "تطالب",
-    "طالب",
-    "تصويت",
-    "لطرد",
-    "طرد",
-    "تصر على",
-    "ملف",
-    "سيفتح",
-    "إذا",
-    "لو",
-)
+# (demands, votes, talks and conditions about a withdrawal are not withdrawals: the rule
+# reads WITHDRAWAL_TALK_WORDS, OPINION_WORDS and WITHDRAWAL_CONDITIONALS below)
 AGGREGATE_MARKERS = "منذ نحو حوالي قرابة زهاء إجمالي موجة سلسلة تصعيد وتيرة تكرر كثيفة".split()
 
 # --- cues for entities the gazetteer does not know ----------------------------
@@ -601,3 +587,61 @@ LEXICON_WORDS = _words(
     VICTIM_TITLES,
     ONE_OF,
 )
+
+
+# --- dates, plans, withdrawals (issue 12) -------------------------------------------
+# Verbal nouns of withdrawing and handing over. Governed by a plan, an announcement, a
+# demand or talk, they name a withdrawal that has not (yet) been seen to happen ("قررت
+# سحب", "أعلنت عزمها الانسحاب", "تطالب بانسحاب").
+WITHDRAWAL_VERBAL_NOUNS = "انسحاب سحب مغادرة رحيل خروج إخراج تسليم إخلاء".split()
+# Perfect verbs of withdrawing and handing over: the movement is told as done
+# ("انسحبت القوات", "غادرت آخر دفعة", "سلمت القوات القاعدة").
+WITHDRAWAL_PAST_VERBS = (
+    "انسحب انسحبت انسحبوا انسحبتا سحبت سحبوا غادر غادرت غادروا غادرتا سلمت سلموا أخلت أخلى"
+).split()
+# Words of a plan, besides PLANNED_MARKERS, that govern a withdrawal after them: intends,
+# agreed, pledged, expected, preparing, scheduled, ordered ("أعلنت أنقرة عزمها سحب …",
+# "وافقت الحكومة على انسحاب …", "تستعد القوات للانسحاب", "أمر الرئيس بسحب القوات").
+WITHDRAWAL_PLAN_WORDS = (
+    "عزم عزمها عزمه اعتزام وافق وافقت يوافق توافق الموافقة تعهد تعهدت يتعهد تتعهد المتوقع "
+    "يتوقع تتوقع مرتقب المرتقب تستعد يستعد استعداد استعدادا جدول جدولة ستبدأ سيبدأ ستكمل "
+    "سيكمل ستنهي سينهي أمر أمرت يأمر تأمر أوامر وعد وعدت"
+).split()
+# Announcing: a withdrawal noun it governs is only announced ("أعلنت فرنسا سحب قواتها"),
+# a plan, unless a word of completion says it is over.
+ANNOUNCE_WORDS = "أعلن أعلنت يعلن تعلن إعلان".split()
+# Completion: a withdrawal governed by one is done ("أكملت القوات انسحابها", "أعلنت
+# اكتمال الانسحاب", "أنجزت القوات انسحابها").
+WITHDRAWAL_DONE_WORDS = (
+    "أكمل أكملت استكمل استكملت أنجز أنجزت أتم أتمت أنهى أنهت اكتمال إكمال استكمال إنجاز "
+    "إتمام انتهاء اكتمل اكتملت انتهت انتهى"
+).split()
+# Future time after a withdrawal noun or a present verb: a plan ("انسحاب القوات خلال
+# الأشهر المقبلة", "تسليم القاعدة بحلول نهاية العام").
+FUTURE_AFTER_WORDS = "المقبل المقبلة القادم القادمة بحلول".split()
+# Talk about a withdrawal is no withdrawal: demanding, calling for, insisting, voting,
+# legislating, negotiating, discussing, rejecting or opposing it, a file or issue of it,
+# a condition for it ("تطالب بانسحاب", "صوت البرلمان على إخراج", "مفاوضات حول انسحاب",
+# "ملف الانسحاب", "رفضت الحكومة تسليم …").
+WITHDRAWAL_TALK_WORDS = (
+    "طالب طالبت يطالب تطالب يطالبون طالبوا مطالبة مطالبات المطالبين المطالبة مطالب دعا دعت "
+    "يدعو تدعو دعوة دعوات حث حثت يحث تحث ناشد ناشدت أصر أصرت يصر تصر إصرار صوت صوتت يصوت "
+    "تصويت قانون مشروع تفاوض تتفاوض يتفاوض التفاوض مفاوضات محادثات مباحثات نقاش مناقشة ناقش "
+    "ناقشت يناقش تناقش بحث بحثت يبحث تبحث ملف قضية مسألة رفض رفضت يرفض ترفض رفضها معارضة "
+    "يعارض تعارض شرط شروط"
+).split()
+# Opinion and fear: a withdrawal after one and أن is a view of a possible withdrawal
+# ("يرى محللون أن انسحاب القوات سيفتح الباب …", "يخشى السكان أن يؤدي خروج القوات …").
+OPINION_WORDS = (
+    "يرى ترى يرون يعتقد تعتقد يعتقدون يخشى تخشى يخشون خشية مخاوف يحذر تحذر يحذرون"
+).split()
+# Conditionals: a withdrawal after one in its clause is no event ("إذا انسحبت القوات …",
+# "في حال خروج القوات …"); the nouns count after في.
+WITHDRAWAL_CONDITIONALS = "إذا لو متى كلما".split()
+WITHDRAWAL_CONDITIONAL_NOUNS = "حال حالة".split()
+# Redeploying told with a verb and its object apart ("أعادت القوات الروسية تموضع
+# وحداتها …", "يعيد التحالف انتشار قواته"): a verb of these, then within a few words a noun.
+REDEPLOY_VERBS = "أعاد أعادت يعيد تعيد ستعيد سيعيد أعادوا".split()
+REDEPLOY_NOUNS = "تموضع تمركز انتشار نشر تموقع".split()
+# (these lists are not added to LEXICON_WORDS: the rules read a word with its proclitic
+# removed themselves, so that NORM, which every rule shares, stays as it was)

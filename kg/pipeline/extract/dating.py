@@ -52,6 +52,8 @@ def clause_date(
         deadline = any(w in W.DEADLINE for w in prev[-2:]) or (
             bool(W.lx.BY_DEADLINE) and W.fold(d.text).startswith(W.lx.BY_DEADLINE)
         )
+        if deadline and not planned and category == "withdrawal":
+            continue  # "بدأت القوات الانسحاب … وتعد بإنهائه بحلول نهاية مارس": not when it was done
         cands.append(
             (
                 not (planned and deadline),

@@ -3,9 +3,11 @@ recipient and destination, planned or done."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+import kg.lang as kglang
 from kg.pipeline.extract.context import (
     LOCATION_CLASSES,
     ArticleContext,
@@ -17,9 +19,7 @@ from kg.pipeline.extract.context import (
     mentions_in,
     most_specific,
     number_before,
-    phrase_in,
     prev_words,
-    status_of,
     word_table,
 )
 from kg.pipeline.extract.dating import (
@@ -35,6 +35,182 @@ from kg.pipeline.extract.records import (
 from kg.pipeline.nlp.tokens import DocTokens
 
 
+@dataclass(frozen=True)
+class _PlanWords:
+    """The NORM keys of the lexicon's lists of plans, completion and talk about a
+    withdrawal (kg/lang/ar/lexicon.py, "dates, plans, withdrawals"); a language without
+    them has empty sets, and its withdrawals are read without these rules."""
+
+    verbal_nouns: frozenset[str]
+    past_verbs: frozenset[str]
+    plan: frozenset[str]
+    announce: frozenset[str]
+    done: frozenset[str]
+    future_after: frozenset[str]
+    talk: frozenset[str]
+    opinion: frozenset[str]
+    conditionals: frozenset[str]
+    conditional_nouns: frozenset[str]
+    redeploy_verbs: frozenset[str]
+    redeploy_nouns: frozenset[str]
+
+
+@functools.lru_cache(maxsize=8)
+def _plan_words(lang: kglang.Language) -> _PlanWords:
+    lx = lang.lexicon
+
+    def keys(name: str) -> frozenset[str]:
+        return lang.keys(getattr(lx, name, ()))
+
+    return _PlanWords(
+        verbal_nouns=keys("WITHDRAWAL_VERBAL_NOUNS"),
+        past_verbs=keys("WITHDRAWAL_PAST_VERBS"),
+        plan=keys("PLANNED_MARKERS") | keys("WITHDRAWAL_PLAN_WORDS"),
+        announce=keys("ANNOUNCE_WORDS"),
+        done=keys("WITHDRAWAL_DONE_WORDS"),
+        future_after=keys("FUTURE_AFTER_WORDS"),
+        talk=keys("WITHDRAWAL_TALK_WORDS"),
+        opinion=keys("OPINION_WORDS"),
+        conditionals=keys("WITHDRAWAL_CONDITIONALS"),
+        conditional_nouns=keys("WITHDRAWAL_CONDITIONAL_NOUNS"),
+        redeploy_verbs=keys("REDEPLOY_VERBS"),
+        redeploy_nouns=keys("REDEPLOY_NOUNS"),
+    )
+
+
+_GOVERNING = 8
+"""How many words before a withdrawal word may govern it (a plan, a demand, talk)."""
+
+
+def _word(tk: DocTokens, k: int) -> str | frozenset[str]:
+    """Token k as these rules compare it: its NORM, and its readings without a proclitic
+    ("وطالبت", "وأعلنت"): NORM strips one only onto words of the shared lexicon, and
+    these lists stay out of it, so that adding them changes no other rule's NORMs."""
+    lang = tk.lang
+    norm = tk.norm[k]
+    variants = lang.clitic_variants(tk.folded[k])
+    if len(variants) == 1:
+        return norm
+    return frozenset({norm, *(lang.strip_definite(v) for v in variants)})
+
+
+def _has(words: Sequence[str | frozenset[str]], keys: frozenset[str]) -> bool:
+    return any((w in keys) if isinstance(w, str) else not w.isdisjoint(keys) for w in words)
+
+
+def _is(w: str | frozenset[str], keys: frozenset[str]) -> bool:
+    return _has((w,), keys)
+
+
+def _governing_words(
+    tk: DocTokens, clause: Clause, i: int, n: int = _GOVERNING
+) -> list[str | frozenset[str]]:
+    """Up to ``n`` words before token i in its clause, after the last comma or semicolon
+    (as :func:`_word` reads them): the words that can govern it ("اتفق العراق مع
+    الولايات المتحدة على انسحاب")."""
+    W = word_table(tk.lang)
+    start = max(clause.start, i - n)
+    for k in range(i - 1, start - 1, -1):
+        if tk.text[k] in W.lx.CLAUSE_PUNCTUATION:
+            start = k + 1
+            break
+    return [_word(tk, k) for k in range(start, i)]
+
+
+def _after_words(tk: DocTokens, clause: Clause, i: int) -> list[str | frozenset[str]]:
+    """The words after token i in its clause, up to the next comma or semicolon or a new
+    predicate joined by و ("تبدأ الانسحاب من القاعدة وتعد بإنهاء وجودها بحلول …": the
+    deadline is the promise's); "والبريطانية", a definite word after و, continues."""
+    W = word_table(tk.lang)
+    out = []
+    for k in range(i + 1, clause.end):
+        if tk.text[k] in W.lx.CLAUSE_PUNCTUATION:
+            break
+        if has_proclitic(tk, k, W.lx.PROCLITIC_AND) and not definite_after_proclitics(
+            W, tk.text[k]
+        ):
+            break
+        out.append(_word(tk, k))
+    return out
+
+
+def _conditional(P: _PlanWords, W, before: list[str | frozenset[str]]) -> bool:
+    """A conditional governs the withdrawal word ("إذا انسحبت …", "في حال خروج …"); a
+    conditional noun only after في ("في حال")."""
+    nouns = P.conditional_nouns
+    for k, w in enumerate(before):
+        if _is(w, P.conditionals - nouns):
+            return True
+        if _is(w, nouns) and k and _is(before[k - 1], frozenset({W.lx.PREP_IN})):
+            return True
+    return False
+
+
+def talk_about_withdrawal(tk: DocTokens, clause: Clause, i: int) -> bool:
+    """Token i (a withdrawal word) is talked about, not reported: demanded, voted on,
+    negotiated, discussed, rejected, a file or a condition ("تطالب الفصائل بانسحاب …",
+    "صوت البرلمان على إخراج …", "مفاوضات حول انسحاب …"), the object of an opinion or a
+    fear ("يرى محللون أن انسحاب …"), or in a condition ("إذا انسحبت …").
+
+    A demand or talk governs a verbal noun, or a verb after أن ("يطالبون بأن تنسحب");
+    a finite verb that tells the movement ("وبعد مطالبات متكررة انسحبت القوات") is a report.
+    """
+    W = word_table(tk.lang)
+    P = _plan_words(tk.lang)
+    before = _governing_words(tk, clause, i)
+    if _conditional(P, W, before):
+        return True
+    that = frozenset(W.THAT)
+    noun = tk.norm[i] in P.verbal_nouns
+    if not (noun or _has(before[-2:], that)):
+        return False
+    if _has(before[-6:], P.talk):
+        return True
+    # an opinion or a fear, then أن, then the withdrawal ("يرى محللون أن انسحاب …")
+    for k, w in enumerate(before):
+        if _is(w, P.opinion) and _has(before[k + 1 :], that):
+            return True
+    return False
+
+
+def withdrawal_status(tk: DocTokens, clause: Clause, trig: list[int]) -> str:
+    """ "planned" or "done": what the clause says of its first withdrawal word.
+
+    Done when a completion word governs it ("أكملت القوات انسحابها", "أعلنت اكتمال
+    الانسحاب") or it is a perfect verb ("انسحبت", "غادرت آخر دفعة"). Planned when a word
+    of plan governs it (a plan marker, "تعتزم", "عزمها", "اتفق … على", "وافقت على",
+    "من المقرر", a future verb "ستنسحب"), when an announcement governs a verbal noun
+    ("أعلنت فرنسا سحب قواتها": only announced), or when a verbal noun or a present verb
+    is followed by a future time or a deadline ("انسحاب القوات بحلول نهاية العام").
+    Else done.
+    """
+    P = _plan_words(tk.lang)
+    i = trig[0] if trig else clause.start
+    n = tk.norm[i]
+    before = _governing_words(tk, clause, i)
+    if _has(before[-4:], P.done) or n in P.past_verbs:
+        return "done"
+    if n in P.plan or _has(before, P.plan):
+        return "planned"
+    if n in P.verbal_nouns and _has(before, P.announce):
+        return "planned"
+    if _has(_after_words(tk, clause, i), P.future_after):
+        return "planned"
+    return "done"
+
+
+def _redeploy_split(tk: DocTokens, clause: Clause) -> int | None:
+    """ "أعادت القوات الروسية تموضع وحداتها": a redeploying verb, then within four words a
+    noun of position; the verb's token, or None."""
+    P = _plan_words(tk.lang)
+    for i in range(clause.start, clause.end):
+        if _is(_word(tk, i), P.redeploy_verbs) and _has(
+            [_word(tk, k) for k in range(i + 1, min(clause.end, i + 5))], P.redeploy_nouns
+        ):
+            return i
+    return None
+
+
 def withdrawal_type(
     ctx: ArticleContext, tk: DocTokens, clause: Clause
 ) -> tuple[str, list[int]] | None:
@@ -42,12 +218,15 @@ def withdrawal_type(
     W = word_table(tk.lang)
     folded = W.fold(clause.text(tk))
     redeploy = any(W.fold(p) in folded for p in W.lx.REDEPLOY_PHRASES)
+    split = None if redeploy else _redeploy_split(tk, clause)
     norm = tk.norm
     trig = [
         i for i in range(clause.start, clause.end) if norm[i] in W.WITHDRAW or norm[i] in W.HANDOVER
     ]
-    if not trig and not redeploy:
+    if not trig and not redeploy and split is None:
         return None
+    if split is not None and not any(norm[i] in W.HANDOVER for i in trig):
+        return "Redeployment", trig or [split]
     if redeploy and not any(norm[i] in W.HANDOVER for i in trig):
         return "Redeployment", trig or [_phrase_start(tk, clause, W.lx.REDEPLOY_PHRASES)]
     if any(norm[i] in W.HANDOVER for i in trig):
@@ -139,6 +318,8 @@ def withdrawal_roles(
     ins: list[EntityRef] = []
     buckets = {"actor": actors, "recipient": recipients, "from": froms, "dest": dests, "in": ins}
     handover_tokens = {i for i in trig if tk.norm[i] in W.HANDOVER}
+    trig_set = set(trig)
+    movers: list[EntityRef] = []  # named right after the withdrawal word: "انسحاب قوات التحالف"
     prev_m: Mention | None = None
     prev_role: str | None = None
     for m in ms:
@@ -200,7 +381,12 @@ def withdrawal_roles(
             role = None
         if role:
             buckets[role].append(e)
+            if role == "actor" and any(t - k in trig_set for k in (1, 2, 3)):
+                movers.append(e)
         prev_m, prev_role = m, role
+    # the force named right after the withdrawal word moves; the parties named before it
+    # agreed, announced or asked ("اتفقت بغداد وواشنطن على انسحاب قوات التحالف")
+    actors = movers + [a for a in actors if a not in movers]
     actors = [a for a in dict.fromkeys(actors) if a not in recipients and a not in froms]
     if not froms and not actors:
         return []  # "سرعة الانسحاب" in Iraq: no one named moving, nowhere named left
@@ -230,6 +416,30 @@ def withdrawal_roles(
     return out
 
 
+def _continues(roles: list[RoleFiller], status: str, earlier: EventRecord | None) -> bool:
+    """A withdrawal spoken of again ("الانسحاب", "القوات المنسحبة") continues the one told
+    before, unless it names a base left (a withdrawal of its own), or it is a plan where
+    that was done (or the reverse) and names a place of its own: "بدأت القوات الانسحاب
+    من قاعدة قسرك … الانسحاب من سوريا سيكتمل بحلول …" is the withdrawal from the whole
+    country, still to come."""
+    if earlier is None:
+        return False
+    places = [r.entity for r in roles if r.role == "location"]
+    if any(p.cls == "MilitaryBase" for p in places):
+        return False
+    before = set(earlier.fillers("location"))
+    return status == earlier.status or all(p in before for p in places)
+
+
+def _reports_done(tk: DocTokens, clause: Clause, trig: list[int]) -> bool:
+    """The clause tells the movement done: a perfect verb of withdrawing, or a word of
+    completion governing the withdrawal word ("أكملت القوات انسحابها")."""
+    P = _plan_words(tk.lang)
+    if any(tk.norm[i] in P.past_verbs for i in trig):
+        return True
+    return bool(trig) and _has(_governing_words(tk, clause, trig[0])[-4:], P.done)
+
+
 def _counted_bases(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> bool:
     """ "3 قواعد", "ثلاث قواعد", "قاعدتين أخريين": withdrawals from a counted set of bases."""
     W = word_table(tk.lang)
@@ -257,36 +467,45 @@ def withdrawal_events(
 ) -> None:
     W = word_table(tk.lang)
     wtype, trig = wd
-    if _counted_bases(ctx, tk, clause) or phrase_in(W, clause.text(tk), W.lx.WITHDRAWAL_NOT_EVENT):
-        return  # "الانسحاب من 3 قواعد": a programme of several withdrawals; demands and votes
+    if _counted_bases(ctx, tk, clause):
+        return  # "الانسحاب من 3 قواعد": a programme of several withdrawals
+    if trig and talk_about_withdrawal(tk, clause, trig[0]):
+        return  # demanded, voted on, negotiated, feared, conditional: talk, not a withdrawal
     ev = replace(ev_base, rule="withdrawal:" + wtype)
-    status = status_of(tk, clause, "withdrawal", trig)
+    status = withdrawal_status(tk, clause, trig)
     date = clause_date(ctx, tk, clause, trig[0], planned=status == "planned", category="withdrawal")
     same_as: tuple[str, ...] = ()
+    earlier: EventRecord | None = None
     first = trig[0] if trig else None
     if first is not None and definite_after_proclitics(W, tk.text[first]):
         # "وشملت القوات المنسحبة …": the withdrawal just reported, described further
         previous = [e for e in st.events if e.category == "withdrawal"]
         if previous and tk.idx[first] - previous[-1].sources[0].end < 1500:
             same_as = (previous[-1].local_id,)
+            earlier = previous[-1]
     rolesets = withdrawal_roles(ctx, tk, clause, wtype, trig, ev)
     if not rolesets and same_as:
         rolesets = [[]]
     for rs in rolesets:
+        here = status
+        if earlier is not None and not any(r.role == "location" for r in rs):
+            # "… ساعد في تسريع الانسحاب", "وبدأت القوات بالفعل بالانسحاب": the withdrawal
+            # told before, spoken of again without a place of its own, keeps its status;
+            # only a report of the movement done makes a plan done
+            if not _reports_done(tk, clause, trig):
+                here = earlier.status
         i = st.add(
             EventRecord(
                 local_id=ctx.article_id,
                 category="withdrawal",
                 type=wtype,
-                status=status,
+                status=here,
                 date=date,
                 roles=tuple(rs),
                 responsibility=(),
                 casualties=(),
                 sources=(ev,),
-                same_as=same_as
-                if not any(r.role == "location" and r.entity.cls == "MilitaryBase" for r in rs)
-                else (),
+                same_as=same_as if _continues(rs, here, earlier) else (),
             )
         )
         sent_events.append(i)
