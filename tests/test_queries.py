@@ -986,7 +986,6 @@ NOT_YET: dict[str, str] = {
     "attribution-taji-1": "taji-attack-1: no attribution to KH by the US yet",
     "attribution-kirkuk": "the attribution of the Kirkuk attack (003, 'وحمّلت كتائب حزب الله المسؤولية') lacks its accuser, the US (the omitted subject)",
     "attribution-kh-accuses-us": "'واتهمت كتائب حزب الله الولايات المتحدة بمهاجمة قواعدها' (003) is not read yet",
-    "casualties-us-fact": "US strikes: gold has 4 attacks killing 6 + 25 + 10 = 41; extraction's figures differ",
     "casualties-kh-attributed": "KH is blamed for the Kirkuk attack only; the first Taji attack (blamed by the US) is missing",
     "casualties-us-attributed": "KH's accusation against the US (003, 'واتهمت كتائب حزب الله الولايات المتحدة') is not recorded yet",
     "casualties-nobody-named": "gold: 5 attacks with nobody named (Taji 2, Besmaya, 2 IEDs, Ain al-Asad), 0 killed, 5 wounded; extraction's differ",

@@ -236,6 +236,15 @@ def test_accusative_singular_is_not_a_dual() -> None:
     assert found("قتل جندياً") == []
 
 
+def test_construct_dual_in_alif_only_before_a_corps() -> None:
+    # "ضابطا شرطة": two police officers (nominative construct); alone, or after a number,
+    # "ضابطا"/"جنديا" is the accusative singular
+    assert found("قتل ضابطا شرطة ومدني") == [("ضابطا", 2, "dual", False)]
+    assert found("أصيب حارسا أمن") == [("حارسا", 2, "dual", False)]
+    assert found("قتلت الغارة ضابطا") == []
+    assert values("قتل 15 ضابطا") == [15]
+
+
 def test_adjectives_are_not_duals() -> None:
     assert found("هجوم صاروخي على قاعدة عسكرية") == []
     assert found("سلاح شخصي") == []

@@ -132,17 +132,8 @@ KILLED_WORDS = (
     "مقتل قتل قتلت قتلوا قتلى قتيل قتيلا قتيلين مصرع لقي حتفه لقوا حتفهم استشهاد استشهد استشهدوا"
 ).split()
 WOUNDED_WORDS = "إصابة إصابات أصيب أصيبوا جرح جرحى جريح جريحين إصابته جروح".split()
-NO_CASUALTY_PHRASES = (
-    "من دون تسجيل إصابات",
-    "دون تسجيل إصابات",
-    "دون وقوع إصابات",
-    "دون إصابات",
-    "لم يسفر عن إصابات",
-    "لم تسفر عن إصابات",
-    "لا إصابات",
-    "دون وقوع خسائر بشرية",
-    "لم يسفر عن خسائر",
-)
+# (a stated zero, "دون أن يسفر عن إصابات", is read by a rule: OUTCOME_NEGATION governing
+# ANY_CASUALTY_NOUNS, in the section of issue 12 below)
 # Nouns that count people (a bare singular one counts 1: "قتل مقاول").
 # Nouns that count people. A bare singular one counts 1 ("قتل مقاول"); a bare plural
 # one is an unknown number ("قتلت عسكريين": how many is not said).
@@ -538,15 +529,24 @@ PLAIN_NEGATION = ["لا"]
 # Casualties: nouns that are counted before them ("ثلاثة قتلى", "5 جرحى", "قتيلان").
 KILLED_NOUNS = "قتلى قتيل قتيلا قتيلان قتيلين وفيات".split()
 WOUNDED_NOUNS = "جرحى جريح جريحا جريحان جريحين مصابين مصابا مصاب إصابات".split()
-# Verbs of being killed or wounded whose subject is the victims ("سبعة جنود أصيبوا").
-CASUALTY_VERBS = (
-    "قتل قتلوا قتلا قتلت أصيب أصيبوا أصيبا أصيبت جرح جرحوا لقي لقوا لقيا استشهد استشهدوا سقطوا"
-).split()
+# Verbs of being killed or wounded whose subject may stand before them, the victims
+# counted there ("سبعة جنود أصيبوا", "جنديان وثالث كندي قتلوا").
+KILLED_VERBS = "قتل قتلوا قتلا قتلت قتلتا لقي لقوا لقيا استشهد استشهدوا استشهدا".split()
+WOUNDED_VERBS = "أصيب أصيبوا أصيبا أصيبت أصيبتا جرح جرحوا جرحا".split()
+# Negated verbs of harm with "أحد" after them: "لم يصب أحد" is no one wounded.
+NOBODY_WOUNDED_VERBS = "يصب تصب يصاب يجرح".split()
+NOBODY_KILLED_VERBS = "يقتل".split()
+NOBODY = ["أحد"]
 # Words that make a negated casualty noun a stated zero for both counts: "دون أن يسفر عن
 # إصابات", "لم يسفر عن وقوع ضحايا", "من دون وقوع خسائر بشرية".
 ANY_CASUALTY_NOUNS = "إصابات إصابة ضحايا خسائر".split()
 # Negations of an outcome ("لم يسفر", "دون", "عدم وقوع", "لا إصابات").
 OUTCOME_NEGATION = "لم لا دون بدون عدم".split()
+# What a negation of an outcome governs: the verb or noun of an outcome, or "any"
+# ("لم يسفر الهجوم عن …", "من دون تسجيل …", "دون وقوع …", "دون أي …").
+OUTCOME_WORDS = (
+    "يسفر تسفر يؤد تؤد يؤدي تؤدي يخلف تخلف يوقع توقع تسجل يسجل تسجيل وقوع سقوط يسقط تسقط أي أية"
+).split()
 # Words that make a negated outcome an unknown one: "لم ترد أنباء عن إصابات" says nothing
 # is known, "لم يعرف عدد الضحايا" that the number is not known.
 UNKNOWN_OUTCOME = (
@@ -562,8 +562,21 @@ VICTIM_TITLES = (
     "قائد قيادي زعيم أمير مسؤول نائب رئيس آمر مدير الجنرال العميد اللواء العقيد المقدم "
     "الرائد النقيب ملازم الشيخ"
 ).split()
-# "One of": "وأحد مرافقيه" is one person.
+# "One of": "أحد مرافقيه" is one person (not a word NORM strips onto: "واحد" is "one").
 ONE_OF = "أحد إحدى".split()
+# "Others" agreeing with a count ("وإصابة خمسة آخرين"): part of the counted phrase.
+OTHERS = "آخرين آخرون آخران أخريات".split()
+# Prepositions of the cause between a casualty verb and its victims ("قُتل في الغارة
+# ثلاثة", "أصيب جراء القصف جنديان").
+CAUSE_PREPS = "في جراء إثر خلال بسبب".split()
+# Corps after a counted noun in a construct ("ضابطا أمن", "عنصري حماية"): part of it.
+CORPS_NOUNS = "شرطة أمن جيش استخبارات حرس حماية مرور حدود".split()
+# Particles between the victims and their verb ("ثلاثة جنود قد قُتلوا").
+VERB_PARTICLES = "قد لقد".split()
+# Prepositions between a victim's title and the body he belongs to ("القيادي في حركة …").
+BELONGING_PREPS = "في من".split()
+# Words that join a companion to a victim ("استشهد مع أحد مرافقيه", "إلى جانب").
+COMPANION_WORDS = "مع برفقة رفقة جانب".split()
 # Pronouns after a casualty verb that point back to the event ("وقتل فيها سليماني").
 RESUMPTIVE = "فيه فيها فيهما خلاله خلالها جراءه جراءها".split()
 
@@ -580,12 +593,18 @@ LEXICON_WORDS = _words(
     HABIT_WORDS,
     KILLED_NOUNS,
     WOUNDED_NOUNS,
-    CASUALTY_VERBS,
+    KILLED_VERBS,
+    WOUNDED_VERBS,
+    NOBODY_WOUNDED_VERBS,
+    NOBODY_KILLED_VERBS,
     ANY_CASUALTY_NOUNS,
+    OUTCOME_NEGATION,
+    OUTCOME_WORDS,
+    UNKNOWN_OUTCOME,
+    RESUMPTIVE,
     KIN_NOUNS,
     KIN_PLURALS,
     VICTIM_TITLES,
-    ONE_OF,
 )
 
 

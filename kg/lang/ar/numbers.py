@@ -279,6 +279,11 @@ _DUAL_SOUND = _f(
 # Construct dual in -ي for a few non-ta-marbuta nouns where -ي is not also a
 # common adjective (صاروخي, هجومي, شخصي, عنصري are adjectives).
 _DUAL_CONSTRUCT_I = _f(["ضابط", "حارس", "جندي"])
+# The same nouns' construct dual in -ا ("قُتل ضابطا شرطة": two police officers) is read
+# only before the noun of a corps: alone, "ضابطا"/"جنديا" is the accusative singular
+# ("قتلت الغارة جندياً" is one soldier).
+_DUAL_CONSTRUCT_A = frozenset(n + "ا" for n in _DUAL_CONSTRUCT_I)
+_CORPS = frozenset(_f(["شرطة", "أمن", "جيش", "استخبارات", "حرس", "حماية", "مرور", "حدود"]))
 
 
 def _dual_forms() -> frozenset[str]:
@@ -349,6 +354,7 @@ _START_CORES = frozenset().union(
     _ORD_UNITS,
     _ORD_HEADS,
     _DUALS,
+    _DUAL_CONSTRUCT_A,
     {_ALFA},
     *(singular | dual for _scale, singular, _plural, dual in _SCALES),
 )
@@ -566,6 +572,13 @@ class _Scanner:
                 ):
                     nxt += 1  # مصدرين اثنين: one number, not two
                 return 2, nxt, len(r.clitic)
+            if (
+                r.core in _DUAL_CONSTRUCT_A
+                and not r.article
+                and self.adjacent(i + 1)
+                and any(q.core in _CORPS for q in self.readings(i + 1, False))
+            ):
+                return 2, i + 1, len(r.clitic)
         return None
 
     # -- digits --------------------------------------------------------------

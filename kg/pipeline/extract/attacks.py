@@ -261,7 +261,7 @@ def is_aggregate(ctx: ArticleContext, tk: DocTokens, clause: Clause, triggers: l
     W = word_table(tk.lang)
     for i in triggers:
         num = number_before(ctx, tk, i, clause.start)
-        if num is not None and num.value >= 3:
+        if num is not None and num.value >= 3 and _counts_trigger(tk, num, i):
             return True
     norm = tk.norm
     nouns = [i for i in triggers if norm[i] in W.ATTACK_NOUN]
@@ -289,6 +289,19 @@ def is_aggregate(ctx: ArticleContext, tk: DocTokens, clause: Clause, triggers: l
         for k in range(clause.start, clause.end)
     )  # "شنت واشنطن ضربات", "الغارات التي شنتها واشنطن"
     return not (has_date or has_actor)
+
+
+def _counts_trigger(tk: DocTokens, num: NumberSpan, i: int) -> bool:
+    """The number may count the attack word at token i ("24 هجوماً", "أكثر من عشرين محاولة
+    هجوم", "ثلاثون من الهجمات"), unless people or a preposition other than من stand
+    between them, or one is glued to the attack word: in "أصيب سبعة جنود في هجوم" and
+    "قتل ثلاثة بقصف" the number counts the victims, and the attack is one."""
+    W = word_table(tk.lang)
+    people = W.PERSON_NOUN | W.PERSON_PLURAL
+    if has_proclitic(tk, i, W.lx.PROCLITIC_WITH + W.lx.PROCLITIC_TO):
+        return False
+    between = [tk.norm[k] for k in range(i - 1, -1, -1) if tk.idx[k] >= num.end]
+    return not any(n in people or (n in W.LOC_PREPS and n != W.lx.PREP_FROM) for n in between)
 
 
 def _state_of(gaz: Gazetteer, ref: EntityRef) -> EntityRef:
@@ -350,7 +363,7 @@ def attack_roles(
     blame = bool(set(norms) & (W.ATTRIB | W.CLAIM))
     # an interception: the base it came down near is the base it was aimed at
     intercepted = bool(stopped_at(tk, clause))
-    # who claims, is blamed or denies is never what was struck; who is blamed or denies is
+    # who claims, is blamed or denies is said to be responsible: never what was struck, and
     # never the attacker as a fact ("ألقت واشنطن اللوم على X": X is no target)
     parties = party_mentions(ctx, tk, clause, ev)
     killing = [

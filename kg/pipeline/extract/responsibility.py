@@ -66,7 +66,7 @@ class _Keys:
         self.that_it = K(lx.THAT_IT)
         self.blame = K(lx.BLAME_VERBS)
         self.blame_noun = K(lx.BLAME_NOUNS)
-        self.habit = K(lx.HABIT_WORDS)
+        self.habit = K(lx.HABIT_WORDS) | K(lx.FREQUENCY_WORDS)
         self.any_party = K(lx.ANY_PARTY)
         self.no = K(lx.PLAIN_NEGATION)
         self.group_cues = K(lx.GROUP_CUES)
@@ -273,7 +273,8 @@ def _negated(tk: DocTokens, clause: Clause, i: int) -> bool:
 
 
 def _habit(tk: DocTokens, clause: Clause, i: int) -> bool:
-    """A habit word governs the verb at i: "غالباً ما تنسبها", "عادة ما تتهم", "تتهم عادة"."""
+    """A habit word governs the verb at i: "غالباً ما تنسبها", "عادة ما تتهم", "تتهم عادة",
+    "يتهم باستمرار"."""
     R = _keys(tk.lang)
     window = tk.norm[max(clause.start, i - _HABIT_SPAN) : min(clause.end, i + 2)]
     return any(w in R.habit for w in window)
