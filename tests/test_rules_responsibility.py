@@ -211,8 +211,19 @@ def test_an_announcement_that_the_base_was_hit_is_no_claim(read):
     assert _said(ev, "claim") == []
 
 
-def test_nobody_claimed_it(read):
-    ev = _attack(read("سقط صاروخان على قاعدة عين الأسد. ولم تتبن أي جهة الهجوم."))
+@pytest.mark.parametrize(
+    "text",
+    [
+        "سقط صاروخان على قاعدة عين الأسد. ولم تتبن أي جهة الهجوم.",
+        "سقط صاروخان على قاعدة عين الأسد، ولم يتبنها أي طرف حتى مساء الأحد.",
+        "رحبت كتائب حزب الله بقصف قاعدة بلد بدون أن تتبناه.",
+        "لم تعلن أي جهة مسؤوليتها عن الهجوم بطائرة مسيرة على مطار أربيل.",
+        "لم يعلن أي طرف عن الهجوم الصاروخي على قاعدة حرير.",
+    ],
+)
+def test_nobody_claimed_it(read, text):
+    # a negated claim is a statement that nobody claimed it, never a claim
+    ev = _attack(read(text))
     assert any(r.kind == "noclaim" for r in ev.responsibility)
     assert _said(ev, "claim") == []
 

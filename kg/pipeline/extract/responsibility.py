@@ -35,7 +35,6 @@ from kg.pipeline.extract.context import (
     has_proclitic,
     is_negated,
     mentions_in,
-    phrase_in,
     prev_words,
     word_table,
 )
@@ -69,6 +68,8 @@ class _Keys:
         self.habit = K(lx.HABIT_WORDS) | K(lx.FREQUENCY_WORDS)
         self.any_party = K(lx.ANY_PARTY)
         self.no = K(lx.PLAIN_NEGATION)
+        self.claim_forms = K(lx.CLAIM_FORMS)
+        self.without = K(lx.OUTCOME_NEGATION)
         self.group_cues = K(lx.GROUP_CUES)
         self.speech = K(lx.SPEECH_NOUNS)
 
@@ -103,7 +104,7 @@ def _read(ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence) -> l
     W = word_table(tk.lang)
     R = _keys(tk.lang)
     out: list[_Found] = []
-    if phrase_in(W, clause.text(tk), W.lx.NO_CLAIM_PHRASES):
+    if any(_unclaimed(tk, clause, i) for i in range(clause.start, clause.end)):
         out.append((Responsibility("noclaim", None, (), ev), None))
     ms = [m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls in PARTY_CLASSES]
     norm = tk.norm
@@ -133,12 +134,13 @@ def _read(ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence) -> l
             continue
         n = norm[i]
         party = None
-        if n in W.CLAIM:
-            window = tk.span_text(max(clause.start, i - 3), i + 1)
-            if is_negated(tk, i, clause.start) or phrase_in(W, window, W.lx.NO_CLAIM_PHRASES):
+        if n in W.CLAIM or n in R.claim_forms:
+            if _unclaimed(tk, clause, i) or is_negated(tk, i, clause.start):
                 continue
             party = _claimant(ctx, tk, clause, ms, i)
         elif n in R.announce:
+            if _unclaimed(tk, clause, i):
+                continue
             party = _announced_claim(ctx, tk, clause, ms, i)
         elif _habit(tk, clause, i) or _negated(tk, clause, i):
             continue  # a standing accusation, or one that blames nobody
@@ -264,6 +266,30 @@ def _with_coordinated(
         elif m.start > out[-1].end:
             break
     return out
+
+
+def _unclaimed(tk: DocTokens, clause: Clause, i: int) -> bool:
+    """Token i says that nobody claimed it: a negated claim word ("لم يتبنها أي طرف",
+    "بدون أن تتبنى الهجوم", "لم تعلن أي جهة مسؤوليتها"), or a negated announcement by
+    "any party" ("لم يعلن أي طرف")."""
+    W = word_table(tk.lang)
+    R = _keys(tk.lang)
+    n = tk.norm[i]
+    prev = prev_words(tk, i, 2, clause.start)
+    if n in R.announce:
+        nxt = tk.norm[i + 1] if i + 1 < clause.end else None
+        return bool(prev) and prev[-1] in W.NEG and nxt in R.any_party
+    if not (n in W.CLAIM or n in R.claim_forms):
+        return False
+    if prev and prev[-1] in W.NEG:
+        return True  # "لم يتبنها"
+    if len(prev) == 2 and prev[-1] in W.THAT and prev[-2] in R.without:
+        return True  # "بدون أن تتبنى"
+    # "لم تعلن أي جهة مسؤوليتها": the announcing verb before the claim word is negated
+    for k in range(i - 1, max(clause.start, i - 4) - 1, -1):
+        if tk.norm[k] in R.announce:
+            return k > clause.start and tk.norm[k - 1] in W.NEG
+    return False
 
 
 def _negated(tk: DocTokens, clause: Clause, i: int) -> bool:
