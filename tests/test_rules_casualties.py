@@ -105,6 +105,23 @@ def test_duals_and_ordinals(toll, text, killed, wounded):
 @pytest.mark.parametrize(
     "text, killed, wounded",
     [
+        # an ordinal is a rank or a date, not a count
+        ("أسفر الهجوم الثاني على قاعدة بلد عن إصابة جندي.", None, 1),
+        ("أسفر الهجوم على قاعدة بلد في الثالث من آذار عن مقتل جندي.", 1, None),
+        ("قتل أول جندي أمريكي في الهجوم على قاعدة بلد.", 1, None),
+        ("أصيب ثالث جندي خلال أسبوع في هجوم على قاعدة بلد.", None, 1),
+        # "الاثنين" is Monday, "اثنين" is two
+        ("قتل جنديان مساء الاثنين في قصف على قاعدة بلد.", 2, None),
+        ("أسفر القصف على قاعدة بلد عن مقتل اثنين من الجنود وإصابة أربعة.", 2, 4),
+    ],
+)
+def test_ordinal_and_weekday_confusions(toll, text, killed, wounded):
+    assert toll(text) == (killed, wounded)
+
+
+@pytest.mark.parametrize(
+    "text, killed, wounded",
+    [
         # disjoint groups are summed; killed and wounded are kept apart
         ("أسفر الهجوم على قاعدة بلد عن مقتل جنديين ومدني وإصابة ثلاثة آخرين.", 3, 3),
         ("قتل ثلاثة جنود أمريكيين وجندي بريطاني في الهجوم على معسكر التاجي.", 4, None),

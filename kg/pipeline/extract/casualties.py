@@ -399,6 +399,14 @@ def _items(r: _Reader, toks: list[int], j: int) -> tuple[int | None, bool, int]:
         elif seen and ordinal is not None and ordinal.value == total + 1 and r.has_and(i):
             total += 1  # "جنديان وثالث": a third one
             j = _skip_noun_phrase(r, toks, _past(r, toks, j, ordinal))
+        elif (
+            ordinal is not None
+            and j + 1 < n
+            and r.norm(toks[j + 1]) in W.PERSON_NOUN
+            and not r.has_and(i)
+        ):
+            total += 1  # "قتل أول جندي أمريكي", "ثالث جندي": one, the ordinal is his rank
+            j = _skip_noun_phrase(r, toks, j + 1)
         elif norm in W.PERSON_NOUN or norm in C.kin or (seen and r.has_and(i) and _is_adj(W, norm)):
             total += 1
             j = _skip_noun_phrase(r, toks, j + 1)
