@@ -45,6 +45,7 @@ REQUIRED = {
 SAMPLE_PARAMS = {
     "attacks-on-base": {"base": "kgr:entity/camp-taji"},
     "article-statements": {"article": "003_7c3ce2b50505d2e6.txt"},
+    "confident-events": {"min_confidence": "0.5"},
 }
 TAJI_1 = dt.date(2020, 3, 11)
 TAJI_2 = dt.date(2020, 3, 14)
@@ -990,11 +991,7 @@ NOT_YET: dict[str, str] = {
     "casualties-us-attributed": "KH's accusation against the US (003, 'واتهمت كتائب حزب الله الولايات المتحدة') is not recorded yet",
     "casualties-nobody-named": "gold: 5 attacks with nobody named (Taji 2, Besmaya, 2 IEDs, Ain al-Asad), 0 killed, 5 wounded; extraction's differ",
     "withdrawal-qayyarah-handover": "the Qayyarah handover '3 days before' 2020-03-29 (002) is not dated 2020-03-26 yet",
-    "withdrawal-k1-planned": "the withdrawal from Kirkuk (K1) planned by the end of April (000/004) is recorded as done",
     "withdrawal-uk": "the British partial withdrawal decided 'last week' (002) is recorded as planned, gold: done",
-    "withdrawal-france": "France's and the Czech Republic's withdrawals (002) are one event, recorded as done; gold: two planned events",
-    "withdrawal-czech": "France's and the Czech Republic's withdrawals (002) are one event, recorded as done; gold: two planned events",
-    "withdrawal-combat-2021": "the combat withdrawal planned by the end of 2021 (001) is recorded as done on 2021-07-26 (the agreement's date)",
     "relation-pmf-iran": "000/004 call the PMF Iran-backed ('الحشد الشعبي المدعوم من إيران'); neither the gazetteer nor extraction says so",
     "new-abu-amin": "'أبو أمين' (003), KH's commander, is not recognised yet",
     "new-rapid-deployment-force": "'قوة الانتشار السريع' (001) is not recognised yet",

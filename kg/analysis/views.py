@@ -349,7 +349,9 @@ def _columns(query: str) -> list[str]:
     return list(dict.fromkeys(re.findall(r"\?([A-Za-z_][A-Za-z0-9_]*)", head)))
 
 
-def to_networkx(graph: Any, view: str = "events") -> nx.MultiDiGraph:
+def to_networkx(
+    graph: Any, view: str = "events", min_confidence: float | None = None
+) -> nx.MultiDiGraph:
     """A networkx view of a built graph.
 
     ``graph``: a build output folder, a graph.trig (or .nq/.ttl) file, a
@@ -357,11 +359,35 @@ def to_networkx(graph: Any, view: str = "events") -> nx.MultiDiGraph:
     ``view``: ``"events"`` (events and the entities they involve, edges = roles,
     responsibility and retaliation, each with evidence) or ``"actors"`` (who
     attacked whom: party → target per attack, and retaliation edges).
+    ``min_confidence``: keep only the events whose confidence is at least this
+    (events view only; :func:`keep_confident`).
     """
+    if min_confidence is not None and view != "events":
+        raise InputError("--min-confidence applies to the events view")
     query = view_query(view)
     store, union = _dataset(graph)
     rows = select(store, query, union)
-    return rows_to_graph(rows, _columns(query), view=view, query=f"queries/views/{view}.rq")
+    g = rows_to_graph(rows, _columns(query), view=view, query=f"queries/views/{view}.rq")
+    return g if min_confidence is None else keep_confident(g, min_confidence)
+
+
+def keep_confident(view: nx.MultiDiGraph, min_confidence: float) -> nx.MultiDiGraph:
+    """The events view without the events whose confidence is below ``min_confidence``
+    (or unknown), and without the entities that only they involved."""
+    if not 0 <= min_confidence <= 1:
+        raise InputError(f"the minimum confidence must be between 0 and 1, got {min_confidence}")
+    g = view.copy()
+    low = [
+        n
+        for n, d in g.nodes(data=True)
+        if d.get("kind") == "event"
+        and (d.get("confidence") is None or float(d["confidence"]) < min_confidence)
+    ]
+    touched = {m for n in low for m in nx.all_neighbors(g, n)} - set(low)
+    g.remove_nodes_from(low)
+    g.remove_nodes_from(sorted(n for n in touched if g.degree(n) == 0))
+    g.graph["min_confidence"] = min_confidence
+    return g
 
 
 # --------------------------------------------------------------------------- export

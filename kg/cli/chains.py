@@ -12,6 +12,15 @@ import typer
 GRAPH_HELP = "A build output folder (or its graph.trig)."
 GraphOpt = Annotated[Path, typer.Option("--graph", "-g", help=GRAPH_HELP)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text | json")]
+MinConfidenceOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Leave out the events whose confidence (0-1, see docs/ANNOTATION.md) is lower.",
+    ),
+]
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -31,13 +40,14 @@ def export(
         str, typer.Option("--format", "-f", help="graphml | gexf | json (node-link)")
     ] = "graphml",
     graph: GraphOpt = Path("out"),
+    min_confidence: MinConfidenceOpt = None,
 ) -> None:
     """Write a networkx view of the graph as GraphML, GEXF or node-link JSON."""
     from kg.analysis.views import to_networkx, write_graph
     from kg.errors import KgError
 
     try:
-        g = to_networkx(graph, view=view)
+        g = to_networkx(graph, view=view, min_confidence=min_confidence)
         write_graph(g, out, fmt)
     except KgError as exc:
         raise _fail(exc) from None
@@ -77,6 +87,7 @@ def chains(
     ] = False,
     fmt: FormatOpt = "text",
     graph: GraphOpt = Path("out"),
+    min_confidence: MinConfidenceOpt = None,
 ) -> None:
     """Trace chains of attacks and retaliations, forward and backward in time, as a timeline."""
     from kg.analysis.chains import chains_to_json, find_chains, render_chains
@@ -93,6 +104,7 @@ def chains(
             date_from=date_from,
             date_to=date_to,
             linked_only=linked_only,
+            min_confidence=min_confidence,
         )
     except KgError as exc:
         raise _fail(exc) from None
@@ -115,6 +127,7 @@ def path(
     ] = False,
     fmt: FormatOpt = "text",
     graph: GraphOpt = Path("out"),
+    min_confidence: MinConfidenceOpt = None,
 ) -> None:
     """How is X connected to Y: the shortest evidenced paths in the events view."""
     from kg.analysis.chains import find_paths, paths_to_json, render_paths
@@ -123,7 +136,9 @@ def path(
     if fmt not in ("text", "json"):
         raise _fail(ValueError(f"unknown format {fmt!r} (text or json)"))
     try:
-        result = find_paths(graph, x, y, max_paths=max_paths, via_weapons=via_weapons)
+        result = find_paths(
+            graph, x, y, max_paths=max_paths, via_weapons=via_weapons, min_confidence=min_confidence
+        )
     except KgError as exc:
         raise _fail(exc) from None
     if fmt == "json":
@@ -148,6 +163,7 @@ def viz(
         typer.Option("--timeline", help="Timeline PNG of events (default: GRAPH/timeline.png)."),
     ] = None,
     graph: GraphOpt = Path("out"),
+    min_confidence: MinConfidenceOpt = None,
 ) -> None:
     """Draw the events view: a self-contained interactive HTML page and a timeline PNG."""
     from kg.analysis.viz import write_html, write_timeline
@@ -159,7 +175,7 @@ def viz(
     try:
         from kg.analysis.chains import load_events_view
 
-        view = load_events_view(graph)
+        view = load_events_view(graph, min_confidence)
         written = []
         if html is not None:
             written.append(write_html(view, html))

@@ -249,9 +249,11 @@ def report_quads(ev: Event, languages: Mapping[str, str] | None = None) -> Itera
 
 
 def _decimal(value: float) -> Literal:
-    """A confidence or a score as xsd:decimal with three places ("0.830"): the same
-    lexical form run after run, whatever the float's repr."""
-    return Literal(f"{value:.3f}", datatype=XSD.decimal)
+    """A confidence or a score as xsd:decimal, rounded to three places and written in
+    the canonical form ("0.83", "1.0"): the same lexical form run after run, and the one
+    every store gives back, so rdflib and Oxigraph answers agree."""
+    text = f"{value:.3f}".rstrip("0")
+    return Literal(text + "0" if text.endswith(".") else text, datatype=XSD.decimal)
 
 
 def corpus_quads(

@@ -95,6 +95,12 @@ def coerce_param(param: Param | None, value: Any) -> Term:
         if not re.fullmatch(r"-?\d+", term.value):
             raise QueryError(f"parameter {param.name} needs an integer, got {value!r}")
         term = ox.Literal(term.value, datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "decimal" and isinstance(term, ox.Literal) and term.datatype.value == XSD + "string":
+        if not re.fullmatch(r"-?(\d+\.?\d*|\.\d+)", term.value):
+            raise QueryError(f"parameter {param.name} needs a decimal number, got {value!r}")
+        term = ox.Literal(term.value, datatype=ox.NamedNode(XSD + "decimal"))
+    if kind == "decimal" and isinstance(value, float):
+        term = ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "decimal"))
     return term
 
 

@@ -211,12 +211,14 @@ def find_chains(
     date_from: str | None = None,
     date_to: str | None = None,
     linked_only: bool = False,
+    min_confidence: float | None = None,
 ) -> ChainResult:
     """Chains of retaliation through the events chosen by the arguments (see the module docstring).
 
     ``linked_only`` drops chains of a single event (nothing answered it, it answered nothing).
+    ``min_confidence`` leaves out the events kg holds with less confidence.
     """
-    view = load_events_view(graph)
+    view = load_events_view(graph, min_confidence)
     query = {
         "actor": actor,
         "target": target,
@@ -292,14 +294,20 @@ def find_chains(
 
 
 def find_paths(
-    graph: Any, x: str, y: str, max_paths: int = 5, via_weapons: bool = False
+    graph: Any,
+    x: str,
+    y: str,
+    max_paths: int = 5,
+    via_weapons: bool = False,
+    min_confidence: float | None = None,
 ) -> PathResult:
     """The shortest evidenced paths between the things named ``x`` and ``y`` (events view, undirected).
 
     Only edges with evidence count. Weapons are not used as stepping stones
     unless ``via_weapons`` (two attacks with rockets are not thereby connected).
+    ``min_confidence`` leaves out the events kg holds with less confidence.
     """
-    view = load_events_view(graph)
+    view = load_events_view(graph, min_confidence)
     xs, ys = resolve(view, x), resolve(view, y)
     query = {"x": x, "y": y, "x_nodes": xs, "y_nodes": ys, "max_paths": max_paths}
     ends = set(xs) | set(ys)

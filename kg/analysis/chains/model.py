@@ -181,13 +181,14 @@ class PathResult:
 # --------------------------------------------------------------------------- view access
 
 
-def load_events_view(graph: Any) -> nx.MultiDiGraph:
-    """The events view of ``graph`` (a build folder, a graph file, a store, or the view itself)."""
-    if isinstance(graph, nx.MultiDiGraph) and graph.graph.get("view") == "events":
-        return graph
-    from kg.analysis.views import to_networkx
+def load_events_view(graph: Any, min_confidence: float | None = None) -> nx.MultiDiGraph:
+    """The events view of ``graph`` (a build folder, a graph file, a store, or the view itself),
+    without the events below ``min_confidence`` if it is given."""
+    from kg.analysis.views import keep_confident, to_networkx
 
-    return to_networkx(graph, view="events")
+    if isinstance(graph, nx.MultiDiGraph) and graph.graph.get("view") == "events":
+        return graph if min_confidence is None else keep_confident(graph, min_confidence)
+    return to_networkx(graph, view="events", min_confidence=min_confidence)
 
 
 def ref_of(view: nx.MultiDiGraph, node: str) -> Ref:
