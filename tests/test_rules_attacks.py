@@ -424,3 +424,51 @@ def test_a_clause_that_goes_on_telling_the_same_attack_is_not_split(attacks):
     assert len(found) == 1
     found = attacks("استهدف صاروخ قاعدة بلد، وسقط الصاروخ داخل القاعدة دون إصابات.")
     assert len(found) == 1
+
+
+def test_a_headline_joining_two_incidents_by_and(attacks):
+    found = attacks("هجوم بطائرة مسيرة على مطار أربيل وقتيل بقصف صاروخي قرب الموصل")
+    assert [e.type for e in found] == ["DroneAttack", "RocketAttack"]
+    assert slugs(found[0], "target") == {"erbil-airport"}
+    assert "erbil-airport" not in slugs(found[1], "location")
+    # و before the outcome of the same attack: one report
+    assert len(attacks("قصف صاروخي على قاعدة بلد ومقتل جنديين")) == 1
+
+
+def test_a_background_that_names_its_own_background(attacks):
+    found = attacks(
+        "وهذا أول هجوم على القوات الأمريكية في سوريا منذ أسابيع، بعد فترة هدوء أعقبت "
+        "الضربات الأمريكية الواسعة مطلع شباط الماضي على مواقع في القائم، والتي جاءت رداً "
+        "على مقتل ثلاثة جنود أمريكيين في هجوم بطائرة مسيرة على قاعدة التنف."
+    )
+    assert len(found) == 3
+    own, strikes, drone = found
+    assert not referenced(own) and referenced(strikes) and referenced(drone)
+    assert not own.fillers("attacker") and own.casualties == ()  # none of the background's
+    assert slugs(own, "location") == {"syria"}
+    assert slugs(strikes, "attacker") == {"united-states"}
+    assert drone.type == "DroneAttack" and slugs(drone, "target") == {"al-tanf-garrison"}
+    assert strikes.retaliation_for == (drone.local_id,)  # the strikes answered the drone
+    assert own.retaliation_for == ()
+
+
+def test_a_background_with_nothing_to_find_it_by_is_no_report(attacks):
+    # "في الأردن" (a whole country) and a month: the roles still are not the main one's
+    found = attacks(
+        "وشنت الطائرات الأمريكية غارات على مواقع للفصائل في البوكمال فجر الأحد رداً على "
+        "هجوم بطائرة مسيرة في الأردن الشهر الماضي."
+    )
+    assert len(found) == 1
+    assert slugs(found[0], "location") == {"albukamal"}
+    assert "drone" not in slugs(found[0], "weapon") and "jordan" not in slugs(found[0], "location")
+    assert found[0].date is not None and found[0].date.value == "2022-05-08"
+
+
+def test_a_definite_background_with_its_own_place_and_a_dual_munition(attacks):
+    found = attacks(
+        "وبعد نصف ساعة من القصف الذي طال قاعدة بلد، سقطت قذيفتان صاروخيتان في محيط معسكر التاجي."
+    )
+    assert len(found) == 2
+    balad, taji = found
+    assert referenced(balad) and slugs(balad, "location") == {"balad-air-base"}
+    assert taji.type == "RocketAttack" and slugs(taji, "location") == {"camp-taji"}

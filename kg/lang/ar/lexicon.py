@@ -417,7 +417,9 @@ PREP_IN = "في"
 PROCLITIC_THEN = "ف"
 # Frequency: a trigger next to one (or to a HABIT_WORDS word) tells of a habit, not of an
 # event ("عادة ما تستهدف …", "تتعرض القاعدة باستمرار لهجمات").
-FREQUENCY_WORDS = "باستمرار استمرار مرارا يوميا أحيانا بانتظام انتظام تكرارا دوما".split()
+FREQUENCY_WORDS = (
+    "باستمرار استمرار مرارا يوميا أحيانا بانتظام انتظام تكرارا دوما متكرر متكررة"
+).split()
 # Threatening, planning, discussing, searching, intending, fearing: a trigger governed by
 # one is an act considered, not carried out ("هددت الفصائل بقصف …", "تبحث الإدارة
 # استهداف …", "خشية هجوم").
@@ -443,6 +445,8 @@ TIME_WORDS = (
 # starts the clause of the effect with it.
 CAUSE_WORDS = "سبب سببا سبباً تسبب تسببت يتسبب أدى أدت دفع دفعت استدعى استدعت".split()
 COPULAS = "كان كانت يكون تكون".split()
+# Prepositions before the effect a causal predicate names ("سبباً في الغارة", "أدى إلى").
+CAUSE_OBJECT_PREPS = "في إلى".split()
 # Openers of a background event: after a reply word ("رداً على الهجوم الذي …", "انتقاماً
 # لمقتل …") the sentence's attack answers it; after a word of sequence or cause ("عقب
 # مقتل …", "بعد ساعة من قصف …", "إثر", "في أعقاب", "على خلفية") it only came before.

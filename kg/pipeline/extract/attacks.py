@@ -127,7 +127,8 @@ def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list
     """
     W = word_table(tk.lang)
     norm, a, b = tk.norm, clause.start, clause.end
-    for k in range(a, b):
+    # a background clause starts with its own opener: look for the next one only
+    for k in range(a + 1 if clause.background else a, b):
         n = norm[k]
         if n in W.REPLY_OPENERS:
             kind = "reply"
@@ -139,8 +140,11 @@ def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list
         for t in range(k + 1, min(b, k + 6)):
             if tk.text[t] in W.lx.COMMAS:
                 break
+            if norm[t] in W.ATTACK_PLURAL and norm[t] not in W.STRIKE_NOUNS:
+                break  # a series, not one event ("الضربات الأمريكية" is one wave)
             if norm[t] in W.ATTACK_PLURAL:
-                break  # a series, not one event
+                event = t
+                break
             if norm[t] in W.ATTACK_NOUN or norm[t] in W.ASSASSINATION or norm[t] in W.KILLED:
                 event = t
                 break
@@ -151,7 +155,15 @@ def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list
             continue
         fronted = all(not tk.norm[t] or tk.text[t] in W.lx.COMMAS for t in range(a, k))
         end = b
-        comma = next((t for t in range(event + 1, b) if tk.text[t] in W.lx.COMMAS), None)
+        comma = next(
+            (
+                t
+                for t in range(event + 1, b)
+                # "…، والتي جاءت رداً على …": a relative after the comma goes on with it
+                if tk.text[t] in W.lx.COMMAS and not (t + 1 < b and _relative(tk, t + 1))
+            ),
+            None,
+        )
         if fronted:
             if comma is not None:
                 end = comma + 1
@@ -174,20 +186,34 @@ def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list
             parts = [(a, k, ""), (k, b, kind)]
         else:
             continue  # in the middle: the reference words are left out of the roles
-        pieces = [replace(clause, start=x, end=y, ordinal=None, background=g) for x, y, g in parts]
-        own, bg = [p for p in pieces if not p.background][0], [p for p in pieces if p.background][0]
+        own, bg = None, None
+        pieces = []
+        for x, y, g in parts:
+            if g:
+                bg = replace(
+                    clause, start=x, end=y, ordinal=None, background=g, level=clause.level + 1
+                )
+                pieces.append(bg)
+            else:
+                own = replace(clause, start=x, end=y)
+                pieces.append(own)
         if not _tells_attack(ctx, tk, own) or not _tells_attack(ctx, tk, bg):
             continue
         if not _has_own_content(ctx, tk, bg, event):
             continue  # "رداً على الهجوم": the attack already told, linked as before
-        return [p if p.background else replace(p, ordinal=clause.ordinal) for p in pieces]
+        if clause.level < 2:
+            # "… الضربات الأمريكية، والتي جاءت رداً على مقتل …": a background names its own
+            pieces = [q for p in pieces for q in split_background(ctx, tk, p)]
+        return pieces
     return [clause]
 
 
 def split_incidents(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[Clause]:
-    """Two incidents told in one clause, joined by a comma and و before an attack verb:
-    "سقط صاروخ على قاعدة بلد، وانفجرت عبوة ناسفة على رتل في الديوانية", "قصفت طائرة
-    مسيرة مطار أربيل، واستهدفت طائرة أخرى قاعدة حرير". The part after the comma is a
+    """Two incidents told in one clause, joined by a comma and و before an attack verb
+    ("سقط صاروخ على قاعدة بلد، وانفجرت عبوة ناسفة على رتل في الديوانية", "قصفت طائرة
+    مسيرة مطار أربيل، واستهدفت طائرة أخرى قاعدة حرير"), or by و before an attack noun or
+    a word of killing, as headlines do ("هجوم بمسيرة على مطار أربيل وقتيل بقصف صاروخي
+    قرب الموصل"). The part after the comma is a
     clause of its own when it names its own place (a base or place the part before does
     not name) and its own means (another weapon, or "أخرى/آخر" after the verb); "استهدف صاروخان قاعدة
     عين الأسد، وسقط أحدهما قرب المهبط" goes on telling of the same attack."""
@@ -195,10 +221,16 @@ def split_incidents(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[
     lx = W.lx
     norm, a, b = tk.norm, clause.start, clause.end
     for k in range(a + 1, b - 1):
-        if tk.text[k] not in lx.COMMAS:
-            continue
-        v = k + 1
-        if not (norm[v] in W.ATTACK_VERB and has_proclitic(tk, v, lx.PROCLITIC_AND)):
+        if tk.text[k] in lx.COMMAS:
+            # "…، وانفجرت عبوة …": a comma, then و and an attack verb
+            v = k + 1
+            if not (norm[v] in W.ATTACK_VERB and has_proclitic(tk, v, lx.PROCLITIC_AND)):
+                continue
+        elif has_proclitic(tk, k, lx.PROCLITIC_AND) and (
+            norm[k] in W.ATTACK_NOUN or norm[k] in W.KILLED
+        ):
+            v = k  # a headline: "هجوم بمسيرة على مطار أربيل وقتيل بقصف صاروخي قرب الموصل"
+        else:
             continue
         first, second = replace(clause, end=k), replace(clause, start=v, ordinal=None)
         m1 = mentions_in(ctx, *first.chars(tk))
@@ -218,6 +250,15 @@ def split_incidents(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[
     return [clause]
 
 
+def _relative(tk: DocTokens, t: int) -> bool:
+    """Token t is the relative pronoun التي/الذي, maybe after و ("والتي")."""
+    W = word_table(tk.lang)
+    word = tk.folded[t]
+    if word[:1] and word[0] in W.lx.CONJUNCTIONS and len(word) > 4:
+        word = word[1:]
+    return W.strip_definite(word) in W.lx.RELATIVES
+
+
 def _tells_attack(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> bool:
     weapons = [m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls == "Weapon"]
     return bool(attack_triggers(tk, clause, weapons, munitions(ctx, weapons)))
@@ -229,6 +270,16 @@ def _has_own_content(ctx: ArticleContext, tk: DocTokens, clause: Clause, event: 
     return bool(mentions_in(ctx, start, end)) or any(
         start <= d.start and d.end <= end for d in ctx.dates
     )
+
+
+def anchored(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> bool:
+    """A background names what finds its event again: a base, a place that is not a whole
+    country, a person, or a day ("رداً على الهجوم الذي استهدف قاعدة التاجي", "عقب مقتل
+    فلان", "بعد هجوم 15 شباط"); "رداً على هجوم صاروخي" or "… في الأردن" alone do not."""
+    start, end = clause.chars(tk)
+    return any(
+        m.entity.cls in ("MilitaryBase", "Place", "Person") for m in mentions_in(ctx, start, end)
+    ) or any(start <= d.start and d.end <= end and d.precision == "day" for d in ctx.dates)
 
 
 def _demonym_attacker(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[EntityRef]:

@@ -103,6 +103,7 @@ class Words:
         self.NAMING_VERBS = K(lx.NAMING_VERBS)
         self.CAUSE = K(lx.CAUSE_WORDS)
         self.COPULA = K(lx.COPULAS)
+        self.CAUSE_OBJECT = K(lx.CAUSE_OBJECT_PREPS)
         self.REPLY_OPENERS = K(lx.REPLY_OPENERS)
         self.AFTER_OPENERS = K(lx.AFTER_OPENERS)
         self.TOWARDS = K(lx.TOWARDS)
@@ -171,6 +172,7 @@ class Clause:
     # background: "reply" (the sentence's attack answers it: "رداً على الهجوم الذي …") or
     # "before" (it only came earlier: "عقب مقتل فلان في غارة …", "بعد ساعة من قصف …")
     background: str = ""
+    level: int = 0  # 0: the sentence's own; 1: a background it names; 2: one that names
     # the clause tells of the effect of the clause before ("…، كان سبباً في الغارة التي …")
     effect: bool = False
 
@@ -436,8 +438,13 @@ def causal_cut(tk: DocTokens, sent: Sentence, i: int) -> int | None:
         return None
     if not any(is_attack_word(W, norm[k]) for k in range(sent.start, i)):
         return None
-    ahead = norm[i + 1 : min(sent.end, i + 5)]
-    if not any(is_attack_word(W, n) for n in ahead):
+    # the effect is the predicate's object, after في/إلى/لـ ("سبباً رئيسياً في الغارة");
+    # "أدى قصف … إلى إغلاقه" names the cause after it, not an effect
+    if not any(
+        is_attack_word(W, norm[t])
+        and (norm[t - 1] in W.CAUSE_OBJECT or has_proclitic(tk, t, W.lx.PROCLITIC_TO))
+        for t in range(i + 1, min(sent.end, i + 5))
+    ):
         return None
     cut = i - 1 if i - 1 > sent.start and norm[i - 1] in W.COPULA else i
     return cut if cut > sent.start else None

@@ -46,6 +46,7 @@ from spacy.tokens import Doc
 
 from kg.pipeline.extract import budget
 from kg.pipeline.extract.attacks import (
+    anchored,
     attack_events,
     attack_triggers,
     is_aggregate,
@@ -168,6 +169,8 @@ def clause_events(ctx, tk: DocTokens, clause, ev_base, st, sent_events) -> bool:
     What is not an event is decided trigger by trigger (attacks.attack_triggers): a
     negated, conditional, habitual, threatened or expected attack is none.
     """
+    if clause.background and not anchored(ctx, tk, clause):
+        return False  # a background with nothing to find it by: a reference, no report
     weapons = [m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls == "Weapon"]
     trig = attack_triggers(tk, clause, weapons, munitions(ctx, weapons))
     if trig:

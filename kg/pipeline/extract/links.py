@@ -114,19 +114,24 @@ def link_background(
     background they reply to ("رداً على الهجوم الذي …، شنت …"), and an effect clause's
     attacks were caused by the attacks of the clause before ("…، كان سبباً في الغارة
     …"). True if the sentence's reply was read this way (no other reply is looked for)."""
-    own = [
-        i
-        for c, idx in zip(clauses, clause_events, strict=True)
-        if not c.background
-        for i in idx
-        if events[i].category == "attack"
-    ]
+
+    def attacks_at(level: int) -> list[int]:
+        return [
+            i
+            for c, idx in zip(clauses, clause_events, strict=True)
+            if c.level == level
+            for i in idx
+            if events[i].category == "attack"
+        ]
+
     replied = False
     for c, idx in zip(clauses, clause_events, strict=True):
         attacks = [i for i in idx if events[i].category == "attack"]
         if c.background == "reply" and attacks:
-            replied = True
-            for i in own:
+            # the reports one level up answer it: the sentence's own, or the background
+            # that names it ("… الضربات الأمريكية، والتي جاءت رداً على مقتل …")
+            replied = replied or c.level == 1
+            for i in attacks_at(c.level - 1):
                 answers(events, i, attacks)
     for n, (c, idx) in enumerate(zip(clauses, clause_events, strict=True)):
         if not c.effect or n == 0:

@@ -261,8 +261,10 @@ def dual_cue_mentions(
             j = k
         if len(names) != 2:
             continue  # "قاعدتين عسكريتين": no two names, no bases
-        for start, end in names:
+        for n_name, (start, end) in enumerate(names):
             cut = _strip_proclitic_text(tk, start)
+            if n_name and not cut and not tk.text[start] == lx.PROCLITIC_AND:
+                cut = len(lx.PROCLITIC_AND)  # "وطرطوس": a name the NORM did not know
             start_char = tk.idx[start] + cut
             surface = tk.doc_text[start_char : tk.end[end - 1]]
             label = f"{singular} {surface}"
@@ -290,8 +292,13 @@ def dual_cue_mentions(
 
 
 def has_and(tk: DocTokens, k: int, lx) -> bool:
-    """Token k is و, or starts with the proclitic و ("وحرير")."""
-    return tk.text[k] == lx.PROCLITIC_AND or has_proclitic(tk, k, lx.PROCLITIC_AND)
+    """Token k is و, or starts with the proclitic و ("وحرير"; "وطرطوس", a name the NORM
+    does not know, keeps it in its NORM)."""
+    return (
+        tk.text[k] == lx.PROCLITIC_AND
+        or has_proclitic(tk, k, lx.PROCLITIC_AND)
+        or (tk.norm[k].startswith(lx.PROCLITIC_AND) and len(tk.norm[k]) > 3)
+    )
 
 
 def _label_key(label: str, lang: kglang.Language) -> str:
