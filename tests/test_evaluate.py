@@ -531,3 +531,14 @@ def test_gold_dates_are_iso_at_their_precision(gold):
             assert lo <= hi, ev["gid"]
         else:
             assert prec is None and date is None, ev["gid"]
+
+
+def test_cli_builds_and_reports_the_named_sets_side_by_side():
+    run = _cli("--set", "seeds")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].split() == ["seeds"]
+    f1 = next(line for line in lines if line.startswith("event F1 "))
+    assert 0.9 <= float(f1.split()[-1]) <= 1.0  # the seeds' level (BENCHMARKS.md)
+    assert any(line.startswith("duplicates") for line in lines)
+    assert any(line.strip().startswith("locations") for line in lines)
