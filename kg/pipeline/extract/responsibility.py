@@ -23,6 +23,7 @@ A spokesman speaks for his group: the party of "المتحدث باسم X" is X.
 
 from __future__ import annotations
 
+import bisect
 import functools
 
 import kg.lang as kglang
@@ -106,7 +107,7 @@ def _read(ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence) -> l
     out: list[_Found] = []
     if any(_unclaimed(tk, clause, i) for i in range(clause.start, clause.end)):
         out.append((Responsibility("noclaim", None, (), ev), None))
-    ms = [m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls in PARTY_CLASSES]
+    ms = _Mentions(m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls in PARTY_CLASSES)
     norm = tk.norm
     denied: set[int] = set()  # tokens a denial governs: "نفت … مسؤوليتها" is no claim
     for i in range(clause.start, clause.end):
@@ -317,7 +318,10 @@ def _claimant(
     على/ضد or one that backs another), else an armed actor right beside the verb, else the
     group a bare "الجماعة" points back to."""
     W = word_table(tk.lang)
-    ok = [m for m in ms if not _not_a_party(tk, clause, m)]
+    if isinstance(ms, _Mentions):
+        ok = _near(ms.parties(tk, clause), tk.idx[i])
+    else:
+        ok = [m for m in _near(ms, tk.idx[i]) if not _not_a_party(tk, clause, m)]
     named = [
         m
         for m in ok
@@ -458,6 +462,35 @@ def _anaphor(
             ]
             return (earlier[-1].entity, None) if earlier else None
     return None
+
+
+_NEAR_CHARS = 300
+"""How far from a claim word its claimant may be named: a self-naming phrase or a group
+beside the verb is within a few words; the bound keeps a clause of thousands of claims
+(a pathological text with no sentence end) linear."""
+
+
+class _Mentions(list):
+    """The party mentions of a clause, in text order, with their start offsets for bisecting."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self.starts = [m.start for m in self]
+        self._parties: _Mentions | None = None
+
+    def parties(self, tk: DocTokens, clause: Clause) -> _Mentions:
+        """Those that can be a party (not a target after على/ضد, not a backer), once."""
+        if self._parties is None:
+            self._parties = _Mentions(m for m in self if not _not_a_party(tk, clause, m))
+        return self._parties
+
+
+def _near(ms: list[Mention], at: int, span: int = _NEAR_CHARS) -> list[Mention]:
+    """The mentions (in text order) that start within ``span`` characters of ``at``."""
+    starts = ms.starts if isinstance(ms, _Mentions) else [m.start for m in ms]
+    lo = bisect.bisect_left(starts, at - span)
+    hi = bisect.bisect_right(starts, at + span)
+    return ms[lo:hi]
 
 
 def _not_a_party(tk: DocTokens, clause: Clause, m: Mention) -> bool:
