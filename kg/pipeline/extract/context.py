@@ -241,9 +241,18 @@ def sentence_end(tk: DocTokens, i: int) -> int:
 
 
 def prev_words(tk: DocTokens, i: int, n: int, floor: int = 0) -> list[str]:
-    """The NORMs of the (at most) n tokens before token i, from ``floor`` (a clause start)
-    on: a window never reaches into the sentence before, whatever ``floor`` says."""
-    return tk.norm[max(floor, sentence_start(tk, i), i - n) : i]
+    """The NORMs of the (at most) n tokens before token i, from ``floor`` (a clause start,
+    which lies in i's sentence) on; without one, from the start of i's sentence: a window
+    never reaches into the sentence before."""
+    lo = i - n if i > n else 0
+    if floor > 0:
+        if floor > lo:
+            lo = floor
+    elif lo > 0 or i > 0:
+        start = tk.sents[tk.sent_of[i]].start if i < len(tk.sent_of) else sentence_start(tk, i)
+        if start > lo:
+            lo = start
+    return tk.norm[lo:i]
 
 
 def has_proclitic(tk: DocTokens, i: int, letters: str) -> bool:
