@@ -218,3 +218,16 @@ def test_a_claimant_alone_does_not_pick_one_of_several_events(tmp_path):
     attacks = _attacks_on(_events(tmp_path / "out"), "ain-al-asad")
     alone = [e for e in attacks if {s["article"] for s in e["sources"]} == {"c.txt"}]
     assert len(alone) == 1, [sorted({s["article"] for s in e["sources"]}) for e in attacks]
+
+
+def test_a_plan_and_its_completion_told_in_sequence_are_one_event_done(tmp_path):
+    text = (
+        "أعلنت أنقرة عزمها سحب قواتها من معسكر زليكان بحلول نهاية العام. "
+        "وأكملت القوات التركية الانسحاب الأحد.\n"
+    )
+    corpus = _corpus(tmp_path / "c", {"w.txt": text}, {"w.txt": "2024-05-06"})
+    build(corpus, tmp_path / "out")
+    withdrawals = [e for e in _events(tmp_path / "out") if e["category"] == "withdrawal"]
+    assert len(withdrawals) == 1, [e["sources"] for e in withdrawals]
+    assert withdrawals[0]["status"] == "done"
+    assert any("continues" in link["reason"] for link in withdrawals[0]["links"])

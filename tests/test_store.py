@@ -147,7 +147,12 @@ def test_values_block_goes_inside_the_outer_where(query, expected):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_characters="\r\n"), max_size=30))
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",)),
+        max_size=30,
+    )
+)
 def test_a_comment_before_the_group_never_moves_the_block(comment):
     """Whatever a comment before WHERE holds (braces, quotes, WHERE), the block goes
     just inside the group, and the query still parses."""
@@ -191,6 +196,11 @@ def test_any_string_parameter_gives_the_substitution_answer(value, lang):
     [
         ("attacks-on-base", "base", f"SELECT DISTINCT ?v WHERE {{ ?e <{KGO}target> ?v }}"),
         ("article-statements", "article", f"SELECT DISTINCT ?v WHERE {{ ?a <{KGO}fileName> ?v }}"),
+        (
+            "confident-events",
+            "min_confidence",
+            f"SELECT DISTINCT ?v WHERE {{ ?e a ?c ; <{KGO}confidence> ?v }}",
+        ),
     ],
 )
 def test_competency_queries_with_parameters_answer_as_before(seed_build, name, param, values):
@@ -218,4 +228,4 @@ def test_every_parameterised_query_is_checked_above():
 
     folder = Path(__file__).parents[1] / "queries"
     with_params = {p.stem for p in folder.glob("*.rq") if "# Params:" in p.read_text("utf-8")}
-    assert with_params == {"attacks-on-base", "article-statements"}
+    assert with_params == {"attacks-on-base", "article-statements", "confident-events"}

@@ -575,14 +575,15 @@ def _within_article(
     for i in members:  # "الصاروخان" in the next sentence: the attack just reported
         for other in recs[i].same_as:
             if other in index:
-                # the text says so ("واستهدف الصاروخان …"): a date a day apart (late Monday,
-                # reported Tuesday) or a weekday do not undo it
+                # the text says so ("واستهدف الصاروخان …", "وأكملت القوات الانسحاب"): a
+                # date a day apart (late Monday, reported Tuesday), a weekday, or the plan
+                # now done do not undo it
                 cl.join(
                     i,
                     index[other],
                     "continues the report of the sentence before",
                     0.8,
-                    allow=frozenset({"date", "weekday"}),
+                    allow=frozenset({"date", "weekday", "status"}),
                 )
     precise = [i for i in members if _places(recs[i], states=True)]
     coarse = [i for i in members if not _places(recs[i], states=True)]
