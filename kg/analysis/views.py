@@ -20,11 +20,13 @@ node of a view has the same attribute keys (an attribute a row never sets is
 table, GraphML or GEXF wants. Rows are merged in sorted order, so the graph
 (attributes, list order, node and edge order) is the same on every run.
 
-Exports (:func:`write_graph`): GraphML and GEXF hold scalars only, so lists
-and dicts become JSON strings and ``None`` becomes ``""``; the graph attribute
-``kg_attr_types`` (a JSON string, in the same file) records each attribute's
-type, and :func:`decode_graph` (or :func:`read_graph`) restores the original
-values. JSON is networkx node-link data with the values as they are.
+Exports (:func:`write_graph`): GraphML and GEXF hold typed scalars (numbers,
+booleans, ISO date strings; lists and dicts as JSON strings; an unknown value is
+left out), a bilingual ``label`` on every node, and ``start``/``end`` on events
+in GEXF for Gephi's timeline (see the export section below); the types of the
+attributes travel in the file (``kg_attr_types``), and :func:`read_graph` (or
+:func:`decode_graph`) restores the original values. JSON is networkx node-link
+data with the values as they are.
 """
 
 from __future__ import annotations
@@ -391,8 +393,29 @@ def keep_confident(view: nx.MultiDiGraph, min_confidence: float) -> nx.MultiDiGr
 
 
 # --------------------------------------------------------------------------- export
+#
+# What the written files hold (GraphML for Cytoscape, yEd, networkx; GEXF for Gephi):
+#
+# - every attribute keeps its type: numbers are int / double, booleans boolean, dates ISO
+#   strings; lists and dicts are JSON strings. An unknown value (None) is left out of the
+#   node or edge, so a numeric column stays numeric (nothing can size a node by "" killed).
+# - each node has a ``label`` (its English label, else the Arabic one, else the end of its
+#   IRI) besides ``label_en`` and ``label_ar``; GraphML also gets ``name`` (what Cytoscape
+#   shows and matches by), GEXF puts the label on the node itself (what Gephi shows).
+#   Each edge's label is its role.
+# - GEXF is written by kg (not networkx, whose file names the graph, an attribute the
+#   GEXF 1.2draft schema does not allow, and repeats edge ids) and is valid against the
+#   GEXF 1.2draft XSD. Events carry ``start``/``end`` (their first and last possible day,
+#   date_earliest..date_latest) and the graph is "dynamic" with timeformat "date", so
+#   Gephi's timeline filters them; entities have no span: they are there at every time.
+# - the types of the attributes (``kg_attr_types``, JSON) travel in the file: a graph
+#   attribute in GraphML, the <meta><description> in GEXF; :func:`read_graph` uses them to
+#   give back exactly the view that was written.
 
 _TYPES = {bool: "bool", int: "int", float: "float", str: "str"}
+_GEXF_NS = "http://www.gexf.net/1.2draft"
+_GEXF_TYPES = {"int": "long", "float": "double", "bool": "boolean", "str": "string"}
+_LABEL_KEYS = ("label", "name")  # added to the written files, not part of the view
 
 
 def _attr_types(items: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -416,60 +439,57 @@ def _attr_types(items: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     return types
 
 
-def _has_none(items: Iterable[Mapping[str, Any]], key: str) -> bool:
-    return any(attrs.get(key) is None for attrs in items)
-
-
-def _encode_value(v: Any, kind: str, as_text: bool) -> Any:
-    if v is None:
-        return ""
+def _encode_value(v: Any, kind: str) -> Any:
     if kind == "json":
         return json.dumps(v, ensure_ascii=False, sort_keys=True)
     if kind == "float":
-        v = float(v)
-    if as_text:
-        if kind == "bool":
-            return "true" if v else "false"
-        return repr(v) if kind == "float" else str(v)
+        return float(v)
+    if kind == "str":
+        return str(v)
     return v
 
 
-def encode_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``g`` with scalar attributes only, for GraphML and GEXF.
+def _encode_attrs(d: Mapping[str, Any], types: Mapping[str, str]) -> dict[str, Any]:
+    return {k: _encode_value(v, types[k]) for k, v in d.items() if v is not None}
 
-    Lists and dicts become JSON strings, ``None`` becomes ``""``. A key that has
-    ``None`` somewhere is written as text everywhere (so every value of a key
-    has one XML type); the graph attribute ``kg_attr_types`` says what each key
-    was, for :func:`decode_graph`.
+
+def node_label(node: str, d: Mapping[str, Any]) -> str:
+    """What a graph tool shows for a node: its English label, else its Arabic one, else the
+    last part of its IRI."""
+    return str(d.get("label_en") or d.get("label_ar") or node.rstrip("/").rsplit("/", 1)[-1])
+
+
+def encode_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``g`` for GraphML and GEXF: scalar attributes of one type each.
+
+    Numbers, booleans and strings stay as they are; lists and dicts become JSON
+    strings; ``None`` is left out. Each node gets ``label`` and ``name`` (see
+    :func:`node_label`), each edge a ``label`` (its role). The graph attribute
+    ``kg_attr_types`` says what each key was, for :func:`decode_graph`.
     """
     node_attrs = [d for _, d in g.nodes(data=True)]
     edge_attrs = [d for _, _, _, d in g.edges(keys=True, data=True)]
-    types = {"node": _attr_types(node_attrs), "edge": _attr_types(edge_attrs)}
-    as_text = {
-        "node": {k for k in types["node"] if _has_none(node_attrs, k)},
-        "edge": {k for k in types["edge"] if _has_none(edge_attrs, k)},
-    }
+    types: dict[str, Any] = {"node": _attr_types(node_attrs), "edge": _attr_types(edge_attrs)}
     types["graph"] = dict(g.graph)
     out = nx.MultiDiGraph()
     for k, v in g.graph.items():
-        out.graph[k] = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+        if k != "name":
+            out.graph[k] = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
     out.graph["kg_attr_types"] = json.dumps(types, sort_keys=True, ensure_ascii=False)
     for n, d in g.nodes(data=True):
-        out.add_node(
-            n, **{k: _encode_value(v, types["node"][k], k in as_text["node"]) for k, v in d.items()}
-        )
+        attrs = _encode_attrs(d, types["node"])
+        label = node_label(n, d)
+        out.add_node(n, **{k: v for k, v in attrs.items() if k not in _LABEL_KEYS})
+        out.nodes[n].update(label=label, name=label)
     for u, v, key, d in g.edges(keys=True, data=True):
-        out.add_edge(
-            u,
-            v,
-            key=key,
-            **{k: _encode_value(x, types["edge"][k], k in as_text["edge"]) for k, x in d.items()},
-        )
+        attrs = {k: x for k, x in _encode_attrs(d, types["edge"]).items() if k != "label"}
+        out.add_edge(u, v, key=key, **attrs)
+        out.edges[u, v, key]["label"] = str(d.get("role") or key)
     return out
 
 
 def _decode_value(v: Any, kind: str) -> Any:
-    if v == "" or v is None:
+    if v is None:
         return None
     if kind == "json":
         return json.loads(v) if isinstance(v, str) else v
@@ -482,11 +502,16 @@ def _decode_value(v: Any, kind: str) -> Any:
     return str(v)
 
 
+def _decode_attrs(d: Mapping[str, Any], types: Mapping[str, str]) -> dict[str, Any]:
+    # every key of the view, in the view's order; a key the file leaves out was None
+    return {k: _decode_value(d.get(k), kind) for k, kind in types.items()}
+
+
 def decode_graph(g: nx.Graph) -> nx.MultiDiGraph:
     """Undo :func:`encode_graph` on a graph read back from GraphML or GEXF."""
     raw = g.graph.get("kg_attr_types")
     if not raw and str(g.graph.get("name", "")).startswith("{"):
-        raw = g.graph["name"]  # GEXF keeps no graph attributes but its name
+        raw = g.graph["name"]  # GEXF files of kg before 2026-12 kept the types in the name
     try:
         types = json.loads(raw) if raw else None
     except ValueError:
@@ -496,17 +521,111 @@ def decode_graph(g: nx.Graph) -> nx.MultiDiGraph:
     out = nx.MultiDiGraph()
     out.graph.update(types.get("graph", {}))
     for n, d in g.nodes(data=True):
-        attrs = {k: _decode_value(v, types["node"][k]) for k, v in d.items() if k in types["node"]}
-        out.add_node(n, **attrs)
+        out.add_node(n, **_decode_attrs(d, types["node"]))
     edges = (
         g.edges(keys=True, data=True)
         if g.is_multigraph()
         else ((u, v, None, d) for u, v, d in g.edges(data=True))
     )
     for u, v, key, d in edges:
-        attrs = {k: _decode_value(x, types["edge"][k]) for k, x in d.items() if k in types["edge"]}
-        out.add_edge(u, v, key=key, **attrs)
+        out.add_edge(u, v, key=key, **_decode_attrs(d, types["edge"]))
     return out
+
+
+def _day_span(d: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """An event's first and last possible day (date_earliest..date_latest, else its date)."""
+    import calendar
+    import re
+
+    lo, hi = d.get("date_earliest"), d.get("date_latest")
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(d.get("date") or ""))
+    if m and not (lo and hi):
+        y, mo, day = m.group(1), m.group(2), m.group(3)
+        if day:
+            first = last = f"{y}-{mo}-{day}"
+        elif mo:
+            first = f"{y}-{mo}-01"
+            last = f"{y}-{mo}-{calendar.monthrange(int(y), int(mo))[1]:02d}"
+        else:
+            first, last = f"{y}-01-01", f"{y}-12-31"
+        lo, hi = lo or first, hi or last
+    ok = re.compile(r"\d{4}-\d{2}-\d{2}")
+    return (
+        lo if lo and ok.fullmatch(str(lo)) else None,
+        hi if hi and ok.fullmatch(str(hi)) else None,
+    )
+
+
+def _xml_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def graph_to_gexf(g: nx.MultiDiGraph) -> bytes:
+    """The view as GEXF 1.2draft (valid against its XSD), with typed attributes, labels and,
+    for events, ``start``/``end`` for Gephi's timeline."""
+    import xml.etree.ElementTree as ET
+
+    enc = encode_graph(g)
+    types = json.loads(enc.graph["kg_attr_types"])
+    spans = {
+        n: _day_span(d) for n, d in g.nodes(data=True) if d.get("kind") == "event" or "date" in d
+    }
+    dynamic = any(lo or hi for lo, hi in spans.values())
+    root = ET.Element("gexf", {"xmlns": _GEXF_NS, "version": "1.2"})
+    meta = ET.SubElement(root, "meta")
+    ET.SubElement(meta, "creator").text = "kg"
+    ET.SubElement(meta, "description").text = enc.graph["kg_attr_types"]
+    gattrs = {"defaultedgetype": "directed", "mode": "dynamic" if dynamic else "static"}
+    if dynamic:
+        gattrs["timeformat"] = "date"
+    graph = ET.SubElement(root, "graph", gattrs)
+    ids: dict[str, dict[str, str]] = {}
+    for cls, extra in (("node", {}), ("edge", {"networkx_key": "str"})):
+        block = ET.SubElement(graph, "attributes", {"class": cls, "mode": "static"})
+        ids[cls] = {}
+        for i, (title, kind) in enumerate({**types[cls], **extra}.items()):
+            ids[cls][title] = str(i)
+            ET.SubElement(
+                block,
+                "attribute",
+                {"id": str(i), "title": title, "type": _GEXF_TYPES.get(kind, "string")},
+            )
+
+    def attvalues(parent, attrs, cls):
+        present = [(k, v) for k, v in attrs.items() if k in ids[cls]]
+        if present:
+            box = ET.SubElement(parent, "attvalues")
+            for k, v in present:
+                ET.SubElement(box, "attvalue", {"for": ids[cls][k], "value": _xml_text(v)})
+
+    nodes = ET.SubElement(graph, "nodes", {"count": str(enc.number_of_nodes())})
+    for n, d in enc.nodes(data=True):
+        el = ET.SubElement(nodes, "node", {"id": str(n), "label": str(d["label"])})
+        lo, hi = spans.get(n, (None, None))
+        if lo:
+            el.set("start", lo)
+        if hi:
+            el.set("end", hi)
+        attvalues(el, d, "node")
+    edges = ET.SubElement(graph, "edges", {"count": str(enc.number_of_edges())})
+    for i, (u, v, key, d) in enumerate(enc.edges(keys=True, data=True)):
+        el = ET.SubElement(
+            edges,
+            "edge",
+            {"id": str(i), "source": str(u), "target": str(v), "label": str(d["label"])},
+        )
+        attvalues(el, {**d, "networkx_key": str(key)}, "edge")
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def graph_to_graphml(g: nx.MultiDiGraph) -> bytes:
+    """The view as GraphML: typed keys (int, double, boolean, string), ``name`` and ``label``."""
+    enc = encode_graph(g)
+    text = "\n".join(nx.generate_graphml(enc, encoding="utf-8", prettyprint=True))
+    return text.encode("utf-8") + b"\n"
 
 
 def graph_to_json(g: nx.MultiDiGraph) -> str:
@@ -528,24 +647,26 @@ def write_graph(g: nx.MultiDiGraph, path: str | os.PathLike, fmt: str | None = N
 
     if fmt == "json":
         data = graph_to_json(g).encode("utf-8")
+    elif fmt == "graphml":
+        data = graph_to_graphml(g)
     else:
-        enc = encode_graph(g)
-        if fmt == "graphml":
-            data = (
-                "\n".join(nx.generate_graphml(enc, encoding="utf-8", prettyprint=True)).encode(
-                    "utf-8"
-                )
-                + b"\n"
-            )
-        else:
-            # GEXF stores no graph attributes but a name: the name carries the attribute types
-            enc.graph = {"name": enc.graph["kg_attr_types"]}
-            data = (
-                "\n".join(nx.generate_gexf(enc, encoding="utf-8", prettyprint=True)).encode("utf-8")
-                + b"\n"
-            )
+        data = graph_to_gexf(g)
     write_atomic(path, data)
     return path
+
+
+def _gexf_types(path: Path) -> str | None:
+    """The kg_attr_types a GEXF file of kg keeps in <meta><description>."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError):
+        return None
+    for el in root.iter():
+        if el.tag.rsplit("}", 1)[-1] == "description" and (el.text or "").startswith("{"):
+            return el.text
+    return None
 
 
 def read_graph(path: str | os.PathLike) -> nx.MultiDiGraph:
@@ -555,7 +676,11 @@ def read_graph(path: str | os.PathLike) -> nx.MultiDiGraph:
     if fmt == "graphml":
         return decode_graph(nx.read_graphml(path, force_multigraph=True))
     if fmt == "gexf":
-        return decode_graph(nx.read_gexf(path))
+        raw = nx.read_gexf(path)
+        types = _gexf_types(path)
+        if types:
+            raw.graph["kg_attr_types"] = types
+        return decode_graph(raw)
     if fmt == "json":
         data = json.loads(path.read_text(encoding="utf-8"))
         try:
