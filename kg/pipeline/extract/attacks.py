@@ -351,7 +351,11 @@ def _counts_trigger(tk: DocTokens, num: NumberSpan, i: int) -> bool:
     people = W.PERSON_NOUN | W.PERSON_PLURAL
     if has_proclitic(tk, i, W.lx.PROCLITIC_WITH + W.lx.PROCLITIC_TO):
         return False
-    between = [tk.norm[k] for k in range(i - 1, -1, -1) if tk.idx[k] >= num.end]
+    between = []
+    k = i - 1
+    while k >= 0 and tk.idx[k] >= num.end:
+        between.append(tk.norm[k])
+        k -= 1
     return not any(n in people or (n in W.LOC_PREPS and n != W.lx.PREP_FROM) for n in between)
 
 

@@ -13,6 +13,8 @@ unknown and 0 only when the text says there were none. A clause is read for:
   unknown;
 - counts before a casualty noun ("ثلاثة قتلى", "5 جرحى") or that are one ("قتيلان");
 - counts before a verb of being killed or wounded ("سبعة جنود أصيبوا");
+- counts after a phrase that names the attack ("قُتل في الغارة ثلاثة مدنيين") and in a
+  clause of the sentence that tells of no event of its own ("… ، فيما أصيب خمسة");
 - a negated outcome, a stated zero: "دون أن يسفر عن إصابات", "لم يسفر عن وقوع ضحايا",
   "من دون وقوع خسائر بشرية" (0 killed, 0 wounded); "لم يسفر عن قتلى" (0 killed);
   "لم يصب أحد" (0 wounded); but "لم ترد أنباء عن إصابات" says nothing is known.
@@ -22,6 +24,7 @@ unknown and 0 only when the text says there were none. A clause is read for:
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 
@@ -35,7 +38,7 @@ from kg.pipeline.extract.context import (
     split_clauses,
     word_table,
 )
-from kg.pipeline.nlp.tokens import DocTokens
+from kg.pipeline.nlp.tokens import DocTokens, Sentence
 
 _NEGATION_SPAN = 9  # tokens from a negation to the casualty noun it governs
 _NAME_WORDS = 4  # tokens a victim's name (after a title) may take
@@ -98,18 +101,24 @@ class _Reader:
         self.toks: Sequence[int] = range(first, last)
         self.num: dict[int, NumberSpan] = {}
         start, end = tk.idx[first], tk.end[last - 1]
+        # numbers and dates are in text order (kg.lang's find_numbers and find_dates)
+        lo = bisect.bisect_left(ctx.numbers, start, key=lambda x: x.start)
+        hi = bisect.bisect_left(ctx.numbers, end, key=lambda x: x.start)
+        d_lo = bisect.bisect_left(ctx.dates, start, key=lambda d: d.end)
+        d_hi = bisect.bisect_left(ctx.dates, end, key=lambda d: d.start)
+        dates = ctx.dates[d_lo:d_hi]
         spans = [
             x
-            for x in ctx.numbers
-            if start <= x.start < end
-            and x.kind in ("digits", "words", "dual", "ordinal")
-            and not any(d.start <= x.start < d.end for d in ctx.dates)
+            for x in ctx.numbers[lo:hi]
+            if x.kind in ("digits", "words", "dual", "ordinal")
+            and not any(d.start <= x.start < d.end for d in dates)
         ]
+        k = 0  # one walk over tokens and numbers, both in text order
         for i in self.toks:
-            for x in spans:
-                if x.start < tk.end[i] and tk.idx[i] < x.end:
-                    self.num[i] = x
-                    break
+            while k < len(spans) and spans[k].end <= tk.idx[i]:
+                k += 1
+            if k < len(spans) and spans[k].start < tk.end[i]:
+                self.num[i] = spans[k]
         self.used: set[int] = set()  # tokens already counted
         self.one_of = tuple(tk.lang.lexicon.ONE_OF)
 
@@ -175,24 +184,29 @@ def _extent(tk: DocTokens, clause: Clause) -> tuple[int, int]:
     """The tokens whose casualties are the clause's: the clause, the clauses after it that
     name no event of their own ("… ، فيما أصيب خمسة متعاقدين"), and, for the sentence's
     first clause that names one, the clauses before it."""
-    C = _keys(tk.lang)
-    clauses = split_clauses(tk, clause.sent)
-    at = next(
-        (k for k, c in enumerate(clauses) if (c.start, c.end) == (clause.start, clause.end)),
-        None,
-    )
-    if at is None:
+    spans, told = _sentence_clauses(tk, clause.sent)
+    at = bisect.bisect_left(spans, (clause.start, clause.end))
+    if at == len(spans) or spans[at] != (clause.start, clause.end):
         return clause.start, clause.end
-
-    def told(c: Clause) -> bool:
-        return any(tk.norm[i] in C.triggers for i in range(c.start, c.end))
-
     first, last = at, at
-    while last + 1 < len(clauses) and not told(clauses[last + 1]):
+    while last + 1 < len(spans) and not told[last + 1]:
         last += 1
-    if not any(told(c) for c in clauses[:at]):
+    if not any(told[:at]):
         first = 0
-    return clauses[first].start, clauses[last].end
+    return spans[first][0], spans[last][1]
+
+
+@functools.lru_cache(maxsize=16)
+def _sentence_clauses(
+    tk: DocTokens, sent: Sentence
+) -> tuple[tuple[tuple[int, int], ...], tuple[bool, ...]]:
+    """The (start, end) tokens of the clauses of a sentence, in order, and whether each
+    names an event of its own (computed once per sentence, not once per clause)."""
+    C = _keys(tk.lang)
+    clauses = split_clauses(tk, sent)
+    spans = tuple((c.start, c.end) for c in clauses)
+    told = tuple(any(tk.norm[i] in C.triggers for i in range(a, b)) for a, b in spans)
+    return spans, told
 
 
 def _sum(values: list[int | None]) -> int | None:

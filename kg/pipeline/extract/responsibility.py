@@ -70,6 +70,18 @@ class _Keys:
         self.any_party = K(lx.ANY_PARTY)
         self.no = K(lx.PLAIN_NEGATION)
         self.claim_forms = K(lx.CLAIM_FORMS)
+        W = word_table(lang)
+        self.claims = W.CLAIM | self.claim_forms
+        # every word a frame of this module starts at: a clause without one says nothing
+        self.frames = (
+            self.claims
+            | self.announce
+            | self.deny
+            | self.disown
+            | self.blame
+            | W.ATTRIB
+            | {lx.BEHIND}
+        )
         self.without = K(lx.OUTCOME_NEGATION)
         self.group_cues = K(lx.GROUP_CUES)
         self.speech = K(lx.SPEECH_NOUNS)
@@ -105,6 +117,8 @@ def _read(ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence) -> l
     W = word_table(tk.lang)
     R = _keys(tk.lang)
     out: list[_Found] = []
+    if not any(n in R.frames for n in tk.norm[clause.start : clause.end]):
+        return out  # no word of claiming, blaming or denying
     if any(_unclaimed(tk, clause, i) for i in range(clause.start, clause.end)):
         out.append((Responsibility("noclaim", None, (), ev), None))
     ms = _Mentions(m for m in mentions_in(ctx, *clause.chars(tk)) if m.entity.cls in PARTY_CLASSES)
@@ -151,7 +165,7 @@ def _read(ctx: ArticleContext, tk: DocTokens, clause: Clause, ev: Evidence) -> l
             # "قالت وزارة الدفاع إن فصيلاً يدعى X يقف وراء الهجوم": X blamed by the speaker
             if _negated(tk, clause, i - 1) or _habit(tk, clause, i - 1):
                 continue  # "… لا تقف وراء الهجوم"
-            before = [m for m in ms if m.end <= tk.idx[i]]
+            before = [m for m in _near(ms, tk.idx[i]) if m.end <= tk.idx[i]]
             groups = [m for m in before if m.entity.cls == "ArmedGroup"]
             if groups:
                 speakers = [
@@ -180,6 +194,7 @@ def _attribution(
     R = _keys(tk.lang)
     norm = tk.norm
     n = norm[i]
+    ms = _near(ms, tk.idx[i])
     after = [m for m in ms if m.start > tk.idx[i]]
     before = [m for m in ms if m.end <= tk.idx[i]]
     accused: Mention | None = None
@@ -241,6 +256,7 @@ def _blame(
     )
     if noun is None:
         return []
+    ms = _near(ms, tk.idx[i])
     after = [m for m in ms if m.start >= tk.end[noun]]
     if not after or any(
         tk.norm[k] in R.any_party for k in range(noun + 1, tk.token_at(after[0].start))
@@ -276,6 +292,8 @@ def _unclaimed(tk: DocTokens, clause: Clause, i: int) -> bool:
     W = word_table(tk.lang)
     R = _keys(tk.lang)
     n = tk.norm[i]
+    if n not in R.claims and n not in R.announce:
+        return False
     prev = prev_words(tk, i, 2, clause.start)
     if n in R.announce:
         nxt = tk.norm[i + 1] if i + 1 < clause.end else None
@@ -414,6 +432,7 @@ def _speaker(
     استهداف": the group, not its spokesman), else one just before the verb ("X تنفي"),
     else the group a bare "الجماعة" there points back to."""
     lo, hi = tk.end[verb], tk.idx[obj] if obj > verb else tk.end[obj]
+    ms = _near(ms, tk.idx[verb])
     between = [m for m in ms if lo <= m.start and m.end <= hi and not _not_a_party(tk, clause, m)]
     actors = [m for m in between if m.entity.cls != "Person"]
     if actors:
@@ -457,13 +476,23 @@ def _anaphor(
         if tk.norm[k] in R.group_cues and definite_after_proclitics(W, tk.text[k]):
             if ctx.mention_at.get(tk.idx[k]) is not None:
                 return None  # named: it is a mention, not a pointer back
-            earlier = [
-                m for m in ctx.mentions if m.end <= tk.idx[k] and m.entity.cls == "ArmedGroup"
-            ]
-            return (earlier[-1].entity, None) if earlier else None
+            last = _last_group_before(ctx, tk.idx[k])
+            return (last.entity, None) if last is not None else None
     return None
 
 
+def _last_group_before(ctx: ArticleContext, char: int) -> Mention | None:
+    """The last armed group the article names before character ``char`` (among the
+    ``_BACK_MENTIONS`` mentions before it: a pointer back reaches a few sentences)."""
+    ms = ctx.mentions
+    k = bisect.bisect_left(ms, char, key=lambda m: m.start)
+    for m in reversed(ms[max(0, k - _BACK_MENTIONS) : k]):
+        if m.end <= char and m.entity.cls == "ArmedGroup":
+            return m
+    return None
+
+
+_BACK_MENTIONS = 200
 _NEAR_CHARS = 300
 """How far from a claim word its claimant may be named: a self-naming phrase or a group
 beside the verb is within a few words; the bound keeps a clause of thousands of claims
