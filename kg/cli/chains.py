@@ -37,22 +37,39 @@ def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
     view: Annotated[str, typer.Option("--view", help="events | actors")] = "events",
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="graphml | gexf | json (node-link)")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="graphml (Cytoscape) | gexf (Gephi, dynamic) | json (node-link) | "
+            "acled (ACLED's CSV columns, from events.jsonl; --view is not used)",
+        ),
     ] = "graphml",
     graph: GraphOpt = Path("out"),
     min_confidence: MinConfidenceOpt = None,
 ) -> None:
-    """Write a networkx view of the graph as GraphML, GEXF or node-link JSON."""
+    """Write a networkx view of the graph as GraphML, GEXF or node-link JSON, or the events
+    as an ACLED-style CSV (rules: docs/DATA_MODEL.md, "ACLED export")."""
     from kg.analysis.views import to_networkx, write_graph
+    from kg.cli.common import out_console
     from kg.errors import KgError
 
+    if fmt.lower() == "acled":
+        from kg.analysis.acled import write_acled
+
+        try:
+            n = write_acled(graph, out, min_confidence=min_confidence)
+        except KgError as exc:
+            raise _fail(exc) from None
+        out_console.print(
+            f"Wrote {n} events in ACLED's columns to {out}", markup=False, highlight=False
+        )
+        return
     try:
         g = to_networkx(graph, view=view, min_confidence=min_confidence)
         write_graph(g, out, fmt)
     except KgError as exc:
         raise _fail(exc) from None
-    from kg.cli.common import out_console
-
     out_console.print(
         f"Wrote the {view} view ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges) to {out}",
         markup=False,
@@ -160,19 +177,24 @@ def viz(
     ] = None,
     timeline: Annotated[
         Path | None,
-        typer.Option("--timeline", help="Timeline PNG of events (default: GRAPH/timeline.png)."),
+        typer.Option(
+            "--timeline",
+            help="Timeline picture of events, one lane per group: .png, .svg or .pdf by the name's extension (default: GRAPH/timeline.png).",
+        ),
     ] = None,
     graph: GraphOpt = Path("out"),
     min_confidence: MinConfidenceOpt = None,
 ) -> None:
-    """Draw the events view: a self-contained interactive HTML page and a timeline PNG."""
-    from kg.analysis.viz import write_html, write_timeline
+    """Draw the events view: a self-contained interactive HTML page and a timeline picture (PNG, SVG or PDF)."""
+    from kg.analysis.viz import timeline_format, write_html, write_timeline
     from kg.errors import KgError
 
     folder = graph if graph.is_dir() else graph.parent
     if html is None and timeline is None:
         html, timeline = folder / "events.html", folder / "timeline.png"
     try:
+        if timeline is not None:
+            timeline_format(timeline)  # an unknown extension fails before the work
         from kg.analysis.chains import load_events_view
 
         view = load_events_view(graph, min_confidence)
