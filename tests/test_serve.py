@@ -303,7 +303,9 @@ def test_http_limits_and_errors(server):
     assert status == 405 and "GET" in headers.get("Allow", "")
     assert http(server + "/nope")[0] == 404
     assert http(server + "/sparql", b"query=x", {"Content-Type": "text/plain"})[0] == 415
-    assert http(server + "/sparql", headers={"Accept": "application/json"})[0] == 400  # no query
+    # no query: the Service Description (tests/test_serve_sd.py), here as JSON-LD
+    status, headers, _ = http(server + "/sparql", headers={"Accept": "application/json"})
+    assert status == 200 and headers["Content-Type"] == "application/ld+json"
     bad_dataset = urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "not an iri"})
     status, _, body = http(server + "/sparql?" + bad_dataset)
     assert status == 400 and b"graph IRI" in body

@@ -255,8 +255,9 @@ def serve_command(
         list[str] | None,
         typer.Option(
             "--allow-origin",
-            help="A web origin (https://example.org) whose pages may query this server; * for any. "
-            "Repeatable. By default other origins are refused.",
+            help="A web origin (https://example.org) whose pages may query this server "
+            "(repeatable); none: no page on another origin. By default any origin may (*): "
+            "the endpoint is read-only and answers only to its own Host name.",
         ),
     ] = None,
     watch: Annotated[
@@ -304,7 +305,7 @@ def serve_command(
         max_connections=max_connections,
         header_timeout=header_timeout,
         allow_hosts=tuple(allow_host or ()),
-        allow_origins=tuple(allow_origin or ()),
+        allow_origins=tuple(allow_origin) if allow_origin else ServeConfig.allow_origins,
         watch=watch,
         quiet=quiet,
     )

@@ -20,16 +20,18 @@ for a worker are served in order of arrival.
 Nothing here can change the data or call another endpoint: updates, LOAD and
 SERVICE are refused before any query runs (:func:`kg.read.guard.check_query`),
 as are queries over 256 KB or nested deeper than 200. Requests must name this
-server in their Host header (DNS rebinding), cross-origin callers must be
-allowed (``allow_origins``), connections are capped and must send their
-request in time (slowloris).
+server in their Host header (DNS rebinding); pages on other origins may query
+(CORS, any origin by default, ``allow_origins`` restricts it); connections are
+kept alive (HTTP/1.1), capped, and must send each request in time (slowloris).
 
 The prefixes of kg's dumps (kgo:, kgr:, ent:, skos: ...) may be used without PREFIX lines.
 
 Endpoints: ``/sparql`` (and ``/query``): GET ``?query=``, POST form-encoded
 ``query=`` or POST ``application/sparql-query``; ``default-graph-uri`` and
-``named-graph-uri`` are honoured. ``/``: a small query page (no CDN, works
-offline). ``/queries``: the named competency questions as JSON.
+``named-graph-uri`` are honoured; GET without a query: the SPARQL 1.1 Service
+Description. ``/rdf-graphs/service?graph=IRI`` (or ``?default``): Graph Store
+Protocol reads. ``/``: the query page (YASGUI; its files are served from ``/static/``: no
+CDN, works offline). ``/queries``: the named competency questions as JSON.
 
 The package, one module per concern, in the order a request meets them:
 
@@ -40,8 +42,9 @@ The package, one module per concern, in the order a request meets them:
 - :mod:`~kg.read.serve.lane`: which query keeps a worker (light, moved, heavy, shed);
 - :mod:`~kg.read.serve.worker`: the graph process and the workers themselves;
 - :mod:`~kg.read.serve.negotiation`: which format an answer is written in;
+- :mod:`~kg.read.serve.description`: the Service Description and graph store reads;
 - :mod:`~kg.read.serve.messages`: the one-line plain-text answers;
-- :mod:`~kg.read.serve.page`: the query page;
+- :mod:`~kg.read.serve.page`: the query page and its files (``/static/``);
 - :mod:`~kg.read.serve.reload`: switching to a new build's outputs;
 - :mod:`~kg.read.serve.endpoint`: starting and stopping it all (:func:`serve`).
 """

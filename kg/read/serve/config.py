@@ -25,7 +25,9 @@ class ServeConfig:
     quiet: bool = False
     # who may call: Host names besides this server's own, and cross-origin callers
     allow_hosts: tuple[str, ...] = ()
-    allow_origins: tuple[str, ...] = ()  # CORS: no other origin by default; "*" for any
+    # CORS: any origin by default (a read-only endpoint on localhost; docs/SAFETY.md says
+    # why), or only these ("https://example.org"); "none": no other origin
+    allow_origins: tuple[str, ...] = ("*",)
     # what one query may take
     worker_memory: int | None = None  # MB per worker; None: max(1024, 3 x the graph's RSS)
     max_bytes: int = 64 * MB  # bytes of an answer

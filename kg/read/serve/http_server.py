@@ -10,8 +10,12 @@ one plain line, never a traceback. Queries are answered by the worker pool
 
 Endpoints: ``/sparql`` (and ``/query``): GET ``?query=``, POST form-encoded
 ``query=`` or POST ``application/sparql-query``; ``default-graph-uri`` and
-``named-graph-uri`` are honoured. ``/``: a small query page (no CDN, works
-offline). ``/queries``: the named competency questions as JSON.
+``named-graph-uri`` are honoured; GET without a query: the Service Description
+(:mod:`kg.read.serve.description`). ``/rdf-graphs/service?graph=IRI`` or
+``?default``: Graph Store Protocol reads. ``/``: the query page (YASGUI, served
+from ``/static/``: no CDN, works offline). ``/queries``: the named competency
+questions as JSON. Connections are kept alive (HTTP/1.1); every answer but a 204
+has a Content-Length.
 """
 
 from __future__ import annotations
@@ -31,8 +35,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from kg.read.serve.access import normal_origin, own_names, split_host
 from kg.read.serve.config import ServeConfig
+from kg.read.serve.description import (
+    GRAPHS_QUERY,
+    GSP_PATH,
+    graph_query,
+    plain_iri,
+    service_description,
+)
 from kg.read.serve.messages import PLAIN, line, one_line
-from kg.read.serve.page import render_page
+from kg.read.serve.negotiation import MIME, negotiate
+from kg.read.serve.page import STATIC_PREFIX, render_page, static_files
 from kg.read.serve.pool import Busy, QueryTimeout, TooManyHeavy, WorkerPool
 
 ENDPOINT_PATHS = ("/sparql", "/query")
@@ -63,6 +75,9 @@ class SparqlServer(ThreadingHTTPServer):
         self.pool = pool
         self.examples = examples
         self.page = render_page(examples)
+        self.static = static_files()
+        self._graphs: tuple[Any, list[str]] | None = None  # (the pool asked, its named graphs)
+        self._graphs_lock = threading.Lock()
         self._conn_lock = threading.Lock()
         self._active = 0
         self._receiving: dict[SparqlHandler, float] = {}  # handlers still reading a request
@@ -72,10 +87,36 @@ class SparqlServer(ThreadingHTTPServer):
         self.port = self.server_address[1]
         self.own_names = own_names(config.host)
         self.allowed_hosts = [h for h in (split_host(a) for a in config.allow_hosts) if h]
-        self.allowed_origins = {normal_origin(o) for o in config.allow_origins}
+        self.allowed_origins = {
+            normal_origin(o) for o in config.allow_origins if o.strip().lower() != "none"
+        }
 
     def examples_json(self) -> bytes:
         return json.dumps(self.examples, ensure_ascii=False).encode("utf-8")
+
+    def named_graphs(self) -> list[str]:
+        """The named graphs of the graph served now, asked of a worker once per pool (a
+        reload brings a new pool). Raises what :meth:`WorkerPool.run` raises, or
+        RuntimeError when the worker could not answer."""
+        pool = self.pool
+        with self._graphs_lock:
+            if self._graphs is not None and self._graphs[0] is pool:
+                return self._graphs[1]
+        request = {
+            "query": GRAPHS_QUERY,
+            "accept": "",
+            "formats": ["json"],
+            "max_rows": None,
+            "max_bytes": self.config.max_bytes,
+        }
+        status, _, body, _ = pool.run(request, self.config.timeout)
+        if status != 200:
+            raise RuntimeError(body.decode("utf-8", "replace").strip())
+        rows = json.loads(body)["results"]["bindings"]
+        graphs = sorted(r["g"]["value"] for r in rows if r.get("g", {}).get("type") == "uri")
+        with self._graphs_lock:
+            self._graphs = (pool, graphs)
+        return graphs
 
     @property
     def url(self) -> str:
@@ -165,7 +206,7 @@ class SparqlServer(ThreadingHTTPServer):
             f"too many connections ({self.config.max_connections}, kg serve --max-connections); try again"
         )
         head = (
-            "HTTP/1.0 503 Service Unavailable\r\n"
+            "HTTP/1.1 503 Service Unavailable\r\n"
             f"Content-Type: {PLAIN}\r\n"
             f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
         )
@@ -211,6 +252,7 @@ class _DeadlineReader(io.RawIOBase):
 class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = "kg-sparql/0.1"
+    protocol_version = "HTTP/1.1"  # connections are kept alive between requests
     timeout = 60  # seconds a single read or write may stall (the deadlines below are shorter)
 
     def version_string(self) -> str:
@@ -221,12 +263,39 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.cors: dict[str, str] = {}
+        self.vary_accept = False
+        self.body_read = False
+        self.requests = 0
         self.dropped = False
         started = time.monotonic()
         self.deadline = started + self.server.config.header_timeout
         self.server.receiving(self, started)
         plain, self.rfile = self.rfile, io.BufferedReader(_DeadlineReader(self.connection, self))
         plain.close()
+
+    def handle_one_request(self) -> None:
+        """One request of the connection: each has the whole header deadline (an idle
+        kept-alive connection is closed when it passes) and counts as slow until it is in."""
+        self.cors = {}
+        self.vary_accept = False
+        self.body_read = False
+        if self.requests:
+            started = time.monotonic()
+            self.deadline = started + self.server.config.header_timeout
+            self.server.receiving(self, started)
+        self.requests += 1
+        super().handle_one_request()
+
+    def _body_left(self) -> bool:
+        """Whether the request has a body this handler did not read (then the connection
+        cannot carry another request)."""
+        headers = getattr(self, "headers", None)
+        if headers is None or self.body_read:
+            return False
+        if headers.get("Transfer-Encoding"):
+            return True
+        length = headers.get("Content-Length", "0").strip()
+        return length != "0" and length != ""
 
     def parse_request(self) -> bool:
         ok = super().parse_request()
@@ -257,16 +326,23 @@ class SparqlHandler(BaseHTTPRequestHandler):
             sys.stderr.write(f"kg serve: {self.address_string()} {format % args}\n")
 
     def _send(
-        self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        content_type: str,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        cache: str = "no-store",
     ) -> None:
         self.connection.settimeout(self.server.config.write_timeout)  # a total, for sendall
         self.send_response(status)
         if status != 204:
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Vary", "Origin")
+        self.send_header("Vary", "Origin, Accept" if self.vary_accept else "Origin")
+        if self.close_connection or self._body_left():
+            self.send_header("Connection", "close")  # sets close_connection
         for k, v in {**getattr(self, "cors", {}), **(headers or {})}.items():
             self.send_header(k, v)
         self.end_headers()
@@ -318,7 +394,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             if allow is not None:
                 self.cors = {
                     "Access-Control-Allow-Origin": allow,
-                    "Access-Control-Expose-Headers": "X-KG-Truncated, Retry-After",
+                    "Access-Control-Expose-Headers": "X-KG-Truncated, Retry-After, Content-Length",
                 }
         return True
 
@@ -366,7 +442,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _route(self) -> str | None:
         parts = urlsplit(self.path)
         path = parts.path.rstrip("/") or "/"
-        if path not in ("/", "/queries", *ENDPOINT_PATHS):
+        if path.startswith(STATIC_PREFIX) and path[len(STATIC_PREFIX) :] in self.server.static:
+            return path
+        if path not in ("/", "/queries", GSP_PATH, *ENDPOINT_PATHS):
             self._error(404, f"no such page: {parts.path} (the endpoint is /sparql)")
             return None
         return path
@@ -384,6 +462,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
                     "Access-Control-Max-Age": "600",
                 }
             )
+            # Chrome's Private Network Access: a public page asking a server on this machine
+            if self.headers.get("Access-Control-Request-Private-Network", "").lower() == "true":
+                headers["Access-Control-Allow-Private-Network"] = "true"
         self._send(204, "", b"", headers)
 
     def _get(self) -> None:
@@ -395,22 +476,88 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if path == "/queries":
             self._send(200, "application/json", self.server.examples_json())
             return
+        if path.startswith(STATIC_PREFIX):
+            ctype, body = self.server.static[path[len(STATIC_PREFIX) :]]
+            self._send(200, ctype, body, cache="max-age=3600")
+            return
+        if path == GSP_PATH:
+            self._graph_store(params)
+            return
         if "update" in params:
             self._error(403, "updates are refused: this endpoint is read-only")
             return
         if "query" not in params:
+            self.vary_accept = path != "/"
             if path == "/" or "text/html" in self.headers.get("Accept", ""):
                 self._send(200, "text/html; charset=utf-8", self.server.page)
             else:
-                self._error(400, "missing query parameter: send ?query=... (SPARQL 1.1 Protocol)")
+                self._describe(params)
             return
         self._run(params)
 
+    # -- what the endpoint says about itself, and whole graphs -----------------
+
+    def _known_graphs(self) -> list[str] | None:
+        try:
+            return self.server.named_graphs()
+        except (Busy, QueryTimeout, TooManyHeavy):
+            self._error(503, "all query workers are busy; try again", {"Retry-After": "1"})
+        except (RuntimeError, ValueError, KeyError):
+            self._error(500, "the named graphs could not be listed")
+        return None
+
+    def _describe(self, params: dict[str, list[str]]) -> None:
+        """The SPARQL 1.1 Service Description, in the RDF format asked for (Turtle by default)."""
+        graphs = self._known_graphs()
+        if graphs is None:
+            return
+        fmt = negotiate(
+            "graph",
+            self.headers.get("Accept", ""),
+            params.get("format", []) + params.get("output", []),
+        )
+        host = self.headers.get("Host") or urlsplit(self.server.url).netloc
+        endpoint = f"http://{host.strip()}{urlsplit(self.path).path}"
+        body = service_description(endpoint, graphs, fmt)
+        self._send(200, MIME[fmt], body)
+
+    def _graph_store(self, params: dict[str, list[str]]) -> None:
+        """A Graph Store Protocol read (indirect identification): ``?graph=IRI`` or ``?default``."""
+        self.vary_accept = True
+        names = params.get("graph", [])
+        default = "default" in params
+        if len(names) + default != 1:
+            self._error(400, "name one graph: ?graph=IRI, or ?default for the default graph")
+            return
+        graph = None
+        if names:
+            graph = names[0]
+            graphs = self._known_graphs()
+            if graphs is None:
+                return
+            if graph not in graphs or not plain_iri(graph):
+                self._error(
+                    404,
+                    f"no graph named {graph[:200]!r} here (GET /sparql lists the named graphs)",
+                )
+                return
+        cfg = self.server.config
+        request = {
+            "query": graph_query(graph),
+            "accept": self.headers.get("Accept", ""),
+            "formats": params.get("format", []) + params.get("output", []),
+            "max_rows": None,  # a whole graph, or none: bounded by --max-bytes
+            "max_bytes": cfg.max_bytes,
+        }
+        answer = self._ask_pool(request)
+        if answer is not None:
+            self._send(*answer)
+
     def _post(self) -> None:
         path = self._route()
-        if path is None or path == "/queries":
-            if path == "/queries":
-                self._error(405, "POST not allowed here", {"Allow": "GET, HEAD"})
+        if path is None or path not in ("/", *ENDPOINT_PATHS):
+            if path is not None:  # the questions, the static files, the graph store
+                self._error(405, "POST not allowed here (read-only)", {"Allow": "GET, HEAD"})
             return
         length_header = self.headers.get("Content-Length")
         if length_header is None:
@@ -440,6 +587,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             )
             return
         body = self.rfile.read(length)
+        self.body_read = True
         self.received()
         if len(body) < length:
             self.close_connection = True
@@ -510,11 +658,18 @@ class SparqlHandler(BaseHTTPRequestHandler):
             "default_graph": params.get("default-graph-uri", []),
             "named_graphs": params.get("named-graph-uri", []),
         }
+        self.vary_accept = True
+        answer = self._ask_pool(request)
+        if answer is not None:
+            self._send(*answer)
+
+    def _ask_pool(self, request: dict[str, Any]) -> tuple[int, str, bytes, dict[str, str]] | None:
+        """A worker's answer, or None when the pool could not give one (answered here)."""
+        cfg = self.server.config
         try:
-            status, ctype, body, headers = self.server.pool.run(request, cfg.timeout)
+            return self.server.pool.run(request, cfg.timeout)
         except QueryTimeout:
             self._error(503, f"query timed out after {cfg.timeout:g} s")
-            return
         except TooManyHeavy:
             pool = self.server.pool
             self._error(
@@ -523,8 +678,6 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 f"{pool.heavy_after:g} s, and light queries come first); try again later",
                 {"Retry-After": str(max(1, math.ceil(cfg.timeout)))},
             )
-            return
         except Busy:
             self._error(503, "all query workers are busy; try again", {"Retry-After": "1"})
-            return
-        self._send(status, ctype, body, headers)
+        return None

@@ -1,22 +1,55 @@
-"""The query page of ``kg serve`` (``/``): one HTML file, filled in once per server.
+"""The query page of ``kg serve`` (``/``) and the files it loads (``/static/...``).
 
-Why a module of its own: the page is a real file (kg/read/page.html, package data:
-HTML, CSS and JavaScript, no CDN, works offline) with three marks filled in here: the
-default query, the named queries as examples, and kg's prefixes.
+Why a module of its own: the page is a real file (kg/read/page.html, package data),
+and the files it loads are vendored under kg/read/static/ (package data, with their
+licenses) and served by ``kg serve`` itself: no CDN, it works offline. The marks of
+the page are filled in here: the default query (``__DEFAULT__`` as HTML text,
+``__DEFAULT_JSON__`` as a JavaScript string), the named queries (the competency
+questions) and kg's prefixes.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
 
+STATIC_PREFIX = "/static/"
+"""Where the page's vendored files are served (``/static/yasgui.min.js`` ...)."""
+
+_STATIC_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+def static_dir() -> Path:
+    """kg/read/static/ (package data): the page's vendored files and their licenses."""
+    return Path(__file__).parents[1] / "static"
+
+
+def static_files() -> dict[str, tuple[str, bytes]]:
+    """The files served under ``/static/``, by name: (Content-Type, bytes), read once.
+
+    Only the files of kg/read/static/ with a known type are served, by exact name: no
+    route reads a file named by the request."""
+    folder = static_dir()
+    if not folder.is_dir():
+        return {}
+    return {
+        p.name: (_STATIC_TYPES[p.suffix], p.read_bytes())
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.suffix in _STATIC_TYPES
+    }
+
 
 def page_template() -> str:
     """The query page (kg/read/page.html, package data): HTML, CSS and JS in one real file,
-    with __DEFAULT__, __EXAMPLES__ and __PREFIXES__ filled in by :func:`render_page`."""
+    with its marks (__DEFAULT__ ...) filled in by :func:`render_page`."""
     return (Path(__file__).parents[1] / "page.html").read_text(encoding="utf-8")
 
 
@@ -47,10 +80,12 @@ def render_page(examples: list[dict[str, str]]) -> bytes:
 
     from kg.read.store import prefixes
 
-    page = (
-        page_template()
-        .replace("__DEFAULT__", html_escape(DEFAULT_QUERY))
-        .replace("__EXAMPLES__", _script_json(examples))
-        .replace("__PREFIXES__", _script_json(prefixes()))
-    )
+    values = {
+        "__DEFAULT_JSON__": _script_json(DEFAULT_QUERY),
+        "__DEFAULT__": html_escape(DEFAULT_QUERY),
+        "__EXAMPLES__": _script_json(examples),
+        "__PREFIXES__": _script_json(prefixes()),
+    }
+    # one pass: a mark inside a filled-in value (a query's text) is left as it is
+    page = re.sub("|".join(values), lambda m: values[m.group(0)], page_template())
     return page.encode("utf-8")
