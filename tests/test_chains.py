@@ -322,10 +322,25 @@ def test_cycles_are_guarded(small_view):
     result = find_chains(small_view, event="e7")
     assert [ids(c) for c in result.chains] == [["e7", "e8"]]
     chain = result.chains[0]
-    # e7 (1 May) cannot answer e8 (2 May): that link is dropped and reported
+    # e7 (1 May) cannot answer e8 (2 May): that link runs backwards in time, so it is
+    # dropped before any loop is looked for, and reported (since issue 13: as a link
+    # dropped for its dates, no longer as a loop broken)
     assert [(link.source[-2:], link.target[-2:]) for link in chain.links] == [("e8", "e7")]
-    assert [(link.source[-2:], link.target[-2:]) for link in chain.broken] == [("e7", "e8")]
-    assert len(result.warnings) == 1 and "loop" in result.warnings[0]
+    assert chain.broken == ()
+    assert [(link.source[-2:], link.target[-2:]) for link in chain.dropped] == [("e7", "e8")]
+    assert "backwards in time" in chain.dropped[0].reason
+    assert len(result.warnings) == 1 and "backwards in time" in result.warnings[0]
+    # a real loop (two events of the same day answering each other) is broken and said
+    same_day = small_view.copy()
+    for key in ("date", "date_earliest", "date_latest"):
+        same_day.nodes[str(ev_iri("e7"))][key] = same_day.nodes[str(ev_iri("e8"))][key]
+    looped = find_chains(same_day, event="e7")
+    (chain,) = looped.chains
+    assert len(chain.links) == 1 and len(chain.broken) == 1
+    assert [link.reason for link in chain.dropped] == [
+        "loop in the data: the events answer each other; this link was dropped"
+    ]
+    assert len(looped.warnings) == 1 and "loop" in looped.warnings[0]
     # every chain is acyclic and ordered: what is answered comes first
     for c in find_chains(small_view).chains:
         pos = {e.id: i for i, e in enumerate(c.events)}
@@ -384,7 +399,16 @@ def test_json_output_schema(small):
     assert set(data) == {"version", "query", "chains", "warnings"}
     assert data["query"]["event"] == "e1"
     (chain,) = data["chains"]
-    assert set(chain) == {"n", "first_date", "last_date", "events", "links", "broken_links"}
+    assert set(chain) == {
+        "n",
+        "first_date",
+        "last_date",
+        "events",
+        "links",
+        "broken_links",
+        "dropped_links",
+    }
+    assert chain["dropped_links"] == []
     assert (chain["first_date"], chain["last_date"]) == ("2019-12-28", "2020-01-31")
     ev = chain["events"][0]
     assert set(ev) == {
@@ -567,3 +591,175 @@ def test_seed_chains_are_acyclic_and_stable(seed_view, seed_build):
         assert all(pos[link.target] < pos[link.source] for link in c.links)
     again = find_chains(load_events_view(seed_build.out))
     assert chains_to_json(again) == chains_to_json(result)
+
+
+# --------------------------------------------------------------------------- links backwards in time
+#
+# The issue: `kg chains --target "Camp Taji"` listed a strike of 12 March 2020 as answering
+# an attack of 14 March. A build no longer writes such a link (the merge drops it), but a
+# graph from elsewhere (an older build, an edited store) may hold one: the chains never
+# follow it, list it under "dropped links" with the reason, and warn.
+
+STRIKE_12 = "https://w3id.org/kg-iraq/id/event/1850b808e988c99c"
+TAJI_14 = "https://w3id.org/kg-iraq/id/event/06b3b3adc0562be3"
+
+
+@pytest.fixture(scope="module")
+def backwards_graph(seed_build, tmp_path_factory) -> Path:
+    """The seed graph plus the link of the issue: the strike of 12 March answers the attack
+    on Camp Taji of 14 March."""
+    folder = tmp_path_factory.mktemp("backwards")
+    text = (Path(seed_build.out) / "graph.nq").read_text(encoding="utf-8")
+    assert f"<{STRIKE_12}>" in text and f"<{TAJI_14}>" in text
+    link = (
+        f"<{STRIKE_12}> <https://w3id.org/kg-iraq/ontology#inRetaliationFor> <{TAJI_14}> "
+        "<https://w3id.org/kg-iraq/id/graph/003_7c3ce2b50505d2e6> .\n"
+    )
+    (folder / "graph.nq").write_text(text + link, encoding="utf-8")
+    return folder
+
+
+def test_a_link_backwards_in_time_is_dropped_with_its_reason(backwards_graph):
+    result = find_chains(backwards_graph, target="Camp Taji")
+    for c in result.chains:
+        dates = {e.id: e.date for e in c.events}
+        for link in c.links:
+            assert dates[link.target] <= dates[link.source]
+        assert (STRIKE_12, TAJI_14) not in {(link.source, link.target) for link in c.links}
+    touched = [c for c in result.chains if c.dropped]
+    assert {e.id for c in touched for e in c.events} >= {STRIKE_12, TAJI_14}
+    (dropped,) = {link for c in touched for link in c.dropped}
+    assert (dropped.source, dropped.target) == (STRIKE_12, TAJI_14)
+    assert "2020-03-12" in dropped.reason and "2020-03-14" in dropped.reason
+    assert "backwards in time" in dropped.reason and dropped.sources
+    assert len([w for w in result.warnings if "backwards in time" in w]) == 1
+    taji = next(e for c in result.chains for e in c.events if e.id == TAJI_14)
+    assert taji.answered_by == ()
+    # the first Taji attack (11 March) is still answered by the strike
+    first = next(e for c in result.chains for e in c.events if e.date == "2020-03-11")
+    assert STRIKE_12 in first.answered_by
+
+
+def test_dropped_links_in_text_and_json(backwards_graph):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    args = ["chains", "--graph", str(backwards_graph), "--target", "Camp Taji"]
+    text = runner.invoke(app, args, env={"COLUMNS": "250"})
+    assert text.exit_code == 0, text.output
+    assert "dropped links" in text.stdout and "backwards in time" in text.stdout
+    assert "warning: dropped a link" in text.stdout
+    data = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    dropped = [link for c in data["chains"] for link in c["dropped_links"]]
+    assert {(d["source"], d["target"]) for d in dropped} == {(STRIKE_12, TAJI_14)}
+    assert all("backwards in time" in d["reason"] for d in dropped)
+    assert all(
+        set(link) == {"source", "target", "sources"} for c in data["chains"] for link in c["links"]
+    )
+    assert any("backwards in time" in w for w in data["warnings"])
+
+
+# --------------------------------------------------------------------------- built corpora
+#
+# Small corpora of invented Arabic sentences, built with kg build.
+
+TAJI_THEN_STRIKE = {
+    "000_a.txt": (
+        "غارات أميركية بعد هجوم التاجي\n\n"
+        "سقطت ثلاثة صواريخ على معسكر التاجي شمال بغداد يوم الأربعاء 11 مارس/آذار 2020، "
+        "ما أدى إلى مقتل جنديين.\n\n"
+        "وردت الولايات المتحدة يوم الخميس 12 مارس/آذار 2020 بغارات جوية على مواقع لكتائب "
+        "حزب الله في جرف الصخر ردا على الهجوم.\n"
+    ),
+}
+# One article links the reply to the attack, both dated only to the month; two others
+# date the strike to 12 March and the attack to 14 March: merged, the link runs backwards.
+STRIKE_BEFORE_TAJI = {
+    "000_a.txt": (
+        "غارات أميركية بعد هجوم التاجي\n\n"
+        "سقطت ثلاثة صواريخ على معسكر التاجي شمال بغداد في مارس/آذار 2020.\n\n"
+        "وردت الولايات المتحدة في مارس/آذار 2020 بغارات جوية على مواقع لكتائب حزب الله في "
+        "جرف الصخر ردا على الهجوم.\n"
+    ),
+    "001_b.txt": (
+        "غارات على جرف الصخر\n\n"
+        "شنت الولايات المتحدة غارات جوية على مواقع لكتائب حزب الله في جرف الصخر يوم الخميس "
+        "12 مارس/آذار 2020.\n"
+    ),
+    "002_c.txt": (
+        "صواريخ على التاجي\n\nسقطت ثلاثة صواريخ على معسكر التاجي يوم السبت 14 مارس/آذار 2020.\n"
+    ),
+}
+
+
+def build_corpus(folder: Path, articles: dict[str, str]) -> Path:
+    from kg.pipeline.build import build
+
+    src = folder / "corpus"
+    src.mkdir(parents=True)
+    for name, text in articles.items():
+        (src / name).write_text(text, encoding="utf-8")
+    (src / "manifest.csv").write_text(
+        "file,published\n" + "".join(f"{n},2020-03-20\n" for n in sorted(articles)),
+        encoding="utf-8",
+    )
+    return Path(build(src, folder / "out").out)
+
+
+def test_built_corpus_reply_after_the_attack_is_a_chain(tmp_path):
+    out = build_corpus(tmp_path, TAJI_THEN_STRIKE)
+    result = find_chains(out, target="Camp Taji")
+    (chain,) = result.chains
+    assert [e.date for e in chain.events] == ["2020-03-11", "2020-03-12"]
+    assert [(link.source, link.target) for link in chain.links] == [
+        (chain.events[1].id, chain.events[0].id)
+    ]
+    assert chain.dropped == () and result.warnings == ()
+
+
+def test_built_corpus_never_presents_a_reply_dated_before_the_attack(tmp_path):
+    out = build_corpus(tmp_path, STRIKE_BEFORE_TAJI)
+    view = load_events_view(out)
+    dated = {n: d["date"] for n, d in view.nodes(data=True) if d["kind"] == "event"}
+    assert sorted(dated.values()) == ["2020-03-12", "2020-03-14"]
+    for c in find_chains(view).chains:
+        for link in c.links:
+            assert dated[link.target] <= dated[link.source]
+    # the strike is not shown as answering the attack of two days later
+    result = find_chains(view, target="Camp Taji")
+    taji = next(e for c in result.chains for e in c.events if e.date == "2020-03-14")
+    assert taji.answered_by == ()
+
+
+# --------------------------------------------------------------------------- kg path: each hop once
+
+
+def test_path_shows_each_hop_once_with_its_evidence_once(seed_build):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    args = ["path", "--graph", str(seed_build.out), "Kataib Hezbollah", "Camp Taji"]
+    result = runner.invoke(app, args, env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    hops = [
+        line for line in out.splitlines() if line.startswith("  ") and ("→" in line or "←" in line)
+    ]
+    assert hops and len(hops) == len(set(hops))
+    # the attack is both at and against Camp Taji: one hop, both roles on one arrow
+    assert sum(h.rstrip().endswith("→ Camp Taji") for h in hops) == 1
+    assert any("location, target" in h for h in hops)
+    sentences = [line.strip() for line in out.splitlines() if line.strip().startswith("«")]
+    assert sentences and len(sentences) == len(set(sentences))
+    data = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    for path in data["paths"]:
+        pairs = [(h["from"]["id"], h["to"]["id"]) for h in path]
+        assert len(pairs) == len(set(pairs)) == data["length"]
+        for hop in path:
+            keys = [(s["article"], s["start"], s["end"]) for s in hop["sources"]]
+            assert keys and len(keys) == len(set(keys))
+            assert hop["roles"] == sorted({e["role"] for e in hop["edges"]})

@@ -6,9 +6,11 @@ events that answered them, the events that answered those, and so on; and
 backward to the events they answered, and what those answered. The events
 reached are grouped into chains (connected by links), each ordered in time
 and by cause (an answered event always comes before its answer), so the
-output is acyclic and the same on every run. A loop in the data (A answers B
-answers A) is broken by dropping one link (one whose answer is dated before
-what it answers, else the latest), which is reported.
+output is acyclic and the same on every run. A link whose answer is dated
+before the event it would answer (its last possible day before that event's
+first) is never followed: it is listed under the chain's dropped links with
+the reason, and warned about. A loop in the data (A answers B answers A) is
+broken by dropping one link (the latest), which is reported the same way.
 
 Who did an event is never flattened into a fact: each party comes with its
 ``responsibility``: ``fact`` (the text states it), ``claimed`` (the party
@@ -16,7 +18,8 @@ said so), ``attributed`` (someone else said so, named in ``by``).
 
 A *path* (:func:`find_paths`) answers "how is X connected to Y": the shortest
 paths between them in the events view taken as undirected, using only edges
-that have evidence, each hop printed with its sentence.
+that have evidence; each hop is printed once (all its roles on one arrow) and
+each evidence sentence once per path.
 
 Everything here reads the networkx events view (:func:`kg.to_networkx`); the
 functions are pure and return dataclasses; :func:`render_chains` and

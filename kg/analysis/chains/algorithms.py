@@ -10,9 +10,12 @@ and follows ``in_retaliation_for`` links both ways: forward to the events that
 answered them, the events that answered those, and so on; and backward to the
 events they answered, and what those answered. The events reached are grouped
 into chains (connected by links), each ordered in time and by cause (an answered
-event always comes before its answer), so the output is acyclic. A loop in the
-data (A answers B answers A) is broken by dropping one link (one whose answer is
-dated before what it answers, else the latest), which is reported.
+event always comes before its answer), so the output is acyclic. A link whose
+answer is dated before the event it would answer (its last possible day before
+that event's first) is never followed: it is listed under the chain's dropped
+links (``Chain.dropped``, JSON ``dropped_links``) with the reason, and warned
+about. A loop in the data (A answers B answers A) is broken by dropping one link
+(the latest), which is reported the same way.
 
 A *path* (:func:`find_paths`) answers "how is X connected to Y": the shortest
 paths between them in the events view taken as undirected, using only edges that
@@ -169,6 +172,22 @@ def select_events(
     return events
 
 
+def _backwards(view: nx.MultiDiGraph, answer: str, answered: str) -> str | None:
+    """Why ``answer`` cannot be in retaliation for ``answered``: it certainly ended before
+    ``answered`` began (both dated; the last day ``answer`` may have happened on is before
+    the first day of ``answered``). None when the order is possible."""
+    lo_a, hi_a = date_interval(view.nodes[answer])
+    lo_b, hi_b = date_interval(view.nodes[answered])
+    if hi_a and lo_b and hi_a < lo_b:
+        when_a = lo_a if lo_a == hi_a else f"{lo_a}..{hi_a}"
+        when_b = lo_b if lo_b == hi_b else f"{lo_b}..{hi_b}"
+        return (
+            f"runs backwards in time: event/{answer.rsplit('/', 1)[-1]} ({when_a}) is dated "
+            f"before event/{answered.rsplit('/', 1)[-1]} ({when_b}), which it would answer"
+        )
+    return None
+
+
 def _break_cycles(
     nodes: list[str], links: list[tuple[str, str, tuple[Source, ...]]], view
 ) -> tuple[nx.DiGraph, list]:
@@ -228,7 +247,15 @@ def find_chains(
         "linked_only": linked_only,
     }
     starts = select_events(view, actor, target, event, date_from, date_to)
-    links = _links(view)
+    # a link whose answer is dated before what it answers is never followed: it is kept
+    # aside, shown under the chains it touches as a dropped link, and warned about
+    links, backwards = [], []
+    for u, v, srcs in _links(view):
+        why = _backwards(view, u, v)
+        if why:
+            backwards.append(Link(u, v, srcs, why))
+        else:
+            links.append((u, v, srcs))
     answers: dict[str, list[str]] = {}  # event → the events it answered (backward in time)
     answered_by: dict[str, list[str]] = {}  # event → the events that answered it (forward)
     for u, v, _ in links:
@@ -253,16 +280,23 @@ def find_chains(
     undirected.add_edges_from((u, v) for u, v, _ in inner)
     start_set = set(starts)
     chains = []
-    warnings = []
-    for comp in nx.connected_components(undirected):
+    warnings: list[str] = []
+    warned: set[Link] = set()
+    for comp in sorted(nx.connected_components(undirected), key=min):
         nodes = sorted(comp)
         comp_links = [x for x in inner if x[0] in comp]
         order, broken = _break_cycles(nodes, comp_links, view)
+        loop_reason = "loop in the data: the events answer each other; this link was dropped"
         for u, v, _ in broken:
             warnings.append(
                 f"loop in the data: ignored the link {u.rsplit('/', 1)[-1]} in retaliation for "
                 f"{v.rsplit('/', 1)[-1]} (the two events answer each other)"
             )
+        touching = [b for b in backwards if b.source in comp or b.target in comp]
+        for b in touching:
+            if b not in warned:
+                warned.add(b)
+                warnings.append(f"dropped a link that {b.reason}")
         ordered = list(
             nx.lexicographical_topological_sort(order, key=lambda n: (*_date_key(view, n), n))
         )
@@ -283,7 +317,20 @@ def find_chains(
         chain_links = tuple(
             Link(u, v, s) for u, v, s in sorted(kept, key=lambda x: (pos[x[1]], pos[x[0]]))
         )
-        chains.append(Chain(events, chain_links, tuple(Link(u, v, s) for u, v, s in broken)))
+        dropped = tuple(
+            sorted(
+                [*touching, *(Link(u, v, s, loop_reason) for u, v, s in broken)],
+                key=lambda link: (link.target, link.source),
+            )
+        )
+        chains.append(
+            Chain(
+                events,
+                chain_links,
+                tuple(Link(u, v, s) for u, v, s in broken),
+                dropped,
+            )
+        )
     if linked_only:
         chains = [c for c in chains if len(c.events) > 1]
     chains.sort(key=lambda c: (*_date_key(view, c.events[0].id), c.events[0].id))

@@ -136,11 +136,15 @@ class ChainEvent:
 
 @dataclass(frozen=True)
 class Link:
-    """``source`` was in retaliation for ``target`` (``target`` came first)."""
+    """``source`` was in retaliation for ``target`` (``target`` came first).
+
+    ``reason`` is set on a link the chain does not follow (a dropped link): why.
+    """
 
     source: str
     target: str
     sources: tuple[Source, ...] = ()
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,10 @@ class Chain:
     events: tuple[ChainEvent, ...]
     links: tuple[Link, ...]
     broken: tuple[Link, ...] = ()  # links dropped to break a loop in the data
+    dropped: tuple[Link, ...] = ()
+    """Every link of the data between events of this chain (or from one of them) that the
+    chain does not follow, each with its ``reason``: an answer dated before the event it
+    would answer, or a link dropped to break a loop."""
 
     @property
     def span(self) -> tuple[str | None, str | None]:

@@ -15,6 +15,8 @@ from kg.analysis.chains.model import (
     JSON_SCHEMA_VERSION,
     ChainEvent,
     ChainResult,
+    Hop,
+    Link,
     PathResult,
     Ref,
     Source,
@@ -26,6 +28,8 @@ __all__ = [
     "format_casualties",
     "format_date",
     "format_who",
+    "hop_roles",
+    "hop_sources",
     "paths_to_json",
     "render_chains",
     "render_paths",
@@ -38,6 +42,12 @@ def _clean(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [_clean(v) for v in obj]
     return obj
+
+
+def _link_json(link: Link) -> dict[str, Any]:
+    d = asdict(link)
+    d.pop("reason", None)
+    return d
 
 
 def chains_to_json(result: ChainResult) -> dict[str, Any]:
@@ -56,8 +66,9 @@ def chains_to_json(result: ChainResult) -> dict[str, Any]:
                 "first_date": first,
                 "last_date": last,
                 "events": events,
-                "links": [asdict(link) for link in c.links],
-                "broken_links": [asdict(link) for link in c.broken],
+                "links": [_link_json(link) for link in c.links],
+                "broken_links": [_link_json(link) for link in c.broken],
+                "dropped_links": [asdict(link) for link in c.dropped],
             }
         )
     return _clean(
@@ -70,14 +81,48 @@ def chains_to_json(result: ChainResult) -> dict[str, Any]:
     )
 
 
+def hop_roles(hop: Hop) -> str:
+    """The roles of a hop's edges as one arrow: ``—target, location→``, ``←attributed_to—``,
+    or both directions joined by `` / ``."""
+    forward = sorted({e["role"] for e in hop.edges if e["direction"] == "forward"})
+    backward = sorted({e["role"] for e in hop.edges if e["direction"] != "forward"})
+    arrows = []
+    if forward:
+        arrows.append(f"—{', '.join(forward)}→")
+    if backward:
+        arrows.append(f"←{', '.join(backward)}—")
+    return " / ".join(arrows)
+
+
+def hop_sources(hop: Hop) -> list[dict[str, Any]]:
+    """The evidence of a hop: every sentence of its edges, once, in order."""
+    seen: dict[tuple, dict[str, Any]] = {}
+    for e in hop.edges:
+        for src in e["sources"]:
+            key = (src.get("article"), src.get("start"), src.get("end"), src.get("sentence"))
+            seen.setdefault(key, dict(src))
+    return list(seen.values())
+
+
 def paths_to_json(result: PathResult) -> dict[str, Any]:
+    """A plain dict for ``kg path --format json``: each hop once, with its roles and its
+    evidence once (``sources``), and the edges it stands for."""
     return _clean(
         {
             "version": JSON_SCHEMA_VERSION,
             "query": result.query,
             "length": result.length,
             "paths": [
-                [{"from": asdict(h.a), "to": asdict(h.b), "edges": list(h.edges)} for h in p]
+                [
+                    {
+                        "from": asdict(h.a),
+                        "to": asdict(h.b),
+                        "roles": sorted({e["role"] for e in h.edges}),
+                        "sources": hop_sources(h),
+                        "edges": list(h.edges),
+                    }
+                    for h in p
+                ]
                 for p in result.paths
             ],
         }
@@ -197,6 +242,14 @@ def render_chains(result: ChainResult, console, max_sources: int = 3) -> None:
             if len(e.sources) > max_sources:
                 grid.add_row("", f"(+{len(e.sources) - max_sources} more; see --format json)")
             console.print(grid)
+        if c.dropped:
+            console.print(Text("    dropped links (not followed in this chain):", style="yellow"))
+            for link in c.dropped:
+                line = Text(f"    {_short(link.source)} in retaliation for {_short(link.target)}: ")
+                line.append(link.reason or "dropped", style="yellow")
+                console.print(line)
+                for s in link.sources[:max_sources]:
+                    console.print(Text(f"        evidence {_source_line(s)}", style="dim"))
         console.print()
     for w in result.warnings:
         console.print(f"warning: {w}", style="yellow", highlight=False)
@@ -228,19 +281,41 @@ def render_paths(result: PathResult, console, max_sources: int = 2) -> None:
     )
     for i, path in enumerate(result.paths, 1):
         console.print(Text(f"Path {i}", style="bold"))
-        for hop in path:
-            for edge in hop.edges:
-                arrow = (
-                    f"—{edge['role']}→" if edge["direction"] == "forward" else f"←{edge['role']}—"
+        shown: dict[tuple, int] = {}  # a sentence already printed under an earlier hop
+        for n, hop in enumerate(path, 1):
+            line = Text(f"  {n}. ")
+            line.append(_hop_name(hop.a), style="bold")
+            line.append(f" {hop_roles(hop)} ", style="cyan")
+            line.append(_hop_name(hop.b), style="bold")
+            by = {
+                b.get("label_en") or b.get("label_ar") or b["id"]
+                for e in hop.edges
+                for b in e.get("by") or []
+            }
+            if by:
+                line.append(" (according to " + ", ".join(sorted(by)) + ")", style="dim")
+            console.print(line)
+            sources = hop_sources(hop)
+            again = []
+            fresh = []
+            for src in sources:
+                key = (src.get("article"), src.get("start"), src.get("end"))
+                (again if key in shown else fresh).append((key, src))
+            for key, src in fresh[:max_sources]:
+                shown[key] = n
+                console.print(
+                    Padding(Text(_source_line(sources_of([src])[0]), style="dim"), (0, 0, 0, 6))
                 )
-                line = Text("  ")
-                line.append(_hop_name(hop.a), style="bold")
-                line.append(f" {arrow} ", style="cyan")
-                line.append(_hop_name(hop.b), style="bold")
-                if edge.get("by"):
-                    names = [b.get("label_en") or b.get("label_ar") or b["id"] for b in edge["by"]]
-                    line.append(" (according to " + ", ".join(names) + ")", style="dim")
-                console.print(line)
-                for s in sources_of(edge["sources"])[:max_sources]:
-                    console.print(Padding(Text(_source_line(s), style="dim"), (0, 0, 0, 6)))
+            if len(fresh) > max_sources:
+                console.print(
+                    Padding(
+                        Text(f"(+{len(fresh) - max_sources} more; see --format json)", style="dim"),
+                        (0, 0, 0, 6),
+                    )
+                )
+            if again:
+                hops = ", ".join(str(h) for h in sorted({shown[k] for k, _ in again}))
+                console.print(
+                    Padding(Text(f"(and the evidence of hop {hops})", style="dim"), (0, 0, 0, 6))
+                )
         console.print()
