@@ -138,6 +138,8 @@ def test_graphml_for_cytoscape(tmp_path, seed_view):
         d = seed_view.nodes[node.get("id")]
         data = {x.get("key"): x.text for x in node.iter(f"{GML}data")}
         assert data[name_key] == (d.get("label_en") or d.get("label_ar"))
+    ids = [e.get("id") for e in graph.iter(f"{GML}edge")]
+    assert len(ids) == len(set(ids)) == seed_view.number_of_edges()  # unique edge ids
     raw = nx.read_graphml(path, force_multigraph=True)
     killed = [d["killed"] for _, d in raw.nodes(data=True) if "killed" in d]
     assert killed and all(isinstance(k, int) for k in killed)

@@ -346,9 +346,11 @@ def test_graphml_round_trip(tmp_path, seed_events, seed_actors, view):
         assert all(isinstance(v, str | int | float | bool) for v in raw.nodes[n].values())
         for k in ("killed", "wounded"):
             assert d.get(k) is None or raw.nodes[n][k] == d[k]
-    assert {(u, v, k) for u, v, k in raw.edges(keys=True)} == {
+    # edge ids are unique in the file (since issue 13); each edge's key is in kg_key
+    assert {(u, v, d["kg_key"]) for u, v, d in raw.edges(data=True)} == {
         (u, v, k) for u, v, k in g.edges(keys=True)
     }
+    assert len(set(raw.edges(keys=True))) == g.number_of_edges()
     back = decode_graph(raw)
     assert attrs(back) == attrs(g)
     assert back.graph["view"] == view

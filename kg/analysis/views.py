@@ -528,7 +528,7 @@ def decode_graph(g: nx.Graph) -> nx.MultiDiGraph:
         else ((u, v, None, d) for u, v, d in g.edges(data=True))
     )
     for u, v, key, d in edges:
-        out.add_edge(u, v, key=key, **_decode_attrs(d, types["edge"]))
+        out.add_edge(u, v, key=d.get("kg_key", key), **_decode_attrs(d, types["edge"]))
     return out
 
 
@@ -622,9 +622,18 @@ def graph_to_gexf(g: nx.MultiDiGraph) -> bytes:
 
 
 def graph_to_graphml(g: nx.MultiDiGraph) -> bytes:
-    """The view as GraphML: typed keys (int, double, boolean, string), ``name`` and ``label``."""
+    """The view as GraphML: typed keys (int, double, boolean, string), ``name`` and ``label``.
+
+    Edge ids are unique in the file (``e0``, ``e1`` …; networkx would write each edge's
+    key, which repeats: every event has a "target" edge); the key is kept in the edge
+    attribute ``kg_key``, which :func:`decode_graph` turns back into the key.
+    """
     enc = encode_graph(g)
-    text = "\n".join(nx.generate_graphml(enc, encoding="utf-8", prettyprint=True))
+    out = nx.MultiDiGraph(**enc.graph)
+    out.add_nodes_from(enc.nodes(data=True))
+    for i, (u, v, key, d) in enumerate(enc.edges(keys=True, data=True)):
+        out.add_edge(u, v, key=f"e{i}", **d, kg_key=str(key))
+    text = "\n".join(nx.generate_graphml(out, encoding="utf-8", prettyprint=True))
     return text.encode("utf-8") + b"\n"
 
 
