@@ -1,4 +1,4 @@
-"""kg viz: the self-contained HTML page (checked in headless chromium) and the timeline PNG."""
+"""kg viz: the self-contained HTML page (checked in headless chromium) and the timeline picture."""
 
 from __future__ import annotations
 
@@ -69,25 +69,58 @@ def panel_of(dom: str) -> str:
 # --------------------------------------------------------------------------- HTML
 
 
+def page_json(text: str) -> dict:
+    return json.loads(
+        re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', text, re.S).group(
+            1
+        )
+    )
+
+
 def test_html_is_self_contained(view, page):
     text = page.read_text(encoding="utf-8")
     assert not re.search(
         r"<script[^>]+src=|<link\b|@import|url\(\s*['\"]?https?:|<img\b|<iframe\b", text
     )
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
-    data = json.loads(
-        re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', text, re.S).group(
-            1
-        )
-    )
+    assert "The Cytoscape Consortium" in text  # the library is inlined, with its licence header
+    data = page_json(text)
     assert (
         len(data["nodes"]) == view.number_of_nodes()
         and len(data["edges"]) == view.number_of_edges()
     )
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    # labels in both languages, and every evidence sentence once
+    by_id = {n["id"]: n for n in data["nodes"]}
+    for slug in ("kataib-hezbollah", "camp-taji", "united-states"):
+        iri = f"https://w3id.org/kg-iraq/id/entity/{slug}"
+        d = view.nodes[iri]
+        assert by_id[iri]["label_en"] == d["label_en"] and by_id[iri]["label_ar"] == d["label_ar"]
+    assert len({tuple(s) for s in data["sources"]}) == len(data["sources"])
     assert 'dir="rtl"' in text and "Noto Naskh Arabic" in text
     # the same graph gives the same page
     assert render_html(view) == text
+
+
+def test_page_layout_is_a_time_by_group_grid(view):
+    from kg.analysis.viz import lanes, page_layout
+
+    layout = page_layout(view)
+    ln = lanes(view)
+    assert set(layout.pos) == set(view.nodes)
+    # one lane per group, and the events of a lane inside its band
+    assert [lane["id"] for lane in layout.lanes] == list(ln.order)
+    band = {lane["id"]: (lane["y"], lane["y"] + lane["h"]) for lane in layout.lanes}
+    for n, lane in ln.of.items():
+        lo, hi = band[lane]
+        assert lo <= layout.pos[n][1] <= hi
+    # later events further right
+    dated = sorted(
+        (view.nodes[n]["date_earliest"], layout.pos[n][0])
+        for n in ln.of
+        if view.nodes[n]["date_earliest"] and view.nodes[n]["date_precision"] == "day"
+    )
+    assert [x for _, x in dated] == sorted(x for _, x in dated)
 
 
 @needs_chromium
@@ -100,19 +133,52 @@ def test_html_runs_in_headless_chromium_and_shows_evidence(view, page, tmp_path)
     assert "data-errors" not in attrs
     assert attrs["data-nodes"] == str(view.number_of_nodes())
     assert attrs["data-edges"] == str(view.number_of_edges())
-    # every node is drawn, with its labels in both languages
-    assert len(re.findall(r'<g class="node[^"]*" data-id=', dom)) == view.number_of_nodes()
-    text = html.unescape(dom)
-    for slug in ("kataib-hezbollah", "camp-taji", "united-states"):
-        d = view.nodes[f"https://w3id.org/kg-iraq/id/entity/{slug}"]
-        assert f">{d['label_en']}</text>" in text and f">{d['label_ar']}</text>" in text
-    assert re.search(r'<text class="ar" lang="ar" direction="rtl"', dom)
+    n_events = sum(1 for _, d in view.nodes(data=True) if d["kind"] == "event")
+    assert attrs["data-shown-events"] == str(n_events)
+    assert attrs["data-shown-nodes"] == str(view.number_of_nodes())
+    assert "<canvas" in dom  # cytoscape drew
     # the click handler filled the panel with the event's evidence and article
     panel = panel_of(dom)
     assert f'data-selected="{chosen}"' in panel
     for src in view.nodes[chosen]["sources"]:
         assert src["sentence"] in panel and src["article"] in panel
     assert '<blockquote dir="rtl" lang="ar" class="evidence">' in panel
+
+
+def _shown(view, keep) -> int:
+    return sum(1 for n, d in view.nodes(data=True) if d["kind"] == "event" and keep(n, d))
+
+
+@needs_chromium
+def test_filters_change_what_is_shown(view, page, tmp_path):
+    """The date range, actor, event type and confidence filters (set from the URL fragment)."""
+    from kg.analysis.chains import date_interval
+    from kg.analysis.viz import event_parties
+
+    kh = "https://w3id.org/kg-iraq/id/entity/kataib-hezbollah"
+    cases = {
+        "#types=RocketAttack": lambda n, d: d["type"] == "RocketAttack",
+        "#types=RocketAttack,AirStrike": lambda n, d: d["type"] in ("RocketAttack", "AirStrike"),
+        "#minconf=0.8": lambda n, d: (d["confidence"] or 0) >= 0.8,
+        "#from=2020-03-01&to=2020-03-31": lambda n, d: (
+            date_interval(d)[0] is not None
+            and date_interval(d)[1] >= "2020-03-01"
+            and date_interval(d)[0] <= "2020-03-31"
+        ),
+        "#actor=" + quote(kh, safe=""): lambda n, d: kh in event_parties(view, n),
+        "#actor=none": lambda n, d: not event_parties(view, n),
+    }
+    total = _shown(view, lambda n, d: True)
+    seen = set()
+    for fragment, keep in cases.items():
+        attrs = root_attrs(dump_dom(page, fragment, tmp_path))
+        assert attrs.get("data-ok") == "1", fragment
+        expected = _shown(view, keep)
+        assert 0 < expected < total, fragment  # each case filters something out
+        assert attrs["data-shown-events"] == str(expected), fragment
+        assert int(attrs["data-shown-nodes"]) < view.number_of_nodes(), fragment
+        seen.add(expected)
+    assert len(seen) > 2
 
 
 @needs_chromium
@@ -171,8 +237,52 @@ def test_timeline_png(view, tmp_path):
         dated
     )
     raw = [r for r, _ in info.labels]
-    assert "الأحداث حسب التاريخ والنوع" in raw
-    assert "هجوم صاروخي" in raw  # the RocketAttack row
+    assert "الأحداث حسب التاريخ والجهة المهاجمة أو المتهمة" in raw
+    assert "هجوم صاروخي" in raw  # the RocketAttack legend entry
+    assert info.format == "png" and info.arrows >= 1 and info.labelled >= 1
+
+
+MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml", "pdf": b"%PDF-"}
+
+
+@pytest.mark.parametrize("name", ["t.png", "t.svg", "t.pdf", "T.SVG"])
+def test_timeline_format_follows_the_extension(view, tmp_path, name):
+    info = write_timeline(view, tmp_path / name)
+    data = info.path.read_bytes()
+    assert data.startswith(MAGIC[info.format]) and info.format == name[2:].lower()
+    if info.format == "svg":
+        assert b"<svg" in data[:2000]
+    # the same view gives the same bytes
+    assert write_timeline(view, tmp_path / ("again-" + name)).path.read_bytes() == data
+
+
+@pytest.mark.parametrize("name", ["t.jpg", "t", "t.svgz"])
+def test_timeline_refuses_an_unknown_extension(view, tmp_path, name):
+    from kg.errors import OutputError
+
+    with pytest.raises(OutputError, match=r"\.png, \.svg or \.pdf"):
+        write_timeline(view, tmp_path / name)
+    assert not (tmp_path / name).exists()
+
+
+def test_timeline_has_one_lane_per_group(view):
+    from kg.analysis.chains import date_interval
+    from kg.analysis.viz import NOBODY, event_parties
+
+    fig, info = timeline_figure(view)
+    dated = [n for n, d in view.nodes(data=True) if d["kind"] == "event" and date_interval(d)[0]]
+    firsts = [(event_parties(view, n) or [NOBODY])[0] for n in dated]
+    groups = {g for g in firsts if g != NOBODY}
+    assert set(info.lanes) == groups | ({NOBODY} if NOBODY in firsts else set())
+    assert len(info.lanes) == len(set(info.lanes))
+    assert info.lanes[-1] == NOBODY  # events with nobody named: their own lane, last
+    # most events first
+    sizes = [firsts.count(g) for g in info.lanes if g != NOBODY]
+    assert sizes == sorted(sizes, reverse=True)
+    drawn = {t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))}
+    for g in groups:
+        en = view.nodes[g]["label_en"]
+        assert any(t.startswith(f"{en} (") for t in drawn), en
 
 
 def _layout(text: str):
@@ -238,7 +348,7 @@ def test_labels_are_pre_shaped_when_matplotlib_cannot_shape(view, monkeypatch):
 def test_cli_viz(seed_build, tmp_path):
     from kg.cli import app
 
-    out_html, out_png = tmp_path / "v.html", tmp_path / "t.png"
+    out_html, out_png = tmp_path / "v.html", tmp_path / "t.svg"
     result = CliRunner().invoke(
         app,
         [
@@ -253,4 +363,9 @@ def test_cli_viz(seed_build, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert out_html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    png_size(out_png.read_bytes())
+    assert out_png.read_bytes().startswith(b"<?xml")  # an SVG, as its name says
+    bad = CliRunner().invoke(
+        app, ["viz", "--graph", str(seed_build.out), "--timeline", str(tmp_path / "t.gif")]
+    )
+    assert bad.exit_code != 0 and not (tmp_path / "t.gif").exists()
+    assert ".png, .svg or .pdf" in bad.output

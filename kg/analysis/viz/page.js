@@ -1,20 +1,17 @@
 (function () {
   "use strict";
-  var NS = "http://www.w3.org/2000/svg";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
-  var svg = document.getElementById("graph");
-  var viewport = document.getElementById("viewport");
   var panel = document.getElementById("panel");
-  var nodesById = {}, edgesById = {}, nodeEls = {}, edgeEls = {};
-  data.nodes.forEach(function (n) { nodesById[n.id] = n; });
-  data.edges.forEach(function (e) { edgesById[e.id] = e; });
+  var nodes = data.nodes, edges = data.edges;
+  var big = nodes.length > 3000;
+  var byId = {}, edgeIds = [], edgeIndex = {}, incident = nodes.map(function () { return []; });
+  nodes.forEach(function (n, i) { byId[n.id] = i; });
+  edges.forEach(function (e, i) {
+    var id = nodes[e.s].id + "|" + nodes[e.t].id + "|" + (e.k === undefined ? 0 : e.k);
+    edgeIds.push(id); edgeIndex[id] = i;
+    incident[e.s].push(i); incident[e.t].push(i);
+  });
 
-  function el(name, attrs, parent) {
-    var x = document.createElementNS(NS, name);
-    for (var k in attrs) { if (attrs[k] !== null && attrs[k] !== undefined) x.setAttribute(k, attrs[k]); }
-    if (parent) parent.appendChild(x);
-    return x;
-  }
   function h(name, attrs, text, parent) {
     var x = document.createElement(name);
     for (var k in attrs || {}) { x.setAttribute(k, attrs[k]); }
@@ -22,76 +19,84 @@
     if (parent) parent.appendChild(x);
     return x;
   }
-  function colour(n) { return data.class_colours[n.type] || "#999"; }
-  function radius(n) { return n.kind === "event" ? 7 : Math.min(18, 5 + 2 * Math.sqrt(n.degree || 0)); }
   function name(n) { return n ? (n.label_en || n.label_ar || n.id.split("/").pop()) : "?"; }
+  function label(n) {
+    var en = n.label_en || "";
+    if (n.kind === "event" && n.date) en += " (" + n.date + ")";
+    return n.label_ar ? en + "\n" + n.label_ar : en;
+  }
 
-  // ---- markers (one arrow head per role colour)
-  var defs = el("defs", {}, svg);
-  Object.keys(data.role_colours).forEach(function (role) {
-    var m = el("marker", {id: "arrow-" + role, viewBox: "0 0 10 10", refX: "10", refY: "5",
-      markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse"}, defs);
-    el("path", {d: "M 0 0 L 10 5 L 0 10 z", fill: data.role_colours[role]}, m);
-  });
-
-  // ---- edges: parallel edges between the same two nodes bend apart
-  var edgeLayer = el("g", {id: "edges"}, viewport);
-  var nodeLayer = el("g", {id: "nodes"}, viewport);
-  var pairCount = {}, pairIndex = {};
-  data.edges.forEach(function (e) {
-    var k = [e.source, e.target].sort().join(" ");
-    pairCount[k] = (pairCount[k] || 0) + 1;
-  });
-  data.edges.forEach(function (e) {
-    var a = nodesById[e.source], b = nodesById[e.target];
-    if (!a || !b) return;
-    var k = [e.source, e.target].sort().join(" ");
-    var i = pairIndex[k] = (pairIndex[k] || 0) + 1;
-    var n = pairCount[k];
-    var dx = b.x - a.x, dy = b.y - a.y, len = Math.sqrt(dx * dx + dy * dy) || 1;
-    var rb = radius(b) + 2, ra = radius(a);
-    var x1 = a.x + dx / len * ra, y1 = a.y + dy / len * ra;
-    var x2 = b.x - dx / len * rb, y2 = b.y - dy / len * rb;
-    var bend = (i - (n + 1) / 2) * 18 * (e.source < e.target ? 1 : -1);
-    var mx = (x1 + x2) / 2 - dy / len * bend, my = (y1 + y2) / 2 + dx / len * bend;
-    var d = "M" + x1.toFixed(1) + "," + y1.toFixed(1) + " Q" + mx.toFixed(1) + "," + my.toFixed(1) +
-      " " + x2.toFixed(1) + "," + y2.toFixed(1);
-    var g = el("g", {"class": "edge-group", "data-id": e.id, "data-role": e.role}, edgeLayer);
-    var line = el("path", {"class": "edge", d: d, stroke: data.role_colours[e.role] || "#999",
-      "marker-end": "url(#arrow-" + e.role + ")"}, g);
-    if (e.role === "attributed_to" || e.role === "claimed_by") line.setAttribute("stroke-dasharray", "5 3");
-    var hit = el("path", {"class": "edge hit", d: d}, g);
-    el("title", {}, hit).textContent = e.role + ": " + name(a) + " → " + name(b);
-    hit.addEventListener("click", function (ev) { ev.stopPropagation(); select(e.id); });
-    edgeEls[e.id] = g;
-  });
-
-  // ---- nodes, with an Arabic label (right to left) above an English one
-  data.nodes.forEach(function (n) {
-    var g = el("g", {"class": "node", "data-id": n.id, "data-kind": n.kind,
-      transform: "translate(" + n.x + "," + n.y + ")"}, nodeLayer);
-    el("circle", {r: radius(n), fill: colour(n)}, g);
-    var r = radius(n);
-    if (n.label_ar) {
-      var ta = el("text", {"class": "ar", lang: "ar", direction: "rtl", "text-anchor": "middle", y: -r - 4}, g);
-      ta.textContent = n.label_ar;
+  // ---- the elements: lanes (background bands and names), ticks, nodes, edges
+  var els = [];
+  var laneWidth = data.width + 820, minFont = nodes.length > 300 ? 8 : 5;
+  data.lanes.forEach(function (l, i) {
+    els.push({group: "nodes", classes: "lane" + (i % 2 ? " odd" : ""), selectable: false,
+      data: {id: "lane:" + i, w: laneWidth, h: l.h}, position: {x: (data.width - 20) / 2, y: l.y + l.h / 2}});
+    if (!l.id) {
+      els.push({group: "nodes", classes: "lane-name", selectable: false,
+        data: {id: "lane-name:" + i, label: l.en + "\n" + l.ar}, position: {x: -260, y: l.y + l.h / 2}});
     }
-    if (n.label_en) {
-      var te = el("text", {"class": "en", lang: "en", "text-anchor": "middle", y: r + 12}, g);
-      te.textContent = n.label_en + (n.kind === "event" && n.date ? " (" + n.date + ")" : "");
-    }
-    el("title", {}, g).textContent = name(n);
-    g.addEventListener("click", function (ev) { ev.stopPropagation(); select(n.id); });
-    nodeEls[n.id] = g;
   });
+  var bottom = Math.max.apply(null, nodes.map(function (n) { return n.y; }).concat([0]));
+  data.ticks.forEach(function (t, i) {
+    els.push({group: "nodes", classes: "tick", selectable: false,
+      data: {id: "tick:" + i, label: t.label, h: bottom + 120}, position: {x: t.x, y: bottom / 2}});
+  });
+  nodes.forEach(function (n, i) {
+    els.push({group: "nodes", data: {id: "n" + i, label: label(n), colour: data.class_colours[n.type] || "#999",
+      size: n.kind === "event" ? 10 : Math.min(40, 14 + 3 * Math.sqrt(n.degree || 0))},
+      classes: n.kind === "event" ? "event" + (n.labelled ? " labelled" : "") : "entity", position: {x: n.x, y: n.y}});
+  });
+  edges.forEach(function (e, i) {
+    els.push({group: "edges", data: {id: "e" + i, source: "n" + e.s, target: "n" + e.t,
+      colour: data.role_colours[e.role] || "#999"}, classes: "role-" + e.role + (e.role === "in_retaliation_for" ? " answer" : "")});
+  });
+
+  var cy = window.cytoscape({
+    container: document.getElementById("graph"),
+    elements: els,
+    layout: {name: "preset", fit: true, padding: 30},
+    minZoom: 0.005, maxZoom: 6,
+    boxSelectionEnabled: false, autoungrabify: true,
+    textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
+    style: [
+      {selector: "node", style: {"background-color": "data(colour)", width: "data(size)", height: "data(size)",
+        label: "data(label)", "font-size": 10, "text-wrap": "wrap", "text-valign": "bottom", "text-margin-y": 2,
+        "min-zoomed-font-size": minFont, "font-family": "DejaVu Sans, " + getComputedStyle(document.documentElement).getPropertyValue("--ar"),
+        "text-outline-color": "#fff", "text-outline-width": 2, "border-width": 1, "border-color": "#fff",
+        "z-index-compare": "manual", "z-index": 3}},
+      {selector: "node.event", style: {label: ""}},
+      {selector: "node.event.labelled, node.event.hover, node.event.match, node.event.near, node.event:selected", style: {label: "data(label)"}},
+      {selector: "node.hover", style: {"min-zoomed-font-size": 0, "z-index": 11}},
+      {selector: "node.entity", style: {"font-size": 14, "font-weight": "bold", shape: "round-rectangle"}},
+      {selector: "node.lane", style: {shape: "rectangle", width: "data(w)", height: "data(h)", "background-color": "#fafafa",
+        "border-width": 0, label: "", events: "no", "z-index": 0}},
+      {selector: "node.lane.odd", style: {"background-color": "#f0f0f0"}},
+      {selector: "node.lane-name", style: {"background-opacity": 0, "border-width": 0, "font-size": 13,
+        "font-weight": "bold", "text-valign": "center", events: "no", "min-zoomed-font-size": 6}},
+      {selector: "node.tick", style: {shape: "rectangle", width: 1, height: "data(h)", "background-color": "#ccc",
+        "border-width": 0, "text-valign": "top", "font-size": 14, "min-zoomed-font-size": 4, events: "no", "z-index": 1}},
+      {selector: "edge", style: {"curve-style": "haystack", "line-color": "data(colour)", width: 1, opacity: 0.55,
+        "z-index-compare": "manual", "z-index": 2}},
+      {selector: "edge.answer", style: {"curve-style": "unbundled-bezier", "control-point-distances": 40,
+        "target-arrow-shape": "triangle", "target-arrow-color": "#000", width: 1.6, opacity: 0.9}},
+      {selector: ".off", style: {display: "none"}},
+      {selector: "edge.near", style: {display: "element", width: 2.5, opacity: 1}},
+      {selector: "node.match", style: {"border-color": "#000", "border-width": 3, "min-zoomed-font-size": 0, "z-index": 9}},
+      {selector: "node:selected, node.near", style: {"min-zoomed-font-size": 0, "z-index": 10}},
+      {selector: "node:selected", style: {"border-color": "#000", "border-width": 4, "font-size": 14}},
+      {selector: "edge:selected", style: {width: 4, opacity: 1}}
+    ]
+  });
+  window.kgCy = cy;
 
   // ---- the side panel
-  function sourcesList(sources, parent) {
-    if (!sources || !sources.length) { h("p", {"class": "meta"}, "No evidence recorded.", parent); return; }
-    sources.forEach(function (s) {
-      h("blockquote", {dir: "rtl", lang: "ar", "class": "evidence"}, s.sentence || s.quote || "", parent);
-      var where = (s.article || "?") + (s.start !== undefined && s.start !== null ? " [" + s.start + "–" + s.end + "]" : "");
-      h("cite", {"class": "article"}, where, parent);
+  function sourcesList(refs, parent) {
+    if (!refs || !refs.length) { h("p", {"class": "meta"}, "No evidence recorded.", parent); return; }
+    refs.forEach(function (r) {
+      var s = data.sources[r];
+      h("blockquote", {dir: "rtl", lang: "ar", "class": "evidence"}, s[3] || "", parent);
+      h("cite", {"class": "article"}, (s[0] || "?") + (s[1] !== null && s[1] !== undefined ? " [" + s[1] + "–" + s[2] + "]" : ""), parent);
     });
   }
   function linkTo(id, text, parent) {
@@ -99,10 +104,7 @@
     a.addEventListener("click", function () { select(id); });
     return a;
   }
-  function clearSelection() {
-    Array.prototype.forEach.call(document.querySelectorAll(".selected"), function (x) { x.classList.remove("selected"); });
-  }
-  function showNode(n) {
+  function showNode(n, i) {
     panel.textContent = "";
     if (n.label_ar) h("h2", {dir: "rtl", lang: "ar", "class": "ar"}, n.label_ar, panel);
     if (n.label_en) h("h2", {lang: "en"}, n.label_en, panel);
@@ -110,100 +112,158 @@
     h("p", {"class": "meta"}, n.id, panel);
     if (n.kind === "event") {
       h("p", {"class": "meta"}, "date: " + (n.date ? n.date + " (" + n.date_precision + ")" : "unknown") +
-        " · status: " + (n.status || "?"), panel);
+        " · status: " + (n.status || "?") + (n.confidence !== undefined ? " · confidence: " + n.confidence : ""), panel);
       var cas = [];
-      if (n.killed !== null && n.killed !== undefined) cas.push(n.killed + " killed");
-      if (n.wounded !== null && n.wounded !== undefined) cas.push(n.wounded + " wounded");
+      if (n.killed !== undefined) cas.push(n.killed + " killed");
+      if (n.wounded !== undefined) cas.push(n.wounded + " wounded");
       if (cas.length) h("p", {"class": "meta"}, "casualties: " + cas.join(", "), panel);
       if (n.not_claimed) h("p", {"class": "meta"}, "nobody claimed it", panel);
     }
     var ul = h("ul", {"class": "links"}, null, null);
-    data.edges.forEach(function (e) {
-      if (e.source !== n.id && e.target !== n.id) return;
+    incident[i].slice(0, 200).forEach(function (j) {
+      var e = edges[j], out = e.s === i, other = nodes[out ? e.t : e.s];
       var li = h("li", {}, null, ul);
-      var out = e.source === n.id;
       li.appendChild(document.createTextNode(out ? e.role + " → " : "← " + e.role + " "));
-      linkTo(out ? e.target : e.source, name(nodesById[out ? e.target : e.source]), li);
+      linkTo(other.id, name(other) + (other.kind === "event" && other.date ? " (" + other.date + ")" : ""), li);
       li.appendChild(document.createTextNode(" "));
-      linkTo(e.id, "(evidence)", li);
+      linkTo(edgeIds[j], "(evidence)", li);
     });
-    if (ul.childNodes.length) { h("h3", {}, "Links", panel); panel.appendChild(ul); }
+    if (ul.childNodes.length) {
+      h("h3", {}, "Links" + (incident[i].length > 200 ? " (first 200 of " + incident[i].length + ")" : ""), panel);
+      panel.appendChild(ul);
+    }
     h("h3", {}, n.kind === "event" ? "Evidence" : "Mentions", panel);
-    sourcesList(n.sources, panel);
+    sourcesList(n.src, panel);
+    if (n.more) h("p", {"class": "meta"}, "… and " + n.more + " more mentions", panel);
   }
   function showEdge(e) {
     panel.textContent = "";
-    var a = nodesById[e.source], b = nodesById[e.target];
+    var a = nodes[e.s], b = nodes[e.t];
     h("h2", {}, e.role, panel);
     var p = h("p", {}, null, panel);
-    linkTo(e.source, name(a), p);
+    linkTo(a.id, name(a), p);
     p.appendChild(document.createTextNode(" → "));
-    linkTo(e.target, name(b), p);
+    linkTo(b.id, name(b), p);
     if (e.by && e.by.length) {
-      h("p", {"class": "meta"}, "according to: " + e.by.map(function (x) { return name(nodesById[x]) || x; }).join(", "), panel);
+      h("p", {"class": "meta"}, "according to: " + e.by.map(function (x) { return byId[x] !== undefined ? name(nodes[byId[x]]) : x; }).join(", "), panel);
     }
     h("h3", {}, "Evidence", panel);
-    sourcesList(e.sources, panel);
+    sourcesList(e.src, panel);
   }
   function select(id) {
-    clearSelection();
-    if (nodesById[id]) { nodeEls[id].classList.add("selected"); showNode(nodesById[id]); }
-    else if (edgesById[id]) {
-      edgeEls[id].querySelector(".edge").classList.add("selected");
-      showEdge(edgesById[id]);
-    }
+    cy.batch(function () {
+      cy.elements(":selected").unselect();
+      cy.elements(".near").removeClass("near");
+      var el = null;
+      if (byId[id] !== undefined) {
+        var i = byId[id];
+        el = cy.getElementById("n" + i);
+        el.connectedEdges().addClass("near");
+        el.neighborhood("node").addClass("near");
+        showNode(nodes[i], i);
+      } else if (edgeIndex[id] !== undefined) {
+        el = cy.getElementById("e" + edgeIndex[id]);
+        el.addClass("near");
+        showEdge(edges[edgeIndex[id]]);
+      }
+      if (el) el.select();
+    });
     panel.setAttribute("data-selected", id);
   }
   window.kgSelect = select;
+  cy.on("tap", "node.event, node.entity", function (ev) { select(nodes[+ev.target.id().slice(1)].id); });
+  cy.on("mouseover", "node.event, node.entity", function (ev) { ev.target.addClass("hover"); });
+  cy.on("mouseout", "node.event, node.entity", function (ev) { ev.target.removeClass("hover"); });
+  cy.on("tap", "edge", function (ev) { select(edgeIds[+ev.target.id().slice(1)]); });
 
-  // ---- pan and zoom
-  var view = {x: 0, y: 0, k: 1};
-  function apply() {
-    viewport.setAttribute("transform", "translate(" + view.x + "," + view.y + ") scale(" + view.k + ")");
-    svg.classList.toggle("far", view.k < 1.8);  // event labels only when zoomed in
+  // ---- filters: date range, actor, event type, confidence; link roles; search
+  var from = document.getElementById("from"), to = document.getElementById("to");
+  var actor = document.getElementById("actor"), minconf = document.getElementById("minconf");
+  var minconfOut = document.getElementById("minconf-value");
+  function checked(attr) {
+    var out = {};
+    Array.prototype.forEach.call(document.querySelectorAll("input[" + attr + "]"), function (c) { out[c.getAttribute(attr)] = c.checked; });
+    return out;
   }
-  function toSvg(ev) {
-    var pt = svg.createSVGPoint(); pt.x = ev.clientX; pt.y = ev.clientY;
-    var m = svg.getScreenCTM();
-    return m ? pt.matrixTransform(m.inverse()) : {x: 0, y: 0};
+  function passes(n, f) {
+    if (f.types[n.type] === false) return false;
+    if (f.minconf > 0 && !(n.confidence >= f.minconf)) return false;
+    if (f.from || f.to) {
+      if (!n.lo) return false;
+      if (f.from && n.hi < f.from) return false;
+      if (f.to && n.lo > f.to) return false;
+    }
+    if (f.actor === "none") return !(n.parties && n.parties.length);
+    if (f.actor) return !!n.parties && n.parties.indexOf(f.actor) >= 0;
+    return true;
   }
-  svg.addEventListener("wheel", function (ev) {
-    ev.preventDefault();
-    var f = Math.exp(-ev.deltaY * 0.0015), p = toSvg(ev);
-    var k = Math.max(0.1, Math.min(20, view.k * f)); f = k / view.k;
-    view.x = p.x - (p.x - view.x) * f; view.y = p.y - (p.y - view.y) * f; view.k = k; apply();
-  }, {passive: false});
-  var drag = null;
-  svg.addEventListener("mousedown", function (ev) { drag = {p: toSvg(ev), x: view.x, y: view.y}; svg.classList.add("dragging"); });
-  window.addEventListener("mousemove", function (ev) {
-    if (!drag) return;
-    var p = toSvg(ev); view.x = drag.x + (p.x - drag.p.x); view.y = drag.y + (p.y - drag.p.y); apply();
-  });
-  window.addEventListener("mouseup", function () { drag = null; svg.classList.remove("dragging"); });
-  document.getElementById("reset").addEventListener("click", function () { view = {x: 0, y: 0, k: 1}; apply(); });
-
-  // ---- filters by kind, search
   function refilter() {
-    var shown = {};
-    Array.prototype.forEach.call(document.querySelectorAll("input[data-kind]"), function (c) { shown[c.getAttribute("data-kind")] = c.checked; });
-    data.nodes.forEach(function (n) { nodeEls[n.id].classList.toggle("hidden", shown[n.kind] === false); });
-    data.edges.forEach(function (e) {
-      var a = nodesById[e.source], b = nodesById[e.target];
-      if (edgeEls[e.id]) edgeEls[e.id].classList.toggle("hidden", shown[a.kind] === false || shown[b.kind] === false);
+    var f = {types: checked("data-type"), roles: checked("data-role"), minconf: +minconf.value,
+      from: from.value, to: to.value, actor: actor.value};
+    minconfOut.textContent = (+minconf.value).toFixed(2);
+    var shown = nodes.map(function (n) { return n.kind === "event" ? passes(n, f) : false; });
+    nodes.forEach(function (n, i) {  // an entity is shown when one of its events is
+      if (n.kind === "event") return;
+      var any = !incident[i].length;
+      for (var k = 0; k < incident[i].length && !any; k++) {
+        var e = edges[incident[i][k]], o = e.s === i ? e.t : e.s;
+        if (nodes[o].kind === "event" && shown[o]) any = true;
+      }
+      shown[i] = any;
     });
+    var counts = {events: 0, nodes: 0, edges: 0};
+    cy.batch(function () {
+      nodes.forEach(function (n, i) {
+        cy.getElementById("n" + i).toggleClass("off", !shown[i]);
+        if (shown[i]) { counts.nodes++; if (n.kind === "event") counts.events++; }
+      });
+      edges.forEach(function (e, i) {
+        var on = shown[e.s] && shown[e.t], drawn = on && f.roles[e.role] !== false;
+        cy.getElementById("e" + i).toggleClass("off", !drawn);
+        if (on) counts.edges++;
+      });
+    });
+    var root = document.documentElement;
+    root.setAttribute("data-shown-events", String(counts.events));
+    root.setAttribute("data-shown-nodes", String(counts.nodes));
+    root.setAttribute("data-shown-edges", String(counts.edges));
+    document.getElementById("count").textContent = counts.events + " events shown";
   }
-  Array.prototype.forEach.call(document.querySelectorAll("input[data-kind]"), function (c) { c.addEventListener("change", refilter); });
+  [from, to, actor, minconf].forEach(function (x) { x.addEventListener("change", refilter); });
+  minconf.addEventListener("input", function () { minconfOut.textContent = (+minconf.value).toFixed(2); });
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-type], input[data-role]"), function (c) { c.addEventListener("change", refilter); });
   document.getElementById("search").addEventListener("input", function (ev) {
     var q = ev.target.value.trim().toLowerCase();
-    data.nodes.forEach(function (n) {
-      var hay = ((n.label_en || "") + " " + (n.label_ar || "") + " " + n.id).toLowerCase();
-      nodeEls[n.id].classList.toggle("match", q.length > 1 && hay.indexOf(q) >= 0);
+    cy.batch(function () {
+      nodes.forEach(function (n, i) {
+        var hay = ((n.label_en || "") + " " + (n.label_ar || "") + " " + n.id).toLowerCase();
+        cy.getElementById("n" + i).toggleClass("match", q.length > 1 && hay.indexOf(q) >= 0);
+      });
     });
   });
+  document.getElementById("reset").addEventListener("click", function () {
+    from.value = to.value = actor.value = ""; minconf.value = "0";
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-type]"), function (c) { c.checked = true; });
+    refilter(); cy.fit(undefined, 30);
+  });
 
-  var hash = decodeURIComponent((location.hash || "").replace(/^#/, ""));
-  if (hash.indexOf("select=") === 0) select(hash.slice(7));
-  document.documentElement.setAttribute("data-nodes", String(data.nodes.length));
-  document.documentElement.setAttribute("data-edges", String(data.edges.length));
+  // ---- the state in the URL fragment: select, from, to, actor, types, minconf
+  var params = new URLSearchParams((location.hash || "").replace(/^#/, ""));
+  if (params.get("from")) from.value = params.get("from");
+  if (params.get("to")) to.value = params.get("to");
+  if (params.get("actor")) actor.value = params.get("actor");
+  if (params.get("minconf")) minconf.value = params.get("minconf");
+  if (params.get("types")) {
+    var wanted = params.get("types").split(",");
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-type]"), function (c) { c.checked = wanted.indexOf(c.getAttribute("data-type")) >= 0; });
+  }
+  refilter();
+  if (params.get("select")) {
+    select(params.get("select"));
+    var chosen = cy.$(":selected");
+    if (chosen.length) cy.fit(chosen.union(chosen.connectedNodes()).union(chosen.neighborhood("node")), 80);
+  }
+  document.documentElement.setAttribute("data-nodes", String(nodes.length));
+  document.documentElement.setAttribute("data-edges", String(edges.length));
   if (!window.__kgErrors.length) document.documentElement.setAttribute("data-ok", "1");
 })();
