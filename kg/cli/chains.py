@@ -177,19 +177,24 @@ def viz(
     ] = None,
     timeline: Annotated[
         Path | None,
-        typer.Option("--timeline", help="Timeline PNG of events (default: GRAPH/timeline.png)."),
+        typer.Option(
+            "--timeline",
+            help="Timeline picture of events, one lane per group: .png, .svg or .pdf by the name's extension (default: GRAPH/timeline.png).",
+        ),
     ] = None,
     graph: GraphOpt = Path("out"),
     min_confidence: MinConfidenceOpt = None,
 ) -> None:
-    """Draw the events view: a self-contained interactive HTML page and a timeline PNG."""
-    from kg.analysis.viz import write_html, write_timeline
+    """Draw the events view: a self-contained interactive HTML page and a timeline picture (PNG, SVG or PDF)."""
+    from kg.analysis.viz import timeline_format, write_html, write_timeline
     from kg.errors import KgError
 
     folder = graph if graph.is_dir() else graph.parent
     if html is None and timeline is None:
         html, timeline = folder / "events.html", folder / "timeline.png"
     try:
+        if timeline is not None:
+            timeline_format(timeline)  # an unknown extension fails before the work
         from kg.analysis.chains import load_events_view
 
         view = load_events_view(graph, min_confidence)
