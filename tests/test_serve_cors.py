@@ -176,3 +176,38 @@ def test_an_idle_connection_is_closed_at_the_header_deadline(port):
             answer += chunk
         assert answer.startswith(b"HTTP/1.1 200")
         assert time.monotonic() - started < 20
+
+
+def test_allow_origin_none(seed_build):
+    proc, url = start_server(str(seed_build.out), "--workers", "1", "--allow-origin", "none")
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=60)
+        status, got, _ = request(conn, "POST", "/sparql", {**FORM, "Origin": OTHER}, ask_body())
+        assert status == 403 and "access-control-allow-origin" not in got
+        status, got, _ = request(conn, "POST", "/sparql", {**FORM, "Origin": url}, ask_body())
+        assert status == 200  # the page's own origin
+        conn.close()
+    finally:
+        stop_server(proc)
+
+
+def test_the_query_page_files_are_served(port):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        for name, ctype in (
+            ("yasgui.min.js", "text/javascript"),
+            ("yasgui.min.css", "text/css"),
+            ("LICENSE.txt", "text/plain"),
+        ):
+            status, got, body = request(conn, "GET", "/static/" + name)
+            assert status == 200 and got["content-type"].startswith(ctype), name
+            assert got["content-length"] == str(len(body)) and len(body) > 100
+        status, got, body = request(conn, "GET", "/static/yasgui.min.js", {"Origin": OTHER})
+        assert status == 200 and got["access-control-allow-origin"] == "*"
+        for path in ("/static/", "/static/../page.html", "/static/x.js", "/static/%2e%2e/pool.py"):
+            status, _, _ = request(conn, "GET", path)
+            assert status == 404, path
+        status, _, _ = request(conn, "POST", "/static/yasgui.min.js", FORM, b"query=x")
+        assert status == 405
+    finally:
+        conn.close()

@@ -61,6 +61,9 @@ def test_the_wheel_carries_the_ontology_and_every_query(wheel):
         assert f"kg/resources/queries/{rel}" in names, rel
     for page in ("kg/read/page.html", "kg/analysis/viz/page.js", "kg/analysis/viz/page.css"):
         assert page in names, page
+    # kg serve's query page: YASGUI and its license, served from the package (offline)
+    for name in ("yasgui.min.js", "yasgui.min.css", "LICENSE.txt"):
+        assert f"kg/read/static/{name}" in names, name
 
 
 def test_an_installed_wheel_builds_the_seeds_from_another_folder(wheel, tmp_path):

@@ -1,11 +1,10 @@
 """The query page of ``kg serve`` (``/``) and the files it loads (``/static/...``).
 
 Why a module of its own: the page is a real file (kg/read/page.html, package data),
-and the files it loads are vendored under kg/read/static/ (package data, with their
-licenses) and served by ``kg serve`` itself: no CDN, it works offline. The marks of
-the page are filled in here: the default query (``__DEFAULT__`` as HTML text,
-``__DEFAULT_JSON__`` as a JavaScript string), the named queries (the competency
-questions) and kg's prefixes.
+that runs YASGUI, vendored from npm (``@zazuko/yasgui``) under kg/read/static/ with its
+license (package data) and served by ``kg serve`` itself: no CDN, it works offline.
+The marks of the page are filled in here: the default query, the named queries (the
+competency questions, each opened in a tab of its own) and kg's prefixes.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ _STATIC_TYPES = {
 
 
 def static_dir() -> Path:
-    """kg/read/static/ (package data): the page's vendored files and their licenses."""
+    """kg/read/static/ (package data): YASGUI's built files and their license."""
     return Path(__file__).parents[1] / "static"
 
 
@@ -49,7 +48,7 @@ def static_files() -> dict[str, tuple[str, bytes]]:
 
 def page_template() -> str:
     """The query page (kg/read/page.html, package data): HTML, CSS and JS in one real file,
-    with its marks (__DEFAULT__ ...) filled in by :func:`render_page`."""
+    with __DEFAULT_JSON__, __EXAMPLES__ and __PREFIXES__ filled in by :func:`render_page`."""
     return (Path(__file__).parents[1] / "page.html").read_text(encoding="utf-8")
 
 
@@ -76,13 +75,10 @@ def _script_json(value: Any) -> str:
 
 
 def render_page(examples: list[dict[str, str]]) -> bytes:
-    from html import escape as html_escape
-
     from kg.read.store import prefixes
 
     values = {
         "__DEFAULT_JSON__": _script_json(DEFAULT_QUERY),
-        "__DEFAULT__": html_escape(DEFAULT_QUERY),
         "__EXAMPLES__": _script_json(examples),
         "__PREFIXES__": _script_json(prefixes()),
     }
