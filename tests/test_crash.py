@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import OUTPUTS
+from conftest import OUTPUTS, output_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = {
@@ -115,7 +115,7 @@ def kill_when(proc: subprocess.Popen, ready, timeout: float = 120) -> bool:
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in OUTPUTS if (out / name).exists()}
+    return {name: output_bytes(out / name) for name in OUTPUTS if (out / name).exists()}
 
 
 def parse_outputs(files: dict[str, bytes]) -> None:

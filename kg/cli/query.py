@@ -118,6 +118,7 @@ def query_command(
         typer.Option(
             "--param",
             "-p",
+            metavar="<name=value>",
             help="name=value, bound as an RDF term: <iri>, http(s)://..., prefix:local (kgr:, kgo:, ent: ...), "
             "text@ar (a language literal), else a plain literal. Repeatable.",
         ),
@@ -247,6 +248,7 @@ def serve_command(
         list[str] | None,
         typer.Option(
             "--allow-host",
+            metavar="<name[:port]>",
             help="Another name clients may use in the Host header (NAME or NAME:PORT; repeatable). "
             "By default only this server's own address is accepted.",
         ),
@@ -255,6 +257,7 @@ def serve_command(
         list[str] | None,
         typer.Option(
             "--allow-origin",
+            metavar="<origin>",
             help="A web origin (https://example.org) whose pages may query this server "
             "(repeatable); none: no page on another origin. By default any origin may (*): "
             "the endpoint is read-only and answers only to its own Host name.",

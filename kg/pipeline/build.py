@@ -23,6 +23,7 @@ so the graph is never held in memory whole.
 from __future__ import annotations
 
 import json
+import platform
 import shutil
 import time
 from collections import Counter
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import kg.lang as kglang
+from kg import __version__
 from kg.pipeline.cache import ExtractionCache, dumps, fingerprint, from_dict
 from kg.pipeline.corpus import Problem, iter_corpus, list_articles
 from kg.pipeline.dumps import DumpWriter, load_ontology_quads, write_atomic
@@ -59,6 +61,7 @@ __all__ = [
     "build",
     "extract_chunk",
     "extract_corpus",
+    "software_versions",
 ]
 
 CHUNK = 8  # articles per task sent to a worker
@@ -78,7 +81,10 @@ class BuildResult:
     extracted: tuple[str, ...] = ()
     """File names extracted by this build; the other articles came from the cache."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Wall-clock seconds per phase: extract, merge, dumps (of which quads: making them), tables."""
+    """Wall-clock seconds per phase: extract, merge, dumps (of which quads: making them),
+    tables, and total (the whole build)."""
+    versions: dict[str, str] = field(default_factory=dict)
+    """kg's version and those of what it ran on (:func:`software_versions`)."""
 
     def entity_counts(self) -> Counter:
         seen = {m.entity for x in self.extractions for m in x.mentions}
@@ -89,6 +95,22 @@ class BuildResult:
 
 
 # --- the build ------------------------------------------------------------------------
+
+_VERSIONED = (("spacy", "spacy"), ("rdflib", "rdflib"), ("pyoxigraph", "pyoxigraph"))
+
+
+def software_versions() -> dict[str, str]:
+    """kg's version and those of Python, spaCy, rdflib and pyoxigraph (read from the
+    installed distributions: nothing is imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"kg": __version__, "python": platform.python_version()}
+    for key, dist in _VERSIONED:
+        try:
+            found[key] = version(dist)
+        except PackageNotFoundError:  # pragma: no cover - a broken installation
+            found[key] = "unknown"
+    return found
 
 
 def _noop(*_args) -> None:
@@ -232,7 +254,7 @@ def build(
     fixes = Overrides.read(overrides) if overrides is not None else None
     on_phase = on_phase or _noop
     timings: dict[str, float] = {}
-    t = time.perf_counter()
+    t = start = time.perf_counter()
     check_writable(out, force)  # before any work: a folder kg may not write into is refused
     folder = OutputFolder(out, force)
     try:
@@ -259,7 +281,10 @@ def build(
         timings["extract"], t = time.perf_counter() - t, time.perf_counter()
         if not extractions:
             # nothing could be read: keep the previous outputs rather than replace them with nothing
-            return BuildResult(out, (), tuple(problems), (), (), 0, 0, {}, (), timings)
+            timings["total"] = time.perf_counter() - start
+            return BuildResult(
+                out, (), tuple(problems), (), (), 0, 0, {}, (), timings, software_versions()
+            )
 
         folder.claim()
         on_phase("merging events")
@@ -277,7 +302,7 @@ def build(
         generation = folder.start_generation()
         try:
             stats = _write_generation(
-                generation, folder.tmp_dir, onto, extractions, events, problems, timings, t
+                generation, folder.tmp_dir, onto, extractions, events, problems, timings, t, start
             )
             folder.commit(generation)
         except BaseException:
@@ -298,6 +323,7 @@ def build(
         files={name: out / name for name in OUTPUT_FILES},
         extracted=tuple(done.extracted),
         timings=timings,
+        versions=software_versions(),
     )
 
 
@@ -310,8 +336,13 @@ def _write_generation(
     problems: list[Problem],
     timings: dict[str, float],
     t: float,
+    start: float,
 ):
-    """Every output file of one build into ``folder`` (a generation not yet switched to)."""
+    """Every output file of one build into ``folder`` (a generation not yet switched to).
+
+    build-report.json is written last, with the versions and the seconds each phase took
+    (``timings``: the one part of the outputs that differs between two builds of the same
+    corpus; the graph and the tables do not)."""
     graphs = [str(graph_iri(x.article_id)) for x in extractions] + [str(ONTOLOGY_GRAPH)]
     languages = {x.article_id: x.language for x in extractions}
     with DumpWriter(workdir, graphs) as dumps:
@@ -323,18 +354,22 @@ def _write_generation(
         timings["quads"] = time.perf_counter() - t
         stats = dumps.write(folder)
     timings["dumps"], t = time.perf_counter() - t, time.perf_counter()
+    for name, payload in (
+        ("events.jsonl", events_jsonl(events)),
+        ("events.csv", events_csv(events)),
+        ("entities.jsonl", entities_jsonl(extractions, events)),
+    ):
+        write_atomic(folder / name, payload)
+    timings["tables"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - start
     report = {
         "articles": [x.article for x in extractions],
         "problems": [str(p) for p in problems],
         "events": len(events),
         "quads": stats.quads,
+        "versions": software_versions(),
+        "timings": {k: round(v, 3) for k, v in timings.items()},
     }
-    for name, payload in (
-        ("events.jsonl", events_jsonl(events)),
-        ("events.csv", events_csv(events)),
-        ("entities.jsonl", entities_jsonl(extractions, events)),
-        ("build-report.json", (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()),
-    ):
-        write_atomic(folder / name, payload)
-    timings["tables"] = time.perf_counter() - t
+    payload = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+    write_atomic(folder / "build-report.json", payload)
     return stats
