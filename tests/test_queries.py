@@ -1205,7 +1205,10 @@ def test_query_errors(graph):
     with pytest.raises(QueryError, match="missing parameter base"):
         kg.query(graph, "attacks-on-base")
     with pytest.raises(QueryError, match="needs an IRI"):
-        kg.query(graph, "attacks-on-base", {"base": "camp-taji"})
+        kg.query(graph, "attacks-on-base", {"base": 42})
+    # text is a name to look up (kg.read.names): one that names nothing is an error
+    with pytest.raises(QueryError, match="no entity .* is called 'camp-on-mars'"):
+        kg.query(graph, "attacks-on-base", {"base": "camp-on-mars"})
     with pytest.raises(QueryError, match="unknown parameter"):
         kg.query(graph, "withdrawals", {"x": "1"})
     with pytest.raises(QueryError, match="may not contain"):

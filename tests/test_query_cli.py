@@ -194,7 +194,9 @@ def test_graph_folder_or_file(out):
         (["SELECT ?x WHERE { ?x"], ["malformed query"]),
         (["SELECT ?x WHERE { ?x", "--engine", "rdflib"], ["malformed query"]),
         (["attacks-on-base"], ["missing parameter base"]),
-        (["attacks-on-base", "-p", "base=camp-taji"], ["needs an IRI"]),
+        # a name is looked up (kg.read.names); one no entity answers to is an error
+        (["attacks-on-base", "-p", "base=camp-on-mars"], ["no entity", "camp-on-mars"]),
+        (["attacks-on-base", "-p", "base=air"], ["ambiguous", "kgr:entity/"]),
         (["attacks-on-base", "-p", "base"], ["name=value"]),
         (["withdrawals", "-p", "x=1"], ["unknown parameter"]),
         (["../queries/withdrawals"], ["may not contain"]),

@@ -120,7 +120,9 @@ def query_command(
             "-p",
             metavar="<name=value>",
             help="name=value, bound as an RDF term: <iri>, http(s)://..., prefix:local (kgr:, kgo:, ent: ...), "
-            "text@ar (a language literal), else a plain literal. Repeatable.",
+            "text@ar (a language literal), else a plain literal. Where the query takes an IRI, "
+            "a name also works (English or Arabic, any label or alias: base='Camp Taji'); "
+            "the entity chosen is said on stderr. Repeatable.",
         ),
     ] = None,
     engine: Annotated[
@@ -130,6 +132,7 @@ def query_command(
     """Run a SPARQL query (a named competency question, a .rq file, or inline text) over the built graph."""
     from kg.errors import KgError
     from kg.read.formats import GRAPH
+    from kg.read.names import NameIndex, describe_choice
     from kg.read.sparql import (
         bind_params,
         check_query,
@@ -139,11 +142,16 @@ def query_command(
     )
     from kg.read.store import open_store
 
+    def said(name: str, text: str, entity) -> None:
+        sys.stderr.write(describe_choice(name, text, entity) + "\n")
+        sys.stderr.flush()
+
     try:
         q = resolve(query)
         check_query(q.text)  # no update, no SERVICE, no nesting that would crash the parser
-        bindings = bind_params(q, _params(param or []))
+        given = _params(param or [])
         store = open_store(graph, engine.value)
+        bindings = bind_params(q, given, names=lambda: NameIndex.for_store(store), on_name=said)
         result = on_big_stack(store.query, q.text, bindings)
     except KgError as exc:
         raise _fail(str(exc)) from None

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.read.lexer import query_variables
+from kg.read.names import Named, NameIndex, UnknownNameError
 from kg.read.queries import NamedQuery, Param
 from kg.read.store import XSD, Term, from_rdflib, prefixes
 
@@ -104,8 +105,24 @@ def coerce_param(param: Param | None, value: Any) -> Term:
     return term
 
 
-def bind_params(q: NamedQuery, params: Mapping[str, Any] | None) -> dict[str, Term]:
-    """Check the parameters against the query's header (or its variables) and make them terms."""
+Names = NameIndex | Callable[[], NameIndex]
+"""Where names are looked up: an index, or a function that builds it (only called when
+a name has to be resolved)."""
+OnName = Callable[[str, str, Named], None]
+
+
+def bind_params(
+    q: NamedQuery,
+    params: Mapping[str, Any] | None,
+    names: Names | None = None,
+    on_name: OnName | None = None,
+) -> dict[str, Term]:
+    """Check the parameters against the query's header (or its variables) and make them terms.
+
+    A parameter the header declares as an IRI may be given as a name (English or Arabic,
+    any label or alias; see :mod:`kg.read.names`) when ``names`` is given: the one entity
+    it names is bound, and ``on_name(parameter, text, entity)`` is told which; a name
+    that picks several raises :class:`kg.read.names.AmbiguousName` listing them."""
     params = dict(params or {})
     declared = {p.name: p for p in q.params}
     if declared or q.path is not None:  # a query file: its header is the contract
@@ -127,13 +144,43 @@ def bind_params(q: NamedQuery, params: Mapping[str, Any] | None) -> dict[str, Te
                 f"unknown parameter {unknown[0]!r}: the query has no ?{_printable(unknown[0])}"
             )
     out = {}
+    index: list[NameIndex] = []
     for k, v in params.items():
         _unicode_text(f"parameter {_printable(k)}", v)
+        param = declared.get(k)
+        if names is not None and param is not None and _is_name(param, v):
+            if not index:
+                index.append(names() if callable(names) else names)
+            try:
+                chosen = index[0].one(str(v))
+            except UnknownNameError as exc:
+                raise _for_param(k, exc) from None
+            if on_name is not None:
+                on_name(k, str(v), chosen)
+            v = ox.NamedNode(chosen.iri)
         try:
-            out[k] = coerce_param(declared.get(k), v)
+            out[k] = coerce_param(param, v)
         except ValueError as exc:  # pyoxigraph refusing a term the checks above let through
             raise QueryError(f"parameter {_printable(k)}: {' '.join(str(exc).split())}") from None
     return out
+
+
+def _is_name(param: Param, value: Any) -> bool:
+    """A text given for an IRI parameter that is not an IRI: a name to look up."""
+    if not param.wants_iri or not isinstance(value, str) or not value.strip():
+        return False
+    try:
+        return not isinstance(parse_term(value), ox.NamedNode)
+    except QueryError:
+        return False
+
+
+def _for_param(name: str, exc: UnknownNameError) -> UnknownNameError:
+    """The same error, its message prefixed with the parameter it was given for."""
+    new = type(exc).__new__(type(exc))
+    new.__dict__.update(exc.__dict__)
+    new.args = (f"parameter {_printable(name)}: {exc}",)
+    return new
 
 
 def _printable(value: Any) -> str:
