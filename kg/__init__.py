@@ -5,7 +5,9 @@ does no work (no spaCy, no ontology loading) until a function is used:
 
 - ``kg.build(corpus, out)``: build the graph and tables of a corpus folder;
 - ``kg.load(path)``, ``kg.query(graph, sparql, ...)``: load a built graph and query it;
-- ``kg.to_networkx(graph, view=...)``: networkx views of the graph.
+- ``kg.to_networkx(graph, view=...)``: networkx views of the graph;
+- ``kg.serve(graph)``: the SPARQL endpoint in the background (``with kg.serve("out") as
+  url: ...``), for notebooks and scripts; ``%load_ext kg.notebook`` adds ``%%sparql``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ _LAZY = {
     "build": "kg.pipeline.build",
     "load": "kg.read.sparql",
     "query": "kg.read.sparql",
+    "serve": "kg.notebook",
     "to_networkx": "kg.analysis.views",
 }
 

@@ -24,6 +24,7 @@ ROOMS = (
     "kg.pipeline",
     "kg.read",
     "kg.analysis",
+    "kg.notebook",
     "kg.cli",
 )
 # Inside the pipeline, the same rule in its own order.
