@@ -110,6 +110,12 @@ def attack_triggers(
     ]
 
 
+MAX_BACKGROUND_TRIES = 4
+"""Openers of a clause read as a possible background (each try reads the clause again)."""
+MAX_INCIDENT_TRIES = 4
+"""Cuts of a clause tried as the start of another incident (each reads the clause again)."""
+
+
 def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[Clause]:
     """The clause, or its background and its own report as two clauses.
 
@@ -127,6 +133,15 @@ def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list
     """
     W = word_table(tk.lang)
     norm, a, b = tk.norm, clause.start, clause.end
+    commas = W.lx.COMMAS
+    first = next((t for t in range(a, b) if tk.text[t] not in commas), b)
+    # the first comma at or after each token that ends a background ("…، والتي جاءت …":
+    # a relative after the comma goes on with it), read once from the end of the clause
+    comma_at: list[int | None] = [None] * (b - a + 1)
+    for t in range(b - 1, a - 1, -1):
+        ends = tk.text[t] in commas and not (t + 1 < b and _relative(tk, t + 1))
+        comma_at[t - a] = t if ends else comma_at[t - a + 1]
+    tries = 0
     # a background clause starts with its own opener: look for the next one only
     for k in range(a + 1 if clause.background else a, b):
         n = norm[k]
@@ -153,17 +168,9 @@ def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list
                 break
         if event is None or ordinal_after(tk, event, b) is not None:
             continue
-        fronted = all(not tk.norm[t] or tk.text[t] in W.lx.COMMAS for t in range(a, k))
+        fronted = k == first
         end = b
-        comma = next(
-            (
-                t
-                for t in range(event + 1, b)
-                # "…، والتي جاءت رداً على …": a relative after the comma goes on with it
-                if tk.text[t] in W.lx.COMMAS and not (t + 1 < b and _relative(tk, t + 1))
-            ),
-            None,
-        )
+        comma = comma_at[event + 1 - a]
         if fronted:
             if comma is not None:
                 end = comma + 1
@@ -186,6 +193,9 @@ def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list
             parts = [(a, k, ""), (k, b, kind)]
         else:
             continue  # in the middle: the reference words are left out of the roles
+        tries += 1
+        if tries > MAX_BACKGROUND_TRIES:
+            break  # a clause of many openers (no prose has more): keep it whole
         own, bg = None, None
         pieces = []
         for x, y, g in parts:
@@ -209,30 +219,37 @@ def split_background(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list
 
 
 def split_incidents(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[Clause]:
-    """Two incidents told in one clause, joined by a comma and و before an attack verb
+    """Two incidents told in one clause: joined by a comma and و before an attack verb
     ("سقط صاروخ على قاعدة بلد، وانفجرت عبوة ناسفة على رتل في الديوانية", "قصفت طائرة
     مسيرة مطار أربيل، واستهدفت طائرة أخرى قاعدة حرير"), or by و before an attack noun or
-    a word of killing, as headlines do ("هجوم بمسيرة على مطار أربيل وقتيل بقصف صاروخي
-    قرب الموصل"). The part after the comma is a
-    clause of its own when it names its own place (a base or place the part before does
-    not name) and its own means (another weapon, or "أخرى/آخر" after the verb); "استهدف صاروخان قاعدة
-    عين الأسد، وسقط أحدهما قرب المهبط" goes on telling of the same attack."""
+    a word of killing, as headlines do ("هجوم بمسيرة على مطار أربيل وقتيل بقصف صاروخي قرب
+    الموصل"). The part after the cut is a clause of its own when it tells an attack with
+    its own place (a base or place the part before does not name) and its own means
+    (another weapon, or "أخرى/آخر" after the verb); "استهدف صاروخان قاعدة عين الأسد،
+    وسقط أحدهما قرب المهبط" goes on telling of the same attack."""
     W = word_table(tk.lang)
     lx = W.lx
     norm, a, b = tk.norm, clause.start, clause.end
+    pieces: list[Clause] = []
+    start, tries = a, 0
     for k in range(a + 1, b - 1):
+        if k <= start:
+            continue
         if tk.text[k] in lx.COMMAS:
-            # "…، وانفجرت عبوة …": a comma, then و and an attack verb
-            v = k + 1
+            v = k + 1  # "…، وانفجرت عبوة …": a comma, then و and an attack verb
             if not (norm[v] in W.ATTACK_VERB and has_proclitic(tk, v, lx.PROCLITIC_AND)):
                 continue
         elif has_proclitic(tk, k, lx.PROCLITIC_AND) and (
             norm[k] in W.ATTACK_NOUN or norm[k] in W.KILLED
         ):
-            v = k  # a headline: "هجوم بمسيرة على مطار أربيل وقتيل بقصف صاروخي قرب الموصل"
+            v = k  # "… على مطار أربيل وقتيل بقصف …"
         else:
             continue
-        first, second = replace(clause, end=k), replace(clause, start=v, ordinal=None)
+        tries += 1
+        if tries > MAX_INCIDENT_TRIES:
+            break  # a clause of many such joints (no prose has more): keep the rest whole
+        first = replace(clause, start=start, end=k, ordinal=clause.ordinal if start == a else None)
+        second = replace(clause, start=v, ordinal=None)
         m1 = mentions_in(ctx, *first.chars(tk))
         m2 = mentions_in(ctx, *second.chars(tk))
         places1 = {m.entity for m in m1 if m.entity.cls in ("MilitaryBase", "Place")}
@@ -246,8 +263,11 @@ def split_incidents(ctx: ArticleContext, tk: DocTokens, clause: Clause) -> list[
             continue
         if not (_tells_attack(ctx, tk, first) and _tells_attack(ctx, tk, second)):
             continue
-        return [first, *split_incidents(ctx, tk, second)]
-    return [clause]
+        pieces.append(first)
+        start = v
+    if not pieces:
+        return [clause]
+    return [*pieces, replace(clause, start=start, ordinal=None)]
 
 
 def _relative(tk: DocTokens, t: int) -> bool:
