@@ -202,6 +202,49 @@ class PageLayout:
     labelled: frozenset[str]  # events whose label overlaps no other in their row
 
 
+def _lanes_at(view, ln, events, first, span, width):
+    """Events in their lanes at a given width: positions, lanes, events labelled, height."""
+    undated_x = width + 250
+    mids = {n: _mid(lo, hi) for n, _, lo, hi in events if lo and hi}
+
+    def x_of(mid: float | None) -> float:
+        return undated_x if mid is None else round((mid - first) / span * width, 1)
+
+    pos: dict[str, tuple[float, float]] = {}
+    lane_rows: list[dict[str, Any]] = []
+    labelled: set[str] = set()
+    y = 0.0
+    by_lane: dict[str, list[str]] = {}
+    for n, _, _, _ in events:
+        by_lane.setdefault(ln.of[n], []).append(n)
+    for lane in ln.order:
+        members = by_lane.get(lane, [])
+        undated = [n for n in members if n not in mids]
+        # undated events in a block of columns, 6 deep, after the dated ones
+        at = {n: undated_x + (i // 6) * GAP for i, n in enumerate(undated)}
+        at.update({n: x_of(mids[n]) for n in members if n in mids})
+        rows = _pack(((at[n], n) for n in members), GAP, MAX_ROWS)
+        height = (max(rows.values(), default=0) + 1) * ROW + 30
+        label_end: dict[int, float] = {}
+        for n in sorted(members, key=lambda m: (at[m], m)):
+            x = at[n]
+            pos[n] = (x, round(y + 15 + ROW / 2 + rows[n] * ROW, 1))
+            d = view.nodes[n]
+            half = max(len(d.get("label_en") or "") + 13, len(d.get("label_ar") or "")) * 3.0
+            if x - half >= label_end.get(rows[n], float("-inf")):
+                labelled.add(n)
+                label_end[rows[n]] = x + half + 8
+        en = NOBODY_EN if lane == NOBODY else view.nodes[lane].get("label_en")
+        ar = _names(view, lane)[1]
+        lane_rows.append(
+            {"id": lane, "en": en, "ar": ar, "y": y, "h": height, "events": len(members)}
+        )
+        if lane != NOBODY:
+            pos[lane] = (-260.0, round(y + height / 2, 1))
+        y += height + 16
+    return pos, lane_rows, labelled, y
+
+
 def page_layout(view: nx.MultiDiGraph) -> PageLayout:
     """Positions for the page: a time × group grid (see the module docstring).
 
@@ -213,39 +256,19 @@ def page_layout(view: nx.MultiDiGraph) -> PageLayout:
     last = max((m for _, m in dated), default=1.0)
     span = max(last - first, 1.0)
     width = float(min(max(len(dated) * 4, 900), 60000))
+    for _ in range(4):  # wider until the lanes are about 1.6 times as wide as they are tall
+        pos, lane_rows, labelled, y = _lanes_at(view, ln, events, first, span, width)
+        if width >= 60000 or width >= 1.6 * y:
+            break
+        width = min(60000.0, max(width * 1.3, 1.6 * y * 0.8))
+    else:
+        pos, lane_rows, labelled, y = _lanes_at(view, ln, events, first, span, width)
     undated_x = width + 250
 
     def x_of(mid: float | None) -> float:
         return undated_x if mid is None else round((mid - first) / span * width, 1)
 
     mids = {n: m for n, m in dated}
-    pos: dict[str, tuple[float, float]] = {}
-    lane_rows: list[dict[str, Any]] = []
-    labelled: set[str] = set()
-    y = 0.0
-    by_lane: dict[str, list[str]] = {}
-    for n, _, _, _ in events:
-        by_lane.setdefault(ln.of[n], []).append(n)
-    for lane in ln.order:
-        members = by_lane.get(lane, [])
-        rows = _pack(((x_of(mids.get(n)), n) for n in members), GAP, MAX_ROWS)
-        height = (max(rows.values(), default=0) + 1) * ROW + 30
-        label_end: dict[int, float] = {}
-        for n in sorted(members, key=lambda m: (x_of(mids.get(m)), m)):
-            x = x_of(mids.get(n))
-            pos[n] = (x, round(y + 15 + ROW / 2 + rows[n] * ROW, 1))
-            d = view.nodes[n]
-            half = max(len(d.get("label_en") or "") + 13, len(d.get("label_ar") or "")) * 3.0
-            if x - half >= label_end.get(rows[n], float("-inf")):
-                labelled.add(n)
-                label_end[rows[n]] = x + half + 8
-        en, ar = _names(view, lane)
-        lane_rows.append(
-            {"id": lane, "en": en, "ar": ar, "y": y, "h": height, "events": len(members)}
-        )
-        if lane != NOBODY:
-            pos[lane] = (-260.0, round(y + height / 2, 1))
-        y += height + 16
     # the other entities in a band below, each near the dates of its events
     band = y + 60
     others = []
@@ -254,7 +277,7 @@ def page_layout(view: nx.MultiDiGraph) -> PageLayout:
             continue
         xs = sorted(pos[m][0] for m in nx.all_neighbors(view, n) if m in pos and m in mids)
         others.append((xs[len(xs) // 2] if xs else width / 2, n))
-    placed = _pack_shifted(others, 230.0, 4 if len(others) < 200 else 8)
+    placed = _pack_shifted(others, 230.0, max(4, min(12, int(len(others) * 230 / width) + 2)))
     for _, n in others:
         x, row = placed[n]
         pos[n] = (x, round(band + row * 56, 1))
@@ -546,17 +569,18 @@ def _where(view: nx.MultiDiGraph, eid: str) -> tuple[str | None, str | None]:
 DPI = 100
 FIG_W = 16.0  # inches
 LEFT, RIGHT = 2.9, 0.3  # inches: lane names, margin
-LABEL_ROW = 0.3  # inches: a two-line label (English over Arabic)
+LABEL_ROW = 0.34  # inches: a two-line label (English over Arabic)
 MARK_ROW = 0.1  # inches between rows of marks
 LABEL_PT = 7.0
 
 
 def _text_px(text: str, pt: float = LABEL_PT) -> float:
-    return len(text) * pt * 0.56 * DPI / 72
+    return len(text) * pt * 0.64 * DPI / 72
 
 
 def timeline_figure(view: nx.MultiDiGraph):
     """A matplotlib Figure of the events by date, one lane per group, and its Timeline record."""
+    from matplotlib import patheffects
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -624,7 +648,7 @@ def timeline_figure(view: nx.MultiDiGraph):
             label_ar = where_ar or d.get("type_label_ar")
             label_texts[n] = (en, label_ar)
             x = (mid_of(lo, hi) - x0) * px_per_day
-            w = max(_text_px(en), _text_px(label_ar or "")) + 6
+            w = max(_text_px(en), _text_px(label_ar or "")) + 10
             box = (x - 2, x + w)
             if box[1] > axis_px:
                 continue
@@ -661,6 +685,7 @@ def timeline_figure(view: nx.MultiDiGraph):
     by_type: dict[str, list[tuple[float, float]]] = {}
     bars: dict[str, list[list[tuple[float, float]]]] = {}
     leaders = []
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]  # labels over arrows
     for i, (lane, lane_top, height, members, marks, placed, n_rows) in enumerate(plan):
         if i % 2 == 0:
             ax.axhspan(lane_top, lane_top + height, color="#f3f3f3", zorder=0, linewidth=0)
@@ -714,6 +739,7 @@ def timeline_figure(view: nx.MultiDiGraph):
                     ha="left",
                     va="bottom",
                     zorder=4,
+                    path_effects=halo,
                 )
                 if ar_text:
                     ax.text(
@@ -726,6 +752,7 @@ def timeline_figure(view: nx.MultiDiGraph):
                         ha="left",
                         va="top",
                         zorder=4,
+                        path_effects=halo,
                     )
     ax.add_collection(LineCollection(leaders, colors="#bbbbbb", linewidths=0.5, zorder=1))
     for t, segs in sorted(bars.items()):
@@ -753,12 +780,12 @@ def timeline_figure(view: nx.MultiDiGraph):
             annotation_clip=True,
             xy=where[u],
             xytext=where[v],
-            zorder=5,
+            zorder=3.5,
             arrowprops={
                 "arrowstyle": "-|>",
                 "color": "#000",
-                "lw": 0.7,
-                "alpha": 0.7,
+                "lw": 0.6,
+                "alpha": 0.5,
                 "shrinkA": 3,
                 "shrinkB": 3,
                 "mutation_scale": 8,
@@ -800,7 +827,7 @@ def timeline_figure(view: nx.MultiDiGraph):
         )
     handles.append(
         Line2D(
-            [], [], marker=4, linestyle="-", color="#000", label="answered → answer (retaliation)"
+            [], [], marker=">", linestyle="-", color="#000", label="answered → answer (retaliation)"
         )
     )
     handles.append(

@@ -28,14 +28,14 @@
 
   // ---- the elements: lanes (background bands and names), ticks, nodes, edges
   var els = [];
-  var laneWidth = data.width + 820, minFont = nodes.length > 300 ? 8 : 5;
+  var laneWidth = data.width + 900, minFont = nodes.length > 300 ? 8 : 5;
   data.lanes.forEach(function (l, i) {
     els.push({group: "nodes", classes: "lane" + (i % 2 ? " odd" : ""), selectable: false,
-      data: {id: "lane:" + i, w: laneWidth, h: l.h}, position: {x: (data.width - 20) / 2, y: l.y + l.h / 2}});
-    if (!l.id) {
-      els.push({group: "nodes", classes: "lane-name", selectable: false,
-        data: {id: "lane-name:" + i, label: l.en + "\n" + l.ar}, position: {x: -260, y: l.y + l.h / 2}});
-    }
+      data: {id: "lane:" + i, w: laneWidth, h: l.h}, position: {x: (data.width - 100) / 2, y: l.y + l.h / 2}});
+    els.push({group: "nodes", classes: "lane-name", selectable: false,
+      data: {id: "lane-name:" + i, label: (l.en || "") + " (" + l.events + ")" + (l.ar ? "\n" + l.ar : ""), h: l.h,
+        short: (l.en || l.ar || "") + " (" + l.events + ")"},
+      position: {x: -330, y: l.y + l.h / 2}});
   });
   var bottom = Math.max.apply(null, nodes.map(function (n) { return n.y; }).concat([0]));
   data.ticks.forEach(function (t, i) {
@@ -52,28 +52,25 @@
       colour: data.role_colours[e.role] || "#999"}, classes: "role-" + e.role + (e.role === "in_retaliation_for" ? " answer" : "")});
   });
 
-  var cy = window.cytoscape({
-    container: document.getElementById("graph"),
-    elements: els,
-    layout: {name: "preset", fit: true, padding: 30},
-    minZoom: 0.005, maxZoom: 6,
-    boxSelectionEnabled: false, autoungrabify: true,
-    textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
-    style: [
+  function styles(ev, fs) {
+    return [
       {selector: "node", style: {"background-color": "data(colour)", width: "data(size)", height: "data(size)",
         label: "data(label)", "font-size": 10, "text-wrap": "wrap", "text-valign": "bottom", "text-margin-y": 2,
         "min-zoomed-font-size": minFont, "font-family": "DejaVu Sans, " + getComputedStyle(document.documentElement).getPropertyValue("--ar"),
         "text-outline-color": "#fff", "text-outline-width": 2, "border-width": 1, "border-color": "#fff",
         "z-index-compare": "manual", "z-index": 3}},
-      {selector: "node.event", style: {label: ""}},
+      {selector: "node.event", style: {label: "", width: ev, height: ev}},
       {selector: "node.event.labelled, node.event.hover, node.event.match, node.event.near, node.event:selected", style: {label: "data(label)"}},
       {selector: "node.hover", style: {"min-zoomed-font-size": 0, "z-index": 11}},
       {selector: "node.entity", style: {"font-size": 14, "font-weight": "bold", shape: "round-rectangle"}},
       {selector: "node.lane", style: {shape: "rectangle", width: "data(w)", height: "data(h)", "background-color": "#fafafa",
         "border-width": 0, label: "", events: "no", "z-index": 0}},
       {selector: "node.lane.odd", style: {"background-color": "#f0f0f0"}},
-      {selector: "node.lane-name", style: {"background-opacity": 0, "border-width": 0, "font-size": 13,
+      {selector: "node.lane-name", style: {"background-opacity": 0, "border-width": 0, "font-size": fs, width: 1, height: 1,
+        "text-halign": "left", "text-justification": "right",
         "font-weight": "bold", "text-valign": "center", events: "no", "min-zoomed-font-size": 6}},
+      {selector: "node.lane-name.short", style: {label: "data(short)", "font-size": Math.round(fs * 0.8)}},
+      {selector: "node.lane-name.tiny", style: {label: ""}},
       {selector: "node.tick", style: {shape: "rectangle", width: 1, height: "data(h)", "background-color": "#ccc",
         "border-width": 0, "text-valign": "top", "font-size": 14, "min-zoomed-font-size": 4, events: "no", "z-index": 1}},
       {selector: "edge", style: {"curve-style": "haystack", "line-color": "data(colour)", width: 1, opacity: 0.55,
@@ -86,7 +83,16 @@
       {selector: "node:selected, node.near", style: {"min-zoomed-font-size": 0, "z-index": 10}},
       {selector: "node:selected", style: {"border-color": "#000", "border-width": 4, "font-size": 14}},
       {selector: "edge:selected", style: {width: 4, opacity: 1}}
-    ]
+    ];
+  }
+  var cy = window.cytoscape({
+    container: document.getElementById("graph"),
+    elements: els,
+    layout: {name: "preset", fit: true, padding: 30},
+    minZoom: 0.005, maxZoom: 6,
+    boxSelectionEnabled: false, autoungrabify: true,
+    textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
+    style: styles(10, 13)
   });
   window.kgCy = cy;
 
@@ -172,6 +178,24 @@
   }
   window.kgSelect = select;
   cy.on("tap", "node.event, node.entity", function (ev) { select(nodes[+ev.target.id().slice(1)].id); });
+  // ---- sizes that follow the zoom: events stay visible from afar, lane names stay readable
+  var sized = {};
+  function resize() {
+    var z = cy.zoom(), step = function (x) { return Math.round(Math.pow(1.4, Math.round(Math.log(x) / Math.log(1.4)))); };
+    var ev = step(Math.min(60, Math.max(10, 3 / z))), fs = step(Math.min(600, Math.max(13, 12 / z)));
+    if (sized.ev !== ev || sized.fs !== fs) {
+      sized = {ev: ev, fs: fs};
+      cy.style().fromJson(styles(ev, fs)).update();
+    }
+    cy.batch(function () {
+      cy.nodes(".lane-name").forEach(function (n) {
+        var px = n.data("h") * z;  // the lane's height on screen
+        n.toggleClass("short", px < 30); n.toggleClass("tiny", px < 9);
+      });
+    });
+  }
+  resize(); cy.fit(undefined, 30); resize(); cy.fit(undefined, 30);  // fit the lane names too
+  cy.on("zoom", resize);
   cy.on("mouseover", "node.event, node.entity", function (ev) { ev.target.addClass("hover"); });
   cy.on("mouseout", "node.event, node.entity", function (ev) { ev.target.removeClass("hover"); });
   cy.on("tap", "edge", function (ev) { select(edgeIds[+ev.target.id().slice(1)]); });
