@@ -163,7 +163,9 @@ def test_one_huge_sentence_is_bounded(nlp, gaz, unit):
     """A 400,000-character article with no sentence end: the rules relate the words of a
     sentence pairwise (claims × mentions took 4.5 s for 95,000 characters)."""
     text = "هجوم على قاعدة\n" + unit * (400_000 // len(unit))
-    x, seconds = extract(nlp, gaz, text, seconds=10)
+    # a guard against pairwise work, not a speed target (BENCHMARKS.md has the speed): the
+    # quadratic versions took minutes; the linear rules take 3-5 s here on 2 cores
+    x, seconds = extract(nlp, gaz, text, seconds=30)
     check_offsets(x, text)
 
 
@@ -209,8 +211,10 @@ def test_ordinary_sentences_are_unchanged(seeds_dir, root):
 def test_many_boilerplate_lines(nlp, gaz):
     """Each mention was tested against every boilerplate line (quadratic)."""
     block = "سقطت صواريخ على قاعدة عين الأسد وبغداد وأربيل\nشارك على فيسبوك بغداد أربيل\n"
-    text = block * 12_000
-    x, seconds = extract(nlp, gaz, text, seconds=20)
+    text = block * 12_000  # 960,000 characters, 24,000 lines
+    # a guard against the quadratic test of every mention against every line, not a
+    # speed target: 12,000 attack sentences take about 15 s on 2 cores
+    x, seconds = extract(nlp, gaz, text, seconds=60)
     a = article(text)
     assert x.mentions and not any(a.in_boilerplate(m.start, m.end) for m in x.mentions)
     assert all(not text[m.start : m.end].startswith("شارك") for m in x.mentions)

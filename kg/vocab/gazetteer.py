@@ -72,6 +72,9 @@ class GazEntity:
 class Gazetteer:
     entities: tuple[GazEntity, ...]
     by_iri: dict[str, GazEntity]
+    _contained: dict = field(default_factory=dict, repr=False, compare=False)
+    """Answers of :meth:`contains` already given: the rules ask the same pairs once per
+    sentence, and the gazetteer does not change during a build."""
 
     def related(self, iri: str, relation: str) -> list[str]:
         entity = self.by_iri.get(iri)
@@ -80,6 +83,14 @@ class Gazetteer:
         return [o for r, o in entity.relations if r == relation]
 
     def contains(self, outer: str, inner: str, namesake: Namesake | None = None) -> bool:
+        """``inner`` is (transitively) located in ``outer`` (see :meth:`_contains`)."""
+        key = (outer, inner, namesake)
+        found = self._contained.get(key)
+        if found is None:
+            found = self._contained[key] = self._contains(outer, inner, namesake)
+        return found
+
+    def _contains(self, outer: str, inner: str, namesake: Namesake | None = None) -> bool:
         """``inner`` is (transitively) located in ``outer``.
 
         A bare city name in news ("أربيل", "كركوك") often means its province: with
