@@ -4,6 +4,7 @@
 >>> g = kg.load("out")                                   # graph.trig in a pyoxigraph Store
 >>> kg.query(g, "withdrawals")                           # a named query from queries/
 >>> kg.query(g, "attacks-on-base", {"base": "kgr:entity/camp-taji"}, as_="dataframe")
+>>> kg.query(g, "attacks-on-base", {"base": "قاعدة التاجي"})  # a name: kg says which entity
 
 Named queries are the ``.rq`` files of the repository's ``queries/`` folder
 (or ``$KG_QUERIES_DIR``). Each starts with ``# Question: ...`` and, when it
@@ -434,10 +435,17 @@ def query(
     """Run a SPARQL query (text, .rq file, or the name of a query in queries/).
 
     ``as_``: "rows" (SELECT: a list of dicts of python values — str for IRIs and
-    strings, int, float, bool, ``datetime.date``; None when unbound; ASK: a bool;
-    CONSTRUCT: a list of (s, p, o) tuples), "dataframe" (a pandas DataFrame of
-    the same rows), "rdflib" (an ``rdflib.query.Result`` with rdflib terms).
-    ``engine``: "oxigraph" (default) or "rdflib". Errors raise ``QueryError``.
+    strings, int, float, bool, ``datetime.date``; None when unbound; CONSTRUCT: a list
+    of (s, p, o) tuples; both as :class:`QueryRows`, which also has ``variables``,
+    ``resolved``, ``to_dataframe()`` and an HTML table; ASK: a bool), "dataframe" (the
+    same rows as a typed pandas DataFrame, :func:`to_dataframe`), "rdflib" (an
+    ``rdflib.query.Result`` with rdflib terms). ``engine``: "oxigraph" (default) or
+    "rdflib". Errors raise ``QueryError``.
+
+    A parameter the query declares as an IRI may be a name (English or Arabic, any
+    label or alias the gazetteer or the graph knows, :mod:`kg.read.names`): the entity
+    chosen is announced with a :class:`NameChosen` warning and kept in the rows'
+    ``resolved``; a name that fits several raises ``AmbiguousName`` listing them.
     """
     if as_ not in ("rows", "dataframe", "rdflib"):
         raise QueryError(f"as_={as_!r}: choose 'rows', 'dataframe' or 'rdflib'")
