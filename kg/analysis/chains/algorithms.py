@@ -24,14 +24,12 @@ have evidence.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
 import networkx as nx
 
-import kg.lang as kglang
 from kg.analysis.chains.model import (
     PARTY_ROLES,
     RETALIATION,
@@ -49,6 +47,7 @@ from kg.analysis.chains.model import (
     ref_of,
     sources_of,
 )
+from kg.read.names import UnknownNameError, match_names, view_names
 
 __all__ = ["find_chains", "find_paths", "resolve", "select_events"]
 
@@ -56,57 +55,18 @@ __all__ = ["find_chains", "find_paths", "resolve", "select_events"]
 # --------------------------------------------------------------------------- names
 
 
-_AR = kglang.get("ar")  # the labels compared here are the graph's Arabic (and English) ones
-
-
-def _key(text: str) -> str:
-    words = re.split(r"[\s\-_]+", _AR.fold(text).strip())
-    return " ".join(_AR.strip_definite(w) for w in words if w)
-
-
-def _names(view: nx.MultiDiGraph, node: str) -> list[str]:
-    d = view.nodes[node]
-    names = [node, node.rsplit("/", 1)[-1]]
-    if d.get("kind") == "event":
-        names.append("event/" + node.rsplit("/", 1)[-1])
-    for k in ("slug", "label_en", "label_ar"):
-        if d.get(k):
-            names.append(str(d[k]))
-    return names
-
-
 def resolve(view: nx.MultiDiGraph, text: str, kinds: Iterable[str] | None = None) -> list[str]:
     """The nodes that ``text`` names: an IRI, a slug or event hash, an English or Arabic label.
 
-    Arabic is compared folded (``kg.lang.get("ar").fold``) and without the article
-    ال; English case-insensitively. An exact name wins; otherwise a name that
-    contains ``text`` must be unique. Raises ChainError when nothing or too much matches.
+    The one resolver of kg (:mod:`kg.read.names`, which ``kg query`` and ``kg.query`` use
+    too): Arabic is compared folded and without the article ال, English
+    case-insensitively; an exact name wins, otherwise a name that contains ``text`` must
+    be unique. Raises ChainError when nothing or too much matches.
     """
-    kinds = set(kinds) if kinds else None
-    wanted = text.strip()
-    if not wanted:
-        raise ChainError("empty name")
-    if wanted.startswith("kgr:"):
-        wanted = "https://w3id.org/kg-iraq/id/" + wanted[4:]
-    nodes = [n for n in sorted(view.nodes) if kinds is None or view.nodes[n].get("kind") in kinds]
-    if wanted in nodes:
-        return [wanted]
-    q = _key(wanted)
-    exact = [n for n in nodes if any(_key(x) == q for x in _names(view, n))]
-    if exact:
-        return exact
-    if len(q) >= 3:
-        partial = [n for n in nodes if any(q in _key(x) for x in _names(view, n)[2:])]
-        entities = [n for n in partial if view.nodes[n].get("kind") != "event"]
-        partial = entities or partial  # "Taji" is Camp Taji, not every event at Camp Taji
-        if len(partial) == 1:
-            return partial
-        if partial:
-            shown = ", ".join(f"{ref_of(view, n).name} <{n}>" for n in partial[:8])
-            more = f" and {len(partial) - 8} more" if len(partial) > 8 else ""
-            raise ChainError(f"{text!r} is ambiguous: {shown}{more}")
-    what = " or ".join(sorted(kinds)) if kinds else "node"
-    raise ChainError(f"no {what} in the graph is called {text!r}")
+    try:
+        return [n.iri for n in match_names(text, view_names(view), kinds)]
+    except UnknownNameError as exc:
+        raise ChainError(str(exc)) from None
 
 
 def _date_key(view: nx.MultiDiGraph, node: str) -> tuple[str, str]:
