@@ -173,18 +173,10 @@ def _dataset(graph: Any) -> tuple[ox.Store, bool]:
 
 
 def _store_from_rdflib(graph) -> ox.Store:
+    """An rdflib graph or dataset in an Oxigraph store (kg's one term converter)."""
     import rdflib
 
-    def term(t):
-        if isinstance(t, rdflib.URIRef):
-            return ox.NamedNode(str(t))
-        if isinstance(t, rdflib.BNode):
-            return ox.BlankNode(str(t))
-        if t.language:
-            return ox.Literal(str(t), language=t.language)
-        if t.datatype:
-            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-        return ox.Literal(str(t))
+    from kg.read.store import from_rdflib as term
 
     store = ox.Store()
     quads = []
