@@ -1,5 +1,6 @@
 (function () {
   "use strict";
+  var started = Date.now();
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var panel = document.getElementById("panel");
   var nodes = data.nodes, edges = data.edges;
@@ -85,6 +86,11 @@
       {selector: "edge:selected", style: {width: 4, opacity: 1}}
     ];
   }
+  // the zoom the first fit will have, so that the sizes that follow the zoom are right from the start
+  var box = document.getElementById("graph"), bw = data.width + 1500, bh = bottom + 200;
+  function step(x) { return Math.round(Math.pow(1.4, Math.round(Math.log(x) / Math.log(1.4)))); }
+  function sizesAt(z) { return {ev: step(Math.min(60, Math.max(10, 3 / z))), fs: step(Math.min(600, Math.max(13, 12 / z)))}; }
+  var sized = sizesAt(Math.min((box.clientWidth || 800) / bw, (box.clientHeight || 600) / bh));
   var cy = window.cytoscape({
     container: document.getElementById("graph"),
     elements: els,
@@ -92,7 +98,7 @@
     minZoom: 0.005, maxZoom: 6,
     boxSelectionEnabled: false, autoungrabify: true,
     textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
-    style: styles(10, 13)
+    style: styles(sized.ev, sized.fs)
   });
   window.kgCy = cy;
 
@@ -179,13 +185,11 @@
   window.kgSelect = select;
   cy.on("tap", "node.event, node.entity", function (ev) { select(nodes[+ev.target.id().slice(1)].id); });
   // ---- sizes that follow the zoom: events stay visible from afar, lane names stay readable
-  var sized = {};
   function resize() {
-    var z = cy.zoom(), step = function (x) { return Math.round(Math.pow(1.4, Math.round(Math.log(x) / Math.log(1.4)))); };
-    var ev = step(Math.min(60, Math.max(10, 3 / z))), fs = step(Math.min(600, Math.max(13, 12 / z)));
-    if (sized.ev !== ev || sized.fs !== fs) {
-      sized = {ev: ev, fs: fs};
-      cy.style().fromJson(styles(ev, fs)).update();
+    var z = cy.zoom(), want = sizesAt(z);
+    if (sized.ev !== want.ev || sized.fs !== want.fs) {
+      sized = want;
+      cy.style().fromJson(styles(sized.ev, sized.fs)).update();
     }
     cy.batch(function () {
       cy.nodes(".lane-name").forEach(function (n) {
@@ -194,7 +198,7 @@
       });
     });
   }
-  resize(); cy.fit(undefined, 30); resize(); cy.fit(undefined, 30);  // fit the lane names too
+  resize();
   cy.on("zoom", resize);
   cy.on("mouseover", "node.event, node.entity", function (ev) { ev.target.addClass("hover"); });
   cy.on("mouseout", "node.event, node.entity", function (ev) { ev.target.removeClass("hover"); });
@@ -235,7 +239,7 @@
       }
       shown[i] = any;
     });
-    var counts = {events: 0, nodes: 0, edges: 0};
+    var t0 = Date.now(), counts = {events: 0, nodes: 0, edges: 0};
     cy.batch(function () {
       nodes.forEach(function (n, i) {
         cy.getElementById("n" + i).toggleClass("off", !shown[i]);
@@ -251,6 +255,7 @@
     root.setAttribute("data-shown-events", String(counts.events));
     root.setAttribute("data-shown-nodes", String(counts.nodes));
     root.setAttribute("data-shown-edges", String(counts.edges));
+    root.setAttribute("data-filter-ms", String(Date.now() - t0));
     document.getElementById("count").textContent = counts.events + " events shown";
   }
   [from, to, actor, minconf].forEach(function (x) { x.addEventListener("change", refilter); });
@@ -289,5 +294,6 @@
   }
   document.documentElement.setAttribute("data-nodes", String(nodes.length));
   document.documentElement.setAttribute("data-edges", String(edges.length));
+  document.documentElement.setAttribute("data-ms", String(Date.now() - started));  // to draw and filter
   if (!window.__kgErrors.length) document.documentElement.setAttribute("data-ok", "1");
 })();
