@@ -268,3 +268,21 @@ def test_plan_and_handover_in_a_built_corpus(tmp_path):
         ("BaseHandover", "done", "2024-03-11", ("ain-al-asad",)),
         ("Withdrawal", "planned", "2024", ("camp-taji",)),
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "استدعت وزارة الخارجية العراقية القائم بأعمال السفارة الأمريكية لتسليمه مذكرة احتجاج.",
+        "سلم الوفد رسالة إلى قائد قاعدة عين الأسد تطالب بتسريع الانسحاب.",
+    ],
+)
+def test_a_document_handed_over_or_a_chargé_d_affaires_is_no_base_handover(nlp, gaz, text):
+    assert not [r for r in reports(nlp, gaz, text) if r.type == "BaseHandover"]
+
+
+def test_the_base_named_like_a_title_word_is_still_found_as_a_base(nlp, gaz):
+    text = "وسلمت القوات الأمريكية قاعدة القائم إلى الجيش العراقي يوم الثلاثاء."
+    found = one(nlp, gaz, text)
+    assert found.type == "BaseHandover"
+    assert ENT + "al-qaim-base" in {e.iri for e in found.fillers("location")}

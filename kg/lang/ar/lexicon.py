@@ -326,6 +326,15 @@ TA_MARBUTA = "ة"
 FOLDED_TA_MARBUTA = "ه"
 # Cue words that, definite and unnamed ("القاعدة"), refer to the base named just before.
 BASE_ANAPHORS = ["قاعدة", "معسكر", "مطار"]
+# Words after which a matched name is the first word of a title, not the entity: «القائم
+# بأعمال السفارة» is a chargé d'affaires, not the al-Qaim base; «القائم على» the one in
+# charge of.
+TITLE_CONTINUATIONS = ("بأعمال", "بالأعمال")
+# What is handed over when a handover word is followed by it: a document or a message,
+# not a base («استدعت السفير لتسليمه مذكرة احتجاج»).
+HANDED_DOCUMENTS = (
+    "مذكرة رسالة رسالتين وثيقة وثائق دعوة شكوى احتجاج جائزة ملف أوراق قائمة تقرير مذكرات رسائل"
+).split()
 
 # --- reading files ----------------------------------------------------------------
 # Lines that are page furniture, not reporting (comment forms, navigation): regular

@@ -41,6 +41,8 @@ class Cues:
             **{k: "Place" for k in keys(lx.PLACE_CUES)},
         }
         self.TITLE_KEYS = keys(lx.PERSON_TITLES)
+        # folded, as written: a word after a name that makes the name part of a title
+        self.TITLE_CONTINUATIONS = frozenset(lang.fold(w) for w in lx.TITLE_CONTINUATIONS)
         self.LEXICON_KEYS = keys(lx.LEXICON_WORDS)
         self.ANAPHOR_KEYS = keys(lx.BASE_ANAPHORS)
         self.SELF_NAMED_KEYS = _self_named_keys(lang)
@@ -74,7 +76,10 @@ def new_entity_iri(cls: str, label: str, language: kglang.Language | None = None
 def gazetteer_mentions(doc: Doc, gaz: Gazetteer, article: str, article_id: str) -> list[Mention]:
     out = []
     tk = doc_tokens(doc)
+    c = cues(tk.lang)
     for span in doc.spans.get("gazetteer", []):
+        if span.end < len(tk.norm) and tk.folded[span.end] in c.TITLE_CONTINUATIONS:
+            continue  # «القائم بأعمال السفارة»: a title, not the place
         entity = gaz.by_iri[span.kb_id_]
         ref = EntityRef(entity.iri, entity.cls, entity.label_ar, entity.label_en, True)
         start, end = span.start, span.end  # the table's offsets and text, as the Span's

@@ -211,6 +211,12 @@ def _redeploy_split(tk: DocTokens, clause: Clause) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=8)
+def _documents(lang: kglang.Language) -> frozenset[str]:
+    """NORM keys of the things handed over that are not bases (lexicon HANDED_DOCUMENTS)."""
+    return frozenset(lang.keys(lang.lexicon.HANDED_DOCUMENTS))
+
+
 def withdrawal_type(
     ctx: ArticleContext, tk: DocTokens, clause: Clause
 ) -> tuple[str, list[int]] | None:
@@ -220,8 +226,13 @@ def withdrawal_type(
     redeploy = any(W.fold(p) in folded for p in W.lx.REDEPLOY_PHRASES)
     split = None if redeploy else _redeploy_split(tk, clause)
     norm = tk.norm
+    documents = _documents(tk.lang)
     trig = [
-        i for i in range(clause.start, clause.end) if norm[i] in W.WITHDRAW or norm[i] in W.HANDOVER
+        i
+        for i in range(clause.start, clause.end)
+        if (norm[i] in W.WITHDRAW or norm[i] in W.HANDOVER)
+        # «لتسليمه مذكرة»: a document handed over, not a base
+        and not (norm[i] in W.HANDOVER and i + 1 < clause.end and norm[i + 1] in documents)
     ]
     if not trig and not redeploy and split is None:
         return None
