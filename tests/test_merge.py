@@ -231,3 +231,18 @@ def test_a_plan_and_its_completion_told_in_sequence_are_one_event_done(tmp_path)
     assert len(withdrawals) == 1, [e["sources"] for e in withdrawals]
     assert withdrawals[0]["status"] == "done"
     assert any("continues" in link["reason"] for link in withdrawals[0]["links"])
+
+
+def test_a_report_with_no_place_joins_the_main_story_not_the_recalled_one(tmp_path):
+    text = (
+        "قتل قيادي في فصيل مسلح بضربة جوية أمريكية استهدفت سيارته في منطقة المشتل ببغداد مساء الأربعاء.\n\n"
+        "وكانت الولايات المتحدة قد شنت يوم الجمعة الماضي غارات جوية على مواقع في القائم.\n\n"
+        "وقالت القيادة المركزية الأمريكية في بيان إنها نفذت ضربة في العراق.\n"
+    )
+    corpus = _corpus(tmp_path / "c", {"m.txt": text}, {"m.txt": "2024-02-08"})
+    build(corpus, tmp_path / "out")
+    attacks = [e for e in _events(tmp_path / "out") if e["category"] == "attack"]
+    assert len(attacks) == 2, [[s["sentence"][:40] for s in e["sources"]] for e in attacks]
+    main = next(e for e in attacks if any("المشتل" in s["sentence"] for s in e["sources"]))
+    assert any("القيادة المركزية" in s["sentence"] for s in main["sources"])
+    assert any("background" in link["reason"] for link in main["links"])

@@ -44,6 +44,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.pipeline.confidence import score_event
+from kg.pipeline.extract.context import BACKGROUND_MARK, REFERENCED_MARK
 from kg.pipeline.extract.records import (
     CasualtyReport,
     DateInfo,
@@ -612,6 +613,7 @@ def _within_article(
                 continue
             if _coarse_fits(r, recs[j], contains) and cl.compatible(i, j):
                 fits.add(cl.find(j))
+        main = {root for root in fits if _main_story(cl, root)}
         if len(fits) == 1:
             root = fits.pop()
             partner = min(cl.members[root], key=lambda k: _canonical(recs[k]))
@@ -620,6 +622,18 @@ def _within_article(
                 partner,
                 f"same article, {_coarse_reason(r)}: the article's only such {r.category}",
                 0.5,
+            )
+        elif len(main) == 1 and not _recalled(r):
+            # the others are events the article recalls (told in the pluperfect, or as
+            # what this one answered): a report that names no place is of the main story
+            root = main.pop()
+            partner = min(cl.members[root], key=lambda k: _canonical(recs[k]))
+            cl.join(
+                i,
+                partner,
+                f"same article, {_coarse_reason(r)}: the article's only {r.category}"
+                " that is not recalled as background",
+                0.4,
             )
         elif fits and _commentary(r):
             # «ونفت الجماعة أي صلة بالهجوم»: a sentence that only comments on "the attack"
@@ -642,6 +656,17 @@ def _within_article(
                     "same article, a comment on the attack told just before it (no place, no date)",
                     0.35,
                 )
+
+
+def _recalled(r: EventRecord) -> bool:
+    """A report of an event the article recalls as background (its rule says so)."""
+    rule = r.sources[0].rule
+    return rule.endswith((REFERENCED_MARK, BACKGROUND_MARK))
+
+
+def _main_story(cl: _Clusters, root: int) -> bool:
+    """A cluster with at least one report that is not recalled as background."""
+    return any(not _recalled(cl.recs[k]) for k in cl.members[root])
 
 
 def _commentary(r: EventRecord) -> bool:

@@ -330,6 +330,10 @@ BASE_ANAPHORS = ["قاعدة", "معسكر", "مطار"]
 # بأعمال السفارة» is a chargé d'affaires, not the al-Qaim base; «القائم على» the one in
 # charge of.
 TITLE_CONTINUATIONS = ("بأعمال", "بالأعمال")
+# The pluperfect: a form of كان, then قد before the verb («وكانت القوات قد تعرضت …»):
+# an earlier event recalled.
+PLUPERFECT_AUXILIARIES = ("كان", "كانت", "كانوا")
+PLUPERFECT_PARTICLE = "قد"
 # What is handed over when a handover word is followed by it: a document or a message,
 # not a base («استدعت السفير لتسليمه مذكرة احتجاج»).
 HANDED_DOCUMENTS = (

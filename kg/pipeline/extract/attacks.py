@@ -15,6 +15,7 @@ from kg.pipeline.extract.casualties import (
 )
 from kg.pipeline.extract.context import (
     ARMED_ACTORS,
+    BACKGROUND_MARK,
     LOCATION_CLASSES,
     MUNITION_TYPES,
     REFERENCE_MARK,
@@ -36,6 +37,7 @@ from kg.pipeline.extract.context import (
     most_specific,
     number_before,
     ordinal_after,
+    pluperfect,
     prev_words,
     reference_tokens,
     status_of,
@@ -582,6 +584,8 @@ def attack_events(
 ) -> None:
     W = word_table(tk.lang)
     mark = REFERENCED_MARK if clause.background else ""
+    if not mark and pluperfect(tk, clause, trig[0]):
+        mark = BACKGROUND_MARK
     ev = replace(ev_base, rule="attack:" + tk.norm[trig[0]] + mark)
     roles = attack_roles(ctx, tk, clause, ev)
     etype = attack_type(W, roles, ctx, tk.norm[clause.start : clause.end])

@@ -32,6 +32,10 @@ REFERENCE_MARK = "+reference"
 # The rule of a report of an event the sentence only names as its background
 # ("رداً على الهجوم الذي استهدف …"): its own report, never a source of the main one's roles.
 REFERENCED_MARK = "+referenced"
+# The rule of a report told in the pluperfect («وكانت واشنطن قد شنت …»): an earlier
+# event recalled as background. It is a report like any other; the merge prefers the
+# article's main story to it when a report that names no place could be either.
+BACKGROUND_MARK = "+background"
 SPECIFIC_ATTACK_TYPES = ("IEDAttack", "DroneAttack", "RocketAttack", "AirStrike")
 # Attacks whose munition can be stopped on its way: a drone or rocket shot down, an IED
 # defused is still an attack, disrupted (ANNOTATION.md); a downed helicopter is not.
@@ -367,6 +371,24 @@ def considered_at(tk: DocTokens, i: int, floor: int, end: int) -> bool:
         or any(w in W.EXPECTED for w in after)
         or (bool(before) and before[-1] in W.ANY)
     )
+
+
+def pluperfect(tk: DocTokens, clause: Clause, i: int) -> bool:
+    """The verb at or before token i is in the pluperfect: a form of «كان» then «قد»
+    before it in the clause («وكانت القوات قد تعرضت لهجوم»), the Arabic of a recalled,
+    earlier event."""
+    lx = tk.lang.lexicon
+    aux = _pluperfect_keys(tk.lang)
+    window = range(max(clause.start, i - 6), i)
+    return any(
+        tk.norm[k] in aux and any(tk.norm[m] == lx.PLUPERFECT_PARTICLE for m in range(k + 1, i + 1))
+        for k in window
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _pluperfect_keys(lang: kglang.Language) -> frozenset[str]:
+    return frozenset(lang.keys(lang.lexicon.PLUPERFECT_AUXILIARIES))
 
 
 def is_negated(tk: DocTokens, i: int, floor: int = 0) -> bool:
