@@ -255,8 +255,8 @@ def page_layout(view: nx.MultiDiGraph) -> PageLayout:
     first = min((m for _, m in dated), default=0.0)
     last = max((m for _, m in dated), default=1.0)
     span = max(last - first, 1.0)
-    width = float(min(max(len(dated) * 4, 900), 60000))
-    for _ in range(4):  # wider until the lanes are about 1.6 times as wide as they are tall
+    width = float(min(max(len(dated) ** 0.5 * 60, 900), 60000))
+    for _ in range(6):  # wider until the lanes are about 1.6 times as wide as they are tall
         pos, lane_rows, labelled, y = _lanes_at(view, ln, events, first, span, width)
         if width >= 60000 or width >= 1.6 * y:
             break
