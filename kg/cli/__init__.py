@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli import build, chains, query
+from kg.cli import build, chains, maps, query
 from kg.cli.common import (
     CONTEXT_SETTINGS,
     EXIT_FAIL,
@@ -75,7 +75,7 @@ def _main(
     """kg: Arabic conflict news → a knowledge graph (run a command with -h for its options)."""
 
 
-for _group in (build, query, chains):
+for _group in (build, query, chains, maps):
     _group.register(app)
 
 
