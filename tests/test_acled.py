@@ -101,7 +101,8 @@ def test_seed_taji_rocket_attacks(seed_rows):
     assert r["fatalities"] == "3"
     assert r["actor1"] == ""  # nobody is said to have done it: no actor is invented
     assert "nobody claimed it" in r["tags"]
-    assert r["latitude"] == r["longitude"] == ""
+    # the gazetteer's point for Camp Taji (GeoSPARQL, with its source)
+    assert (r["latitude"], r["longitude"]) == ("33.529444", "44.2775")
     assert r["event_id_cnty"].startswith("IRQKG")
     assert "التاجي" in r["notes"] or "الصاروخية" in r["notes"]
     assert r["source"].endswith(".txt")

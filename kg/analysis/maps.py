@@ -65,24 +65,16 @@ class MapData:
 
 
 def load_points(ontology_dir: str | os.PathLike | None = None) -> dict[str, Point]:
-    """Entity IRI → its point, from the gazetteer's GeoSPARQL geometries."""
-    from rdflib import Graph, Namespace, URIRef
+    """Entity IRI → its point, from the gazetteer's GeoSPARQL geometries (read by
+    :mod:`kg.vocab.gazetteer`, the one reader of the gazetteer)."""
+    from kg.vocab.gazetteer import load_gazetteer
 
-    from kg.resources import ontology_dir as default_dir
-
-    folder = Path(ontology_dir) if ontology_dir is not None else default_dir()
-    geo = Namespace(GEO)
-    graph = Graph().parse(folder / "gazetteer.ttl", format="turtle")
-    source = URIRef("http://purl.org/dc/terms/source")
+    gaz = load_gazetteer(str(ontology_dir) if ontology_dir is not None else None)
     points: dict[str, Point] = {}
-    for entity, geom in graph.subject_objects(geo.hasGeometry):
-        for wkt in graph.objects(geom, geo.asWKT):
-            m = _POINT.match(str(wkt))
-            if m:
-                src = graph.value(geom, source)
-                points[str(entity)] = Point(
-                    float(m.group(1)), float(m.group(2)), str(src) if src else None
-                )
+    for e in gaz.entities:
+        m = _POINT.match(e.wkt) if e.wkt else None
+        if m:
+            points[e.iri] = Point(float(m.group(1)), float(m.group(2)), e.wkt_source)
     return points
 
 

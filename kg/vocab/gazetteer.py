@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from kg.errors import OntologyError
 
@@ -28,6 +29,8 @@ ENTITY_CLASSES = (
     "MilitaryBase",
     "Weapon",
 )
+GEO = "http://www.opengis.net/ont/geosparql#"
+"""GeoSPARQL: where a place's point is given."""
 RELATIONS = ("partOf", "backedBy", "locatedIn", "stationedAt", "leaderOf", "spokespersonOf")
 Namesake = tuple[str, tuple[str, ...]]
 """(language tag, prefixes): how a language names a province after its city."""
@@ -57,6 +60,10 @@ class GazEntity:
     labels_by_language: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
     """(language tag, labels: preferred first, then alternative) for every language."""
     demonyms_by_language: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    wkt: str | None = None
+    """The entity's point (GeoSPARQL ``geo:hasGeometry``/``geo:asWKT``, WGS84, "POINT(lon
+    lat)") when the gazetteer gives one, and ``wkt_source`` the page it was taken from."""
+    wkt_source: str | None = None
 
     def labels(self, language: str) -> tuple[str, ...]:
         """The labels in one language (preferred first): what the matcher of a build in
@@ -174,6 +181,9 @@ def parse_gazetteer(graph: Graph) -> Gazetteer:
         alt_ar = _lang(graph, s, SKOS.altLabel, "ar")
         alt_en = _lang(graph, s, SKOS.altLabel, "en")
         implies = graph.value(s, URIRef(KGO + "impliesAttackType"))
+        geometry = graph.value(s, URIRef(GEO + "hasGeometry"))
+        wkt = graph.value(geometry, URIRef(GEO + "asWKT")) if geometry is not None else None
+        wkt_source = graph.value(geometry, DCTERMS.source) if geometry is not None else None
         demonyms = _lang(graph, s, URIRef(KGO + "demonym"), "ar")
         relations = tuple(
             sorted(
@@ -197,6 +207,8 @@ def parse_gazetteer(graph: Graph) -> Gazetteer:
                 relations=relations,
                 labels_by_language=_by_language(graph, s, SKOS.prefLabel, SKOS.altLabel),
                 demonyms_by_language=_by_language(graph, s, URIRef(KGO + "demonym")),
+                wkt=str(wkt) if wkt is not None else None,
+                wkt_source=str(wkt_source) if wkt_source is not None else None,
             )
         )
     return Gazetteer(entities=tuple(entities), by_iri={e.iri: e for e in entities})
