@@ -771,10 +771,15 @@ def timeline_figure(view: nx.MultiDiGraph):
             linewidths=0.4,
             zorder=3,
         )
+    links = [
+        (u, v)
+        for u, v, d in sorted(view.edges(data=True), key=lambda e: (e[0], e[1]))
+        if d.get("role") == RETALIATION and u in where and v in where
+    ]
+    # many arrows: thinner and lighter, so that the marks and labels stay readable
+    fade = min(1.0, (200 / len(links)) ** 0.5) if links else 1.0
     arrows = 0
-    for u, v, d in sorted(view.edges(data=True), key=lambda e: (e[0], e[1])):
-        if d.get("role") != RETALIATION or u not in where or v not in where:
-            continue
+    for u, v in links:
         ax.annotate(
             "",
             annotation_clip=True,
@@ -784,8 +789,8 @@ def timeline_figure(view: nx.MultiDiGraph):
             arrowprops={
                 "arrowstyle": "-|>",
                 "color": "#000",
-                "lw": 0.6,
-                "alpha": 0.5,
+                "lw": 0.6 if fade == 1.0 else 0.4,
+                "alpha": max(0.1, 0.5 * fade),
                 "shrinkA": 3,
                 "shrinkB": 3,
                 "mutation_scale": 8,
