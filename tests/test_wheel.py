@@ -64,6 +64,12 @@ def test_the_wheel_carries_the_ontology_and_every_query(wheel):
     # kg serve's query page: YASGUI and its license, served from the package (offline)
     for name in ("yasgui.min.js", "yasgui.min.css", "LICENSE.txt"):
         assert f"kg/read/static/{name}" in names, name
+    # the vendored browser libraries of the pictures: every file, so the pages work offline
+    for folder in ("analysis/leaflet", "analysis/viz"):
+        for p in sorted((ROOT / "kg" / folder).rglob("*")):
+            if p.is_file() and p.suffix in (".js", ".css", ".txt", ".png"):
+                rel = p.relative_to(ROOT / "kg").as_posix()
+                assert f"kg/{rel}" in names, rel
 
 
 def test_an_installed_wheel_builds_the_seeds_from_another_folder(wheel, tmp_path):
