@@ -28,7 +28,8 @@
   }
 
   // ---- the elements: lanes (background bands and names), ticks, nodes, edges
-  var els = [];
+  var els = [], heads = {};  // the groups at the head of a lane: the lane's name says who they are
+  data.lanes.forEach(function (l) { if (l.id) heads[l.id] = true; });
   var laneWidth = data.width + 900, minFont = nodes.length > 300 ? 8 : 5;
   data.lanes.forEach(function (l, i) {
     els.push({group: "nodes", classes: "lane" + (i % 2 ? " odd" : ""), selectable: false,
@@ -46,7 +47,8 @@
   nodes.forEach(function (n, i) {
     els.push({group: "nodes", data: {id: "n" + i, label: label(n), colour: data.class_colours[n.type] || "#999",
       size: n.kind === "event" ? 10 : Math.min(40, 14 + 3 * Math.sqrt(n.degree || 0))},
-      classes: n.kind === "event" ? "event" + (n.labelled ? " labelled" : "") : "entity", position: {x: n.x, y: n.y}});
+      classes: n.kind === "event" ? "event" + (n.labelled ? " labelled" : "") : "entity" + (heads[n.id] ? " head" : ""),
+      position: {x: n.x, y: n.y}});
   });
   edges.forEach(function (e, i) {
     els.push({group: "edges", data: {id: "e" + i, source: "n" + e.s, target: "n" + e.t,
@@ -64,6 +66,8 @@
       {selector: "node.event.labelled, node.event.hover, node.event.match, node.event.near, node.event:selected", style: {label: "data(label)"}},
       {selector: "node.hover", style: {"min-zoomed-font-size": 0, "z-index": 11}},
       {selector: "node.entity", style: {"font-size": 14, "font-weight": "bold", shape: "round-rectangle"}},
+      {selector: "node.entity.head", style: {label: ""}},
+      {selector: "node.entity.head.hover, node.entity.head:selected, node.entity.head.match", style: {label: "data(label)"}},
       {selector: "node.lane", style: {shape: "rectangle", width: "data(w)", height: "data(h)", "background-color": "#fafafa",
         "border-width": 0, label: "", events: "no", "z-index": 0}},
       {selector: "node.lane.odd", style: {"background-color": "#f0f0f0"}},
