@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,25 @@ def nlp():
     from kg.pipeline.nlp.pipeline import build_pipeline
 
     return build_pipeline()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+"""Debian's chromium, for the browser tests (skipped without it)."""
+
+
+def headless_chromium(profile: Path, *extra: str) -> list[str]:
+    """The command line of a headless chromium that stays offline and quiet, with its own
+    profile folder; ``extra`` flags and the URL follow (the browser tests share it)."""
+    return [
+        CHROMIUM or "chromium",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *extra,
+    ]

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import headless_chromium
 from typer.testing import CliRunner
 
 from kg.analysis.maps import (
@@ -46,22 +47,13 @@ def page(data, tmp_path_factory) -> Path:
 def chromium(path: Path, tmp_path: Path) -> tuple[str, list[str]]:
     """The page's DOM after its scripts ran, and every URL the browser asked for."""
     netlog = tmp_path / "netlog.json"
-    cmd = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    cmd = headless_chromium(
+        tmp_path / "chromium-profile",
         f"--log-net-log={netlog}",
         "--virtual-time-budget=3000",
         "--dump-dom",
         path.resolve().as_uri(),
-    ]
+    )
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     text = netlog.read_text("utf-8", errors="replace").rstrip()

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import headless_chromium
 from typer.testing import CliRunner
 
 from kg.analysis.chains import load_events_view
@@ -38,20 +39,11 @@ def page(view, tmp_path_factory) -> Path:
 
 def dump_dom(path: Path, fragment: str, tmp_path: Path) -> str:
     url = path.resolve().as_uri() + fragment
-    cmd = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    cmd = headless_chromium(
+        tmp_path / "chromium-profile",
         "--dump-dom",
         url,
-    ]
+    )
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
