@@ -29,6 +29,26 @@ def _fail(exc: Exception) -> typer.Exit:
     return fail(str(exc))
 
 
+def _answer(fmt: str, run, to_json, render):
+    """Run a chains or path query and print it as JSON or rich text (the shared shape of
+    both commands): an unknown format or a kg error is one line, exit 2."""
+    from kg.errors import KgError
+
+    if fmt not in ("text", "json"):
+        raise _fail(ValueError(f"unknown format {fmt!r} (text or json)"))
+    try:
+        result = run()
+    except KgError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        _print_json(to_json(result))
+    else:
+        from kg.cli.common import out_console
+
+        render(result, out_console)
+    return result
+
+
 def _print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -108,12 +128,10 @@ def chains(
 ) -> None:
     """Trace chains of attacks and retaliations, forward and backward in time, as a timeline."""
     from kg.analysis.chains import chains_to_json, find_chains, render_chains
-    from kg.errors import KgError
 
-    if fmt not in ("text", "json"):
-        raise _fail(ValueError(f"unknown format {fmt!r} (text or json)"))
-    try:
-        result = find_chains(
+    _answer(
+        fmt,
+        lambda: find_chains(
             graph,
             actor=actor,
             target=target,
@@ -122,15 +140,10 @@ def chains(
             date_to=date_to,
             linked_only=linked_only,
             min_confidence=min_confidence,
-        )
-    except KgError as exc:
-        raise _fail(exc) from None
-    if fmt == "json":
-        _print_json(chains_to_json(result))
-    else:
-        from kg.cli.common import out_console
-
-        render_chains(result, out_console)
+        ),
+        chains_to_json,
+        render_chains,
+    )
 
 
 def path(
@@ -148,22 +161,15 @@ def path(
 ) -> None:
     """How is X connected to Y: the shortest evidenced paths in the events view."""
     from kg.analysis.chains import find_paths, paths_to_json, render_paths
-    from kg.errors import KgError
 
-    if fmt not in ("text", "json"):
-        raise _fail(ValueError(f"unknown format {fmt!r} (text or json)"))
-    try:
-        result = find_paths(
+    result = _answer(
+        fmt,
+        lambda: find_paths(
             graph, x, y, max_paths=max_paths, via_weapons=via_weapons, min_confidence=min_confidence
-        )
-    except KgError as exc:
-        raise _fail(exc) from None
-    if fmt == "json":
-        _print_json(paths_to_json(result))
-    else:
-        from kg.cli.common import out_console
-
-        render_paths(result, out_console)
+        ),
+        paths_to_json,
+        render_paths,
+    )
     if result.length is None:
         raise typer.Exit(1)
 
