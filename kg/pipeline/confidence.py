@@ -33,13 +33,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from kg.pipeline.extract.context import REFERENCE_MARK
 from kg.pipeline.extract.records import EventRecord
+from kg.vocab.kinds import EVENT_KINDS
 
 if TYPE_CHECKING:  # merge imports this module; the type is only for annotations
     from kg.pipeline.merge import Event
 
-REFERENCE_MARK = "+reference"
-GENERIC_TYPES = {"Attack", "Withdrawal"}
+GENERIC_TYPES = {k.type for k in EVENT_KINDS if k.generic}
+"""The families' own classes (kg.vocab.kinds): a report of one says less."""
 
 ROLE_RULE_STRENGTH = {
     "attacker": 0.65,

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.pipeline.confidence import score_event
-from kg.pipeline.extract.context import BACKGROUND_MARK, REFERENCED_MARK
+from kg.pipeline.extract.context import BACKGROUND_MARK, REFERENCE_MARK, REFERENCED_MARK
 from kg.pipeline.extract.records import (
     CasualtyReport,
     DateInfo,
@@ -55,12 +55,13 @@ from kg.pipeline.extract.records import (
     RoleFiller,
 )
 from kg.vocab.gazetteer import Gazetteer
+from kg.vocab.kinds import EVENT_KINDS, WITHDRAWAL
 
 EVENT_NS = "https://w3id.org/kg-iraq/id/event/"
-REFERENCE_MARK = "+reference"
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, None: 4}
-GENERIC = {"Attack", "Withdrawal"}
-WITHDRAWAL_TYPES = {"Withdrawal", "BaseHandover", "Redeployment"}
+GENERIC = {k.type for k in EVENT_KINDS if k.generic}
+"""The families' own classes (kg.vocab.kinds): the mode or kind is unknown."""
+WITHDRAWAL_TYPES = {k.type for k in EVENT_KINDS if k.category == WITHDRAWAL}
 TYPE_PRIORITY = {"BaseHandover": 0, "Redeployment": 1, "Withdrawal": 2}
 AIR = {"AirStrike", "DroneAttack"}
 ANCHOR_CLASSES = ("MilitaryBase", "Person")
