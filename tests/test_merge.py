@@ -246,3 +246,43 @@ def test_a_report_with_no_place_joins_the_main_story_not_the_recalled_one(tmp_pa
     main = next(e for e in attacks if any("المشتل" in s["sentence"] for s in e["sources"]))
     assert any("القيادة المركزية" in s["sentence"] for s in main["sources"])
     assert any("background" in link["reason"] for link in main["links"])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "سقطت صواريخ على قاعدة عين الأسد وبغداد وأربيل يوم 3 مارس 2024.\n",
+        "وقع هجوم في العراق، بحسب مصادر أمنية.\n",
+    ],
+)
+def test_an_article_of_thousands_of_reports_merges_in_bounded_time(nlp, line):
+    """A guard against pairwise work inside one article (it took over ten minutes for
+    3,000 placed reports, and grew with the square for unplaced ones), not a speed test."""
+    import datetime as dt
+    import hashlib
+
+    from kg.pipeline.corpus import Article
+    from kg.pipeline.extract.article import extract_article
+    from kg.pipeline.extract.budget import ArticleTimeout, time_limit
+    from kg.pipeline.extract.events import place_contains
+    from kg.pipeline.merge import merge_events
+    from kg.vocab.gazetteer import load_gazetteer
+
+    text = line * 2_000
+    gaz = load_gazetteer()
+    article = Article(
+        "many",
+        "many.txt",
+        text,
+        hashlib.sha256(text.encode()).hexdigest(),
+        dt.date(2024, 3, 4),
+        "utf-8",
+    )
+    records = list(extract_article(nlp, gaz, article).events)
+    assert len(records) >= 1_900
+    try:
+        with time_limit(60):
+            events = merge_events(records, place_contains(gaz))
+    except ArticleTimeout:
+        pytest.fail("merging one article's reports took over 60 s")
+    assert events

@@ -436,6 +436,12 @@ class _Clusters:
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(recs))}
         self.links: list[Link] = []
         self.split = {i for i, r in enumerate(recs) if r.local_id in split}
+        # what conflict() reads of a report: reports alike in it conflict alike, so a
+        # cluster is checked by its distinct signatures (a pathological article of
+        # thousands of equal reports stays linear), each pair once
+        self._sig = [_signature(r) for r in recs]
+        self.sigs: dict[int, dict[tuple, int]] = {i: {self._sig[i]: i} for i in range(len(recs))}
+        self._conflicts: dict[tuple[tuple, tuple], str | None] = {}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -452,10 +458,17 @@ class _Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        ma, mb = self.members[ra], self.members[rb]
-        if self.split & set(ma + mb):
+        if self.split and self.split & (set(self.members[ra]) | set(self.members[rb])):
             return False
-        return all(conflict(self.recs[x], self.recs[y]) in allow | {None} for x in ma for y in mb)
+        ok = allow | {None}
+        for sa, x in self.sigs[ra].items():
+            for sb, y in self.sigs[rb].items():
+                key = (sa, sb)
+                if key not in self._conflicts:
+                    self._conflicts[key] = conflict(self.recs[x], self.recs[y])
+                if self._conflicts[key] not in ok:
+                    return False
+        return True
 
     def join(
         self,
@@ -473,6 +486,8 @@ class _Clusters:
         keep, gone = min(ri, rj), max(ri, rj)
         self.parent[gone] = keep
         self.members[keep] = sorted(self.members[keep] + self.members.pop(gone))
+        for sig, k in self.sigs.pop(gone).items():
+            self.sigs[keep].setdefault(sig, k)
         self.links.append(
             Link(self.recs[i].local_id, self.recs[j].local_id, reason, round(score, 3))
         )
@@ -480,6 +495,24 @@ class _Clusters:
 
     def roots(self) -> list[int]:
         return sorted(self.members)
+
+
+def _signature(r: EventRecord) -> tuple:
+    """Everything :func:`conflict` reads of a report, as one hashable value."""
+    d = r.date
+    return (
+        r.category,
+        r.type,
+        r.ordinal,
+        r.status,
+        (d.value, d.precision, d.earliest, d.latest, getattr(d, "weekday", None)) if d else None,
+        tuple(sorted((e.iri, e.cls) for e in r.fillers("actor"))),
+        tuple(sorted(_parties(r, "claim"))),
+        tuple(sorted(e.iri for e in r.fillers("attacker"))),
+        tuple(sorted(_counts(r, "killed"))),
+        tuple(sorted(_counts(r, "wounded"))),
+        r.sources[0].article,
+    )
 
 
 def _date_score(a: EventRecord, b: EventRecord) -> tuple[str, float]:
@@ -589,14 +622,26 @@ def _within_article(
                 )
     precise = [i for i in members if _places(recs[i], states=True)]
     coarse = [i for i in members if not _places(recs[i], states=True)]
+    # the earlier precise reports by place, one (the first) per cluster: a report meets
+    # the clusters that share a place with it, or a place inside or around it, without
+    # a pass over every earlier report (an article of thousands stays linear)
+    by_place: dict[str, dict[int, int]] = {}
+    around = _around(recs, precise, contains)
     for i in precise:
         found: dict[int, tuple[int, str]] = {}
-        for j in precise:
-            if j >= i or cl.find(j) == cl.find(i):
-                continue
-            place = _shared_place(recs[i], recs[j], contains)
-            if place is not None and cl.compatible(i, j):
-                found.setdefault(cl.find(j), (j, place))
+        mine = _places(recs[i], states=True)
+        for p in sorted(mine | set().union(*(around.get(x, ()) for x in mine))):
+            current: dict[int, int] = {}
+            for root, j in by_place.get(p, {}).items():
+                root = cl.find(root)
+                current[root] = min(j, current.get(root, j))
+            by_place[p] = current
+            for root, j in current.items():
+                if root == cl.find(i) or root in found and found[root][0] < j:
+                    continue
+                place = _shared_place(recs[i], recs[j], contains)
+                if place is not None and cl.compatible(i, j):
+                    found[root] = (j, place)
         if len(found) == 1:
             j, place = next(iter(found.values()))
             when, bonus = _date_score(recs[i], recs[j])
@@ -604,20 +649,50 @@ def _within_article(
                 f" and {when}" if when else ""
             )
             cl.join(i, j, reason, 0.6 + bonus)
+        for p in mine:
+            root = cl.find(i)
+            slot = by_place.setdefault(p, {})
+            slot[root] = min(i, slot.get(root, i))
+    kinds: dict[int, dict[tuple, int]] = {}
+    for j in members:
+        key = (recs[j].category, frozenset(_named_places(recs[j])))
+        slot = kinds.setdefault(j, {})
+        slot[key] = j
     for i in coarse:
         r = recs[i]
         if any(other in index for other in r.same_as):
             continue  # it continues the report the text points to (joined above), no other
         fits = set()
-        for j in members:
-            if j == i or cl.find(j) == cl.find(i) or recs[j].category != r.category:
+        # the article's clusters, each with one report per distinct set of places (what
+        # _coarse_fits reads): an article of thousands of reports stays linear
+        current: dict[int, dict[tuple, int]] = {}
+        for root, shapes in kinds.items():
+            slot = current.setdefault(cl.find(root), {})
+            for key, j in shapes.items():
+                slot[key] = min(j, slot.get(key, j))
+        kinds = current
+        # two main stories and no comment to place: nothing more can be decided, stop
+        # looking (a text of thousands of unplaced reports stays linear)
+        settled = not _commentary(r)
+        main_seen = 0
+        for root, shapes in kinds.items():
+            if root == cl.find(i):
                 continue
-            if _coarse_fits(r, recs[j], contains) and cl.compatible(i, j):
-                fits.add(cl.find(j))
-        main = {root for root in fits if _main_story(cl, root)}
+            for (category, _places_of), j in sorted(shapes.items(), key=lambda kv: kv[1]):
+                if category != r.category:
+                    continue
+                if _coarse_fits(r, recs[j], contains) and cl.compatible(i, j):
+                    fits.add(root)
+                    main_seen += _main_story(cl, root)
+                    break
+            if settled and len(fits) > 1 and (main_seen > 1 or _recalled(r)):
+                break
+        main: set[int] = set()
+        if len(fits) > 1 and not _recalled(r):
+            main = {root for root in fits if _main_story(cl, root)}
         if len(fits) == 1:
             root = fits.pop()
-            partner = min(cl.members[root], key=lambda k: _canonical(recs[k]))
+            partner = cl.members[root][0]  # members are in canonical order
             cl.join(
                 i,
                 partner,
@@ -659,6 +734,27 @@ def _within_article(
                 )
 
 
+def _around(recs: list[EventRecord], precise: list[int], contains: Contains | None):
+    """Place → the places of the article it contains or lies in (never through a whole
+    country as the container), computed once over the article's distinct places."""
+    if contains is None:
+        return {}
+    places: dict[str, bool] = {}  # iri → is a state
+    for i in precise:
+        states = _state_iris(recs[i])
+        for p in _places(recs[i], states=True):
+            places[p] = places.get(p, False) or p in states
+    out: dict[str, set[str]] = {}
+    for x, x_state in places.items():
+        if x_state:
+            continue
+        for y in places:
+            if y != x and contains(x, y):
+                out.setdefault(x, set()).add(y)
+                out.setdefault(y, set()).add(x)
+    return out
+
+
 def _recalled(r: EventRecord) -> bool:
     """A report of an event the article recalls as background (its rule says so)."""
     rule = r.sources[0].rule
@@ -680,6 +776,10 @@ def _commentary(r: EventRecord) -> bool:
     )
 
 
+def _named_places(r: EventRecord) -> set[str]:
+    return {f.entity.iri for f in r.roles if f.role in ("location", "target", "destination")}
+
+
 def _coarse_fits(r: EventRecord, other: EventRecord, contains: Contains | None) -> bool:
     """A report placed only by a country, a reference point or nothing can be the same
     incident as ``other``: each place it names is a country, or contains or is one of
@@ -687,7 +787,7 @@ def _coarse_fits(r: EventRecord, other: EventRecord, contains: Contains | None) 
     named = {f.entity for f in r.roles if f.role in ("location", "target", "destination")}
     if not named:
         return True
-    theirs = {f.entity.iri for f in other.roles if f.role in ("location", "target", "destination")}
+    theirs = _named_places(other)
     for e in named:
         if e.cls == "State" or e.iri in theirs:
             continue
